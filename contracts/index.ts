@@ -1,0 +1,246 @@
+// Reads contracts/openapi.yaml and contracts/asyncapi.yaml once: the one source of routes, topics and schemas for stack and harness.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteContract {
+  operationId: string;
+  method: HttpMethod;
+  /** OpenAPI form, e.g. /api/v1/assets/{id} */
+  path: string;
+  /** Fastify/router form, e.g. /api/v1/assets/:id */
+  routerPath: string;
+  service: string;
+  protected: boolean;
+  headers: { name: string; required: boolean }[];
+  bodySchema?: object;
+  /** status code → JSON schema of the body (undefined for no body / non-JSON) */
+  responses: Record<string, object | undefined>;
+}
+
+export interface ServiceContract {
+  name: string;
+  criticality: 'P0' | 'P1' | 'P2';
+  health: string;
+}
+
+export interface TopicContract {
+  /** literal topic name, or a pattern with {placeholders} */
+  name: string;
+  isPattern: boolean;
+  /** matches concrete topic names */
+  regex: RegExp;
+  producer: string;
+  consumers: string[];
+  payloadSchema: object;
+  headersSchema: object;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  errors: string[];
+}
+
+const CONTRACTS_DIR = __dirname;
+
+function refResolver(doc: any) {
+  const resolve = (node: any, seen: Set<string> = new Set()): any => {
+    if (Array.isArray(node)) return node.map((n) => resolve(n, seen));
+    if (!node || typeof node !== 'object') return node;
+    if (typeof node.$ref === 'string' && node.$ref.startsWith('#/')) {
+      if (seen.has(node.$ref)) throw new Error(`contracts: circular $ref ${node.$ref}`);
+      const target = node.$ref
+        .slice(2)
+        .split('/')
+        .reduce((acc: any, k: string) => (acc == null ? acc : acc[k]), doc);
+      if (target === undefined) throw new Error(`contracts: unresolved $ref ${node.$ref}`);
+      return resolve(target, new Set([...seen, node.$ref]));
+    }
+    const out: any = {};
+    for (const [k, v] of Object.entries(node)) out[k] = resolve(v, seen);
+    return out;
+  };
+  return resolve;
+}
+
+/** OpenAPI 3.0's `nullable` is not JSON Schema; rewrite it so ajv understands it. */
+function openApiToJsonSchema(node: any): any {
+  if (Array.isArray(node)) return node.map(openApiToJsonSchema);
+  if (!node || typeof node !== 'object') return node;
+  const out: any = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'nullable' || k === 'example') continue;
+    out[k] = openApiToJsonSchema(v);
+  }
+  if (node.nullable === true && typeof node.type === 'string') out.type = [node.type, 'null'];
+  return out;
+}
+
+function load(file: string): any {
+  return parse(readFileSync(join(CONTRACTS_DIR, file), 'utf8'));
+}
+
+export class Contracts {
+  readonly openapi: any;
+  readonly asyncapi: any;
+  readonly routes: RouteContract[];
+  readonly services: ServiceContract[];
+  readonly topics: TopicContract[];
+  readonly schemaVersionHeader: string;
+  readonly schemaVersion: string;
+  readonly scanEngines: string[];
+  readonly scanPriorities: string[];
+  readonly headers: { trace: string; csrf: string; captchaTestKey: string; stripeSignature: string };
+  private readonly ajv: Ajv;
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor(openapi = load('openapi.yaml'), asyncapi = load('asyncapi.yaml')) {
+    this.openapi = openapi;
+    this.asyncapi = asyncapi;
+    this.ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(this.ajv);
+
+    const resolveO = refResolver(openapi);
+    this.routes = [];
+    for (const [path, item] of Object.entries<any>(openapi.paths ?? {})) {
+      for (const [m, op] of Object.entries<any>(item)) {
+        const method = m.toUpperCase() as HttpMethod;
+        if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) continue;
+        const security = op.security ?? openapi.security ?? [];
+        const responses: Record<string, object | undefined> = {};
+        for (const [code, r] of Object.entries<any>(op.responses ?? {})) {
+          const schema = r?.content?.['application/json']?.schema;
+          responses[code] = schema ? openApiToJsonSchema(resolveO(schema)) : undefined;
+        }
+        const body = op.requestBody?.content?.['application/json']?.schema;
+        this.routes.push({
+          operationId: op.operationId,
+          method,
+          path,
+          routerPath: path.replace(/\{([^}]+)\}/g, ':$1'),
+          service: op['x-service'],
+          protected: security.some((s: any) => s && 'bearerAuth' in s),
+          headers: (op.parameters ?? [])
+            .filter((p: any) => p.in === 'header')
+            .map((p: any) => ({ name: String(p.name).toLowerCase(), required: !!p.required })),
+          bodySchema: body ? openApiToJsonSchema(resolveO(body)) : undefined,
+          responses,
+        });
+      }
+    }
+    this.services = Object.entries<any>(openapi['x-services'] ?? {}).map(([name, s]) => ({
+      name,
+      criticality: s.criticality,
+      health: s.health,
+    }));
+    this.headers = openapi['x-headers'];
+
+    const meta = asyncapi['x-flowgate'] ?? {};
+    this.schemaVersionHeader = meta.schemaVersionHeader ?? 'schema-version';
+    this.schemaVersion = meta.schemaVersion ?? '1.0';
+    this.scanEngines = meta.scanEngines ?? [];
+    this.scanPriorities = meta.scanPriorities ?? [];
+    const resolveA = refResolver(asyncapi);
+    this.topics = Object.entries<any>(asyncapi.channels ?? {}).map(([name, ch]) => {
+      const msg = resolveA(ch.subscribe?.message ?? ch.publish?.message ?? {});
+      const headers = (msg.traits ?? []).reduce((acc: any, t: any) => t.headers ?? acc, msg.headers ?? {});
+      const isPattern = name.includes('{');
+      const escaped = name.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^.]+');
+      return {
+        name,
+        isPattern,
+        regex: new RegExp(`^${escaped.replace(/\{[^}]+\}/g, '[^.]+')}$`),
+        producer: ch['x-producer'],
+        consumers: ch['x-consumers'] ?? [],
+        payloadSchema: msg.payload ?? {},
+        headersSchema: headers,
+      };
+    });
+  }
+
+  route(operationId: string): RouteContract {
+    const r = this.routes.find((x) => x.operationId === operationId);
+    if (!r) throw new Error(`contracts: no route with operationId "${operationId}" in openapi.yaml`);
+    return r;
+  }
+
+  routesOf(service: string): RouteContract[] {
+    return this.routes.filter((r) => r.service === service);
+  }
+
+  service(name: string): ServiceContract {
+    const s = this.services.find((x) => x.name === name);
+    if (!s) throw new Error(`contracts: no service "${name}" in openapi.yaml x-services`);
+    return s;
+  }
+
+  /** The contract entry that governs a concrete topic name (literal first, then patterns). */
+  topicFor(topic: string): TopicContract | undefined {
+    return this.topics.find((t) => !t.isPattern && t.name === topic) ?? this.topics.find((t) => t.isPattern && t.regex.test(topic));
+  }
+
+  /** Every concrete topic a broker must have: literals, plus patterns expanded with the stack's engines and priorities. */
+  concreteTopics(engines = this.scanEngines, priorities = this.scanPriorities): string[] {
+    const out: string[] = [];
+    for (const t of this.topics) {
+      if (!t.isPattern) out.push(t.name);
+      else if (t.name === 'cert-ix.scans.{engine}.{priority}')
+        for (const e of engines) for (const p of priorities) out.push(`cert-ix.scans.${e}.${p}`);
+      else throw new Error(`contracts: no expansion known for topic pattern ${t.name}`);
+    }
+    return out;
+  }
+
+  scanTopic(engine: string, priority: string): string {
+    return `cert-ix.scans.${engine}.${priority}`;
+  }
+
+  private validator(key: string, schema: object): ValidateFunction {
+    let v = this.validators.get(key);
+    if (!v) {
+      v = this.ajv.compile(schema);
+      this.validators.set(key, v);
+    }
+    return v;
+  }
+
+  /** Payload against the topic's JSON schema; unknown fields are tolerated because the schemas leave them open. */
+  validatePayload(topic: string, payload: unknown): ValidationResult {
+    const t = this.topicFor(topic);
+    if (!t) return { ok: false, errors: [`topic ${topic} is not in the frozen contract`] };
+    const v = this.validator(`topic:${t.name}`, t.payloadSchema);
+    return v(payload) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
+  }
+
+  /** Headers (as strings) against the topic's header schema (schema-version "1.0"). */
+  validateHeaders(topic: string, headers: Record<string, string | undefined>): ValidationResult {
+    const t = this.topicFor(topic);
+    if (!t) return { ok: false, errors: [`topic ${topic} is not in the frozen contract`] };
+    const v = this.validator(`headers:${t.name}`, t.headersSchema);
+    return v(headers) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
+  }
+
+  /** A response body against the route's schema for that status. */
+  validateResponse(operationId: string, status: number, body: unknown): ValidationResult {
+    const r = this.route(operationId);
+    const schema = r.responses[String(status)];
+    if (!(String(status) in r.responses)) return { ok: false, errors: [`status ${status} is not in the contract of ${operationId}`] };
+    if (!schema) return { ok: true, errors: [] };
+    const v = this.validator(`response:${operationId}:${status}`, schema);
+    return v(body) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
+  }
+}
+
+export function formatErrors(errors: ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'allowedValue' in e.params ? ` (${JSON.stringify((e.params as any).allowedValue)})` : ''}`);
+}
+
+let shared: Contracts | undefined;
+/** The contracts of this checkout, parsed once per process. */
+export function contracts(): Contracts {
+  return (shared ??= new Contracts());
+}

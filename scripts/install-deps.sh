@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# npm's postinstall: fetches what npm does not — the Kafka broker's jars (Maven Central) and Debian's Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+KAFKA_DIR=".cache/kafka/jars"
+if [ "${FLOWGATE_SKIP_KAFKA_FETCH:-}" != "1" ]; then
+  if [ -f "$KAFKA_DIR/.complete" ] && cmp -s stack/kafka/pom.xml "$KAFKA_DIR/.pom"; then
+    echo "flowgate: Kafka jars already in $KAFKA_DIR"
+  else
+    if ! command -v mvn >/dev/null; then
+      echo "flowgate: mvn not found; the embedded stack needs Maven to fetch the Kafka broker's jars" >&2
+      exit 1
+    fi
+    echo "flowgate: fetching the Kafka broker's jars from Maven Central into $KAFKA_DIR"
+    rm -rf "$KAFKA_DIR" && mkdir -p "$KAFKA_DIR"
+    mvn -q -B -f stack/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$PWD/$KAFKA_DIR"
+    cp stack/kafka/pom.xml "$KAFKA_DIR/.pom"
+    touch "$KAFKA_DIR/.complete"
+  fi
+fi
+
+# Browser steps use Debian's chromium, never a browser download by Playwright.
+if [ "${FLOWGATE_SKIP_CHROMIUM:-}" != "1" ] && [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "flowgate: installing Debian's chromium for the dashboard step"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "flowgate: could not install chromium; the dashboard step will fail until CHROMIUM_PATH points to one" >&2
+  else
+    echo "flowgate: no chromium found; install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH" >&2
+  fi
+fi

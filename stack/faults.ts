@@ -1,0 +1,112 @@
+// The catalogue of named faults the embedded stack can inject, and the switchboard services consult at run time.
+export interface FaultSpec {
+  name: string;
+  /** the flow whose steps or side effects the fault breaks */
+  flow: 'auth' | 'scan' | 'asset' | 'payment' | 'any';
+  /** seed §3 gap id when the fault reproduces one */
+  gap?: string;
+  /** what changes in the services' behaviour */
+  description: string;
+}
+
+export const FAULTS: readonly FaultSpec[] = [
+  // Seed P0 gaps a flow can observe
+  { name: 'P0-01-asset-no-jwt', flow: 'asset', gap: 'P0-01', description: 'asset-management accepts a missing or invalid JWT (the unsafe fallback grants access)' },
+  { name: 'P0-02-asset-audit-no-trace', flow: 'asset', gap: 'P0-02', description: 'asset-management writes audit rows without the request trace id' },
+  { name: 'P0-03-checkout-no-jwt', flow: 'payment', gap: 'P0-03', description: 'checkout-orchestration routes accept requests without a valid JWT' },
+  { name: 'P0-04-payment-no-audit', flow: 'payment', gap: 'P0-04', description: 'payment-processing writes no payment audit rows' },
+  { name: 'P0-09-scan-no-audit', flow: 'scan', gap: 'P0-09', description: 'the scan engine worker writes no scan audit trail' },
+  // auth flow
+  { name: 'auth-csrf-unavailable', flow: 'auth', description: 'qr-auth answers the CSRF token route with 503' },
+  { name: 'auth-verify-no-activate', flow: 'auth', description: 'verify-email answers 200 but leaves the account pending, so login is refused' },
+  { name: 'auth-free-plan-never-activated', flow: 'auth', description: 'subscription-service ignores cert-ix.subscription.plan.free.request' },
+  { name: 'auth-logout-no-blacklist', flow: 'auth', description: 'logout answers 200 but does not blacklist the token' },
+  { name: 'auth-login-audit-missing', flow: 'auth', description: 'qr-auth writes no audit row for login' },
+  { name: 'auth-logout-audit-missing', flow: 'auth', description: 'qr-auth writes no audit row for logout' },
+  { name: 'auth-registered-no-header', flow: 'auth', description: 'cert-ix.auth.user.registered.success is produced without its schema-version header' },
+  { name: 'auth-dashboard-stale-session', flow: 'auth', description: 'the client dashboard shows the cached user even when the token is rejected' },
+  // scan flow
+  { name: 'scan-ownership-rejected', flow: 'scan', description: 'asset-verification marks every ownership proof failed' },
+  { name: 'scan-never-completes', flow: 'scan', description: 'the engine worker reports running but never completes the scan' },
+  { name: 'scan-empty-results', flow: 'scan', description: 'scan-api returns no findings for completed scans' },
+  { name: 'scan-results-contract-broken', flow: 'scan', description: 'cert-ix.scan-results is produced without its required findings field' },
+  { name: 'scan-vuln-never-synced', flow: 'scan', description: 'vulnerability-management ignores cert-ix.scan-results' },
+  // asset flow
+  { name: 'asset-update-lost', flow: 'asset', description: 'PATCH answers 200 with the change but does not persist it' },
+  { name: 'asset-created-no-header', flow: 'asset', description: 'cert-ix.asset.created is produced without its schema-version header' },
+  { name: 'asset-deleted-event-missing', flow: 'asset', description: 'asset-management produces no cert-ix.asset.deleted' },
+  { name: 'asset-quota-not-counted', flow: 'asset', description: 'quota-sync drops increases, so usage never counts the new asset' },
+  { name: 'asset-quota-not-decremented', flow: 'asset', description: 'quota-sync drops decreases, so usage stays up after a delete' },
+  // payment flow
+  { name: 'payment-plans-empty', flow: 'payment', description: 'plans-service returns an empty catalogue' },
+  { name: 'payment-webhook-bad-signature-accepted', flow: 'payment', description: 'payment-processing accepts webhooks whose Stripe signature does not verify' },
+  { name: 'payment-subscription-not-upgraded', flow: 'payment', description: 'subscription-service ignores cert-ix.payment.succeeded' },
+  { name: 'payment-invoice-never-created', flow: 'payment', description: 'invoice-service ignores cert-ix.payment.succeeded' },
+  { name: 'payment-event-bad-schema', flow: 'payment', description: 'cert-ix.payment.succeeded is produced with amount as a string' },
+];
+
+/** `latency:<operationId>=<ms>` delays that route's answer; ms defaults to LATENCY_DEFAULT_MS. */
+export const LATENCY_PREFIX = 'latency:';
+export const LATENCY_DEFAULT_MS = 45_000;
+
+export class UnknownFault extends Error {
+  constructor(name: string) {
+    super(`UnknownFault: "${name}" is not a fault of the embedded stack; list them with npm run stack -- --list-faults`);
+    this.name = 'UnknownFault';
+  }
+}
+
+/** Parses `a,b,latency:createAsset=40000` into fault names and latency per operationId; throws on an unknown name. */
+export function parseFaults(spec: string | string[] | undefined): { names: Set<string>; latency: Map<string, number> } {
+  const items = (Array.isArray(spec) ? spec : (spec ?? '').split(',')).map((s) => s.trim()).filter(Boolean);
+  const names = new Set<string>();
+  const latency = new Map<string, number>();
+  for (const item of items) {
+    if (item.startsWith(LATENCY_PREFIX)) {
+      const [op, ms] = item.slice(LATENCY_PREFIX.length).split('=');
+      const n = ms === undefined ? LATENCY_DEFAULT_MS : Number(ms);
+      if (!op || !Number.isFinite(n) || n < 0) throw new UnknownFault(item);
+      latency.set(op, n);
+      continue;
+    }
+    if (!FAULTS.some((f) => f.name === item)) throw new UnknownFault(item);
+    names.add(item);
+  }
+  return { names, latency };
+}
+
+/** What services ask at run time; the control port replaces its contents. */
+export class Faults {
+  private names = new Set<string>();
+  private latency = new Map<string, number>();
+
+  constructor(spec?: string | string[]) {
+    this.set(spec);
+  }
+
+  set(spec?: string | string[]): void {
+    const parsed = parseFaults(spec);
+    this.names = parsed.names;
+    this.latency = parsed.latency;
+  }
+
+  on(name: string): boolean {
+    if (!FAULTS.some((f) => f.name === name)) throw new UnknownFault(name);
+    return this.names.has(name);
+  }
+
+  latencyFor(operationId: string): number {
+    return this.latency.get(operationId) ?? 0;
+  }
+
+  list(): string[] {
+    return [...this.names, ...[...this.latency].map(([op, ms]) => `${LATENCY_PREFIX}${op}=${ms}`)];
+  }
+}
+
+export function listFaultsText(): string {
+  return [
+    ...FAULTS.map((f) => `${f.name}\t${f.flow}${f.gap ? `\t${f.gap}` : '\t-'}\t${f.description}`),
+    `${LATENCY_PREFIX}<operationId>[=ms]\tany\t-\tdelays the answer of that contract route (default ${LATENCY_DEFAULT_MS} ms)`,
+  ].join('\n');
+}
