@@ -1,0 +1,79 @@
+// Auth-bypass probes (No-Go trigger): every protected route of every P0 service, called with five kinds of bad token.
+import { SignJWT, decodeJwt } from 'jose';
+import { test, expect, login } from '../fixtures';
+import { AuthBypass } from '../helpers/errors';
+import { bypassFindingAttachment, TOKEN_KINDS, type BypassFinding, type TokenKind } from '../helpers/evidence';
+import { contracts } from '../contracts';
+
+const P0 = contracts().services.filter((s) => s.criticality === 'P0').map((s) => s.name);
+const protectedRoutesOf = (service: string) => contracts().routesOf(service).filter((r) => r.protected);
+
+/** A body each route accepts, so that a bypass is not hidden behind a 400 for a bad body. */
+function sampleBody(operationId: string, ids: Record<string, string>): unknown {
+  switch (operationId) {
+    case 'createAsset': return { name: 'flowgate bypass probe', type: 'domain', value: 'bypass-probe.flowgate.test' };
+    case 'updateAsset': return { name: 'flowgate bypass probe (renamed)' };
+    case 'startScan': return { assetId: ids.assetId, target: 'bypass-probe.flowgate.test', engine: contracts().scanEngines[0] ?? 'nuclei' };
+    case 'createCheckoutSession': return { planId: ids.planId };
+    case 'createOwnershipProof': return { assetId: ids.assetId, method: 'dns-txt' };
+    default: return undefined;
+  }
+}
+
+/** Path parameters: the test's own resources, so a bypass answers 2xx rather than 404. */
+function pathParams(path: string, ids: Record<string, string>): Record<string, string> {
+  if (path.startsWith('/api/v1/assets/')) return { id: ids.assetId };
+  if (path.startsWith('/api/v1/scans/')) return { id: ids.scanId };
+  if (path.startsWith('/api/v1/checkout/sessions/')) return { id: ids.sessionId };
+  return {};
+}
+
+for (const service of P0) {
+  const routes = protectedRoutesOf(service);
+  if (routes.length === 0) continue;
+  test(`${service}: protected routes refuse bad tokens`, { tag: ['@flow-auth-bypass', '@trigger-auth-bypass'] }, async ({ flow, api, account, target, contract }, testInfo) => {
+    const ids: Record<string, string> = {};
+    const tokens = {} as Record<TokenKind, string | undefined>;
+
+    await flow.step('S', 'Set up a user, its resources and bad tokens', 'POST /api/v1/auth/login', async () => {
+      const { token } = await login(api, contract, account);
+      const claims = decodeJwt(token);
+      ids.assetId = (await api.call('createAsset', { token, body: sampleBody('createAsset', ids), expect: 201 })).body.id;
+      ids.scanId = (await api.call('startScan', { token, body: sampleBody('startScan', ids), expect: 202 })).body.scanId;
+      const plans = (await api.call('listPlans', { expect: 200 })).body.plans;
+      ids.planId = plans.find((p: any) => p.amount > 0)?.id ?? 'pro';
+      ids.sessionId = (await api.call('createCheckoutSession', { token, body: { planId: ids.planId }, expect: 201 })).body.sessionId;
+      const now = Math.floor(Date.now() / 1000);
+      const sign = (key: string, iat: number, exp: number) =>
+        new SignJWT({ ...claims, iat, exp }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(key));
+      tokens.none = undefined;
+      tokens.malformed = 'not-a-jwt.flowgate.probe';
+      tokens['wrong-key'] = await sign(`flowgate-wrong-key-${now}`, now, now + 600);
+      tokens.expired = await sign(target.jwtTestSigningKey, now - 7200, now - 3600);
+      const second = await login(api, contract, account);
+      await api.call('logout', { token: second.token, expect: 200 });
+      tokens['logged-out'] = second.token;
+    });
+
+    const findings: BypassFinding[] = [];
+    // Mutating probes last, so a bypassing DELETE cannot hide what the reads would show.
+    const ordered = [...routes].sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+    for (const route of ordered) {
+      await flow.step('P', `Probe ${route.operationId}`, `${route.method} ${route.path}`, async () => {
+        for (const kind of TOKEN_KINDS) {
+          const res = await api.call(route.operationId, { token: tokens[kind], params: pathParams(route.path, ids), body: sampleBody(route.operationId, ids) });
+          if (res.status >= 200 && res.status < 300) {
+            const f: BypassFinding = { route: `${route.method} ${route.path}`, service, tokenKind: kind, status: res.status };
+            findings.push(f);
+            const a = bypassFindingAttachment(f);
+            await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
+          } else {
+            expect.soft(res.status, `${route.method} ${route.path} with a ${kind} token`).toBe(401);
+          }
+        }
+      });
+    }
+    await flow.evidence({ kind: 'probe', summary: `${routes.length} routes × ${TOKEN_KINDS.length} token kinds, ${findings.length} bypass(es)`, data: { service, routes: routes.map((r) => `${r.method} ${r.path}`), findings } });
+    if (findings.length) throw new AuthBypass(findings);
+  });
+}

@@ -1,0 +1,105 @@
+// Flow 1 (seed §5): register → verify email → login → access dashboard → logout, with its events, audit rows and blacklist.
+import type { Page } from '@playwright/test';
+import { test, expect } from '../fixtures';
+import { decodeJwt } from 'jose';
+
+test.describe('auth flow', () => {
+  test('register → verify email → login → access dashboard → logout', { tag: ['@flow-auth', '@criterion-2', '@criterion-7', '@criterion-12'] }, async ({ flow, api, observer, db, redis, identity, target, contract, cleanup, page }, testInfo) => {
+    const budgets = target.budgets;
+    let csrfToken = '';
+    let challenge: { challengeId: string; solution: string } = { challengeId: '', solution: '' };
+    let userId = '';
+    let tenantId = '';
+    let token = '';
+
+    const openDashboard = async (page: Page, accessToken: string | null) => {
+      await page.goto(`${target.kong.url}/login`);
+      await page.evaluate((t) => (t === null ? sessionStorage.removeItem('certix.accessToken') : sessionStorage.setItem('certix.accessToken', t)), accessToken);
+      await page.goto(`${target.kong.url}/dashboard`);
+    };
+
+    {
+      await flow.step(1, 'Get CSRF token', api.describe('getCsrfToken'), async () => {
+        const res = await api.call('getCsrfToken', { expect: 200 });
+        csrfToken = res.body.csrfToken;
+        expect(csrfToken, 'a CSRF token').toBeTruthy();
+      });
+
+      await flow.step(2, 'Get CAPTCHA challenge', api.describe('createCaptchaChallenge'), async () => {
+        const res = await api.call('createCaptchaChallenge', { headers: { [contract.headers.captchaTestKey]: target.captchaTestKey }, expect: 200 });
+        expect(res.body.solution, 'the test key returns the solution').toBeTruthy();
+        challenge = { challengeId: res.body.challengeId, solution: res.body.solution };
+      });
+
+      await flow.step(3, 'Register user', api.describe('registerIndividual'), async () => {
+        const res = await api.call('registerIndividual', {
+          headers: { [contract.headers.csrf]: csrfToken },
+          body: { email: identity.email, password: identity.password, firstName: identity.firstName, lastName: identity.lastName, captcha: challenge },
+          expect: 201,
+        });
+        userId = res.body.userId;
+        tenantId = res.body.tenantId;
+        cleanup.track({ userId, tenantId, email: identity.email });
+        await observer.waitFor('cert-ix.auth.user.registered.success', { userId, tenantId, email: identity.email });
+        await observer.waitFor('cert-ix.subscription.plan.free.request', { userId, tenantId });
+        await db.expectRows('audit.register', { userId }, undefined, "an audit row for 'register'");
+      });
+
+      await flow.step(4, 'Verify email', api.describe('verifyEmail'), async () => {
+        const [mail] = await db.expectRows('email.verificationToken', { email: identity.email }, undefined, 'the verification mail', budgets.eventMs);
+        const res = await api.call('verifyEmail', { params: { token: mail.token }, expect: 200 });
+        expect(res.body.verified).toBe(true);
+        await db.expectRows('auth.user', { userId }, (rows) => rows[0]?.status === 'active', "the user's status 'active'");
+      });
+
+      await flow.step(5, 'Login', api.describe('login'), async () => {
+        const res = await api.call('login', { headers: { [contract.headers.csrf]: csrfToken }, body: { email: identity.email, password: identity.password }, expect: 200 });
+        token = res.body.accessToken;
+        expect(res.body.user).toMatchObject({ id: userId, email: identity.email, tenantId });
+        await observer.waitFor('cert-ix.auth.user.login.success', { userId, tenantId });
+        await db.expectRows('audit.login', { userId }, undefined, "an audit row for 'login'");
+      });
+
+      await flow.step(6, 'Verify JWT works', api.describe('checkSession'), async () => {
+        const res = await api.call('checkSession', { token, expect: 200 });
+        expect(res.body).toMatchObject({ valid: true, user: { id: userId, email: identity.email } });
+      });
+
+      await flow.step(7, 'Verify subscription activated', api.describe('getCurrentSubscription'), async () => {
+        await observer.waitFor('cert-ix.subscription.plan.free.activated', { userId, tenantId, tier: 'free' });
+        await expect
+          .poll(async () => (await api.call('getCurrentSubscription', { token, expect: [200, 404] })).body?.tier, {
+            timeout: budgets.stepMs,
+            message: 'GET /api/v1/subscriptions/current to show tier "free"',
+          })
+          .toBe('free');
+      });
+
+      await flow.step('7.1', 'Access dashboard', 'GET /dashboard (Chromium)', async () => {
+        await openDashboard(page, token);
+        await expect(page.getByTestId('user-email'), 'the dashboard shows the user').toHaveText(identity.email, { timeout: budgets.stepMs });
+        await expect(page.getByTestId('subscription-tier'), 'the dashboard shows the tier').toHaveText(/free/i, { timeout: budgets.stepMs });
+        await testInfo.attach('dashboard after login', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+        await flow.evidence({ kind: 'screenshot', summary: 'dashboard shows the user and tier "free"' });
+      });
+
+      await flow.step(8, 'Logout', api.describe('logout'), async () => {
+        await api.call('logout', { token, expect: 200 });
+        await db.expectRows('audit.logout', { userId }, undefined, "an audit row for 'logout'");
+        await redis.expectKey('tokenBlacklist', { jti: String(decodeJwt(token).jti) });
+      });
+
+      await flow.step(9, 'Verify token blacklisted', api.describe('checkSession'), async () => {
+        await api.call('checkSession', { token, expect: 401 });
+      });
+
+      await flow.step('9.1', 'Dashboard after logout', 'GET /dashboard (Chromium)', async () => {
+        await openDashboard(page, token);
+        await expect(page, 'a rejected token sends the user to login').toHaveURL(/\/login/, { timeout: budgets.stepMs });
+        await expect(page.getByTestId('user-email'), 'the dashboard no longer shows the user').toHaveCount(0);
+        await testInfo.attach('dashboard after logout', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+        await flow.evidence({ kind: 'screenshot', summary: 'after logout the dashboard sends the user to login' });
+      });
+    }
+  });
+});

@@ -1,0 +1,74 @@
+// Preflight (setup project): the configuration is valid and every part of the target answers before any flow runs.
+import { test as setup, expect } from '@playwright/test';
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { request } from 'undici';
+import { loadTarget } from '../fixtures';
+import { DbProbes, loadProfile, createRedis, dbUrlFor } from '../fixtures/probes';
+import { kafkaClientConfig, pgClientConfig, redisOptions } from '../helpers/config';
+import { InfrastructureUnreachable } from '../helpers/errors';
+import { contracts } from '../contracts';
+
+setup('preflight: configuration valid, target reachable', async ({}, testInfo) => {
+  const c = contracts();
+  const target = await setup.step('configuration is valid', async () => loadTarget());
+  await testInfo.attach('target', { body: JSON.stringify({ name: target.name, kongUrl: target.kong.url, runId: target.runId, profile: target.profile }, null, 2), contentType: 'application/json' });
+
+  await setup.step(`gateway answers — GET ${target.kong.url}`, async () => {
+    try {
+      await request(target.kong.url, { method: 'GET', headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs }).then((r) => r.body.dump());
+    } catch (err: any) {
+      throw new InfrastructureUnreachable('gateway', target.kong.url, `${err.code ?? ''} ${err.message}`.trim());
+    }
+  });
+
+  await setup.step('Kafka answers and the frozen topics exist', async () => {
+    const admin = new Kafka({ ...(kafkaClientConfig(target) as KafkaConfig), logLevel: logLevel.NOTHING, retry: { retries: 2 } }).admin();
+    let topics: string[] = [];
+    try {
+      await admin.connect();
+      topics = await admin.listTopics();
+    } catch (err: any) {
+      throw new InfrastructureUnreachable('kafka', target.kafka.brokers.join(','), err.message);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    const missing = c.topics.filter((t) => !topics.some((n) => c.topicFor(n) === t)).map((t) => t.name);
+    expect(missing, 'frozen topics missing on the broker').toEqual([]);
+  });
+
+  await setup.step('every database the probes use answers', async () => {
+    const probes = new DbProbes(loadProfile(target.profile), (k) => { const url = dbUrlFor(target, k); return url ? pgClientConfig(url, target) : undefined; });
+    try {
+      for (const key of probes.envKeys()) await probes.query(key, 'SELECT 1', []);
+    } finally {
+      await probes.close();
+    }
+  });
+
+  await setup.step('Redis answers', async () => {
+    const redis = createRedis(redisOptions(target));
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      expect(await redis.ping()).toBe('PONG');
+    } catch (err: any) {
+      throw new InfrastructureUnreachable('redis', target.redis.url, err.message);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  await setup.step('every P0 service is healthy through the gateway', async () => {
+    const unhealthy: string[] = [];
+    for (const s of c.services.filter((x) => x.criticality === 'P0')) {
+      try {
+        const res = await request(`${target.kong.url.replace(/\/$/, '')}${s.health}`, { headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs });
+        await res.body.dump();
+        if (res.statusCode !== 200) unhealthy.push(`${s.name}: ${s.health} answered ${res.statusCode}`);
+      } catch (err: any) {
+        unhealthy.push(`${s.name}: ${err.code ?? err.message}`);
+      }
+    }
+    if (unhealthy.length) throw new InfrastructureUnreachable('P0 services', target.kong.url, unhealthy.join('; '));
+  });
+});

@@ -1,0 +1,71 @@
+// Flow 2 (seed §5): create asset → verify ownership → scan → results → vulnerability visible, with scan events and audit trail.
+import { test, expect, login } from '../fixtures';
+
+test.describe('scan flow', () => {
+  test('create → scan → results → vulnerability', { tag: ['@flow-scan', '@criterion-2', '@criterion-8'] }, async ({ flow, api, observer, db, account, target, contract }) => {
+    const budgets = target.budgets;
+    const engine = contract.scanEngines[0] ?? 'nuclei';
+    const priority = 'normal';
+    let token = '';
+    let assetId = '';
+    let scanId = '';
+    let findings: any[] = [];
+    const host = `${account.lastName.toLowerCase()}.scan.flowgate.test`;
+
+    await flow.step(1, 'Login → get JWT', api.describe('login'), async () => {
+      ({ token } = await login(api, contract, account));
+    });
+
+    await flow.step(2, 'Create asset', api.describe('createAsset'), async () => {
+      const res = await api.call('createAsset', { token, body: { name: `flowgate scan ${account.runId}`, type: 'domain', value: host }, expect: 201 });
+      assetId = res.body.id;
+      await observer.waitFor('cert-ix.asset.created', { assetId, tenantId: account.tenantId });
+    });
+
+    await flow.step(3, 'Verify ownership', api.describe('createOwnershipProof'), async () => {
+      // The verification service learns of the asset from cert-ix.asset.created; until it has, it answers 404.
+      await expect(async () => {
+        const res = await api.call('createOwnershipProof', { token, body: { assetId, method: 'dns-txt' }, expect: [201, 404] });
+        expect(res.status, 'the proof is recorded').toBe(201);
+        expect(res.body.status, 'the ownership proof verifies').toBe('verified');
+      }).toPass({ timeout: budgets.stepMs });
+    });
+
+    await flow.step(4, 'Start scan', api.describe('startScan'), async () => {
+      const res = await api.call('startScan', { token, body: { assetId, target: host, engine, priority }, expect: 202 });
+      scanId = res.body.scanId;
+      await observer.waitFor('cert-ix.scans.{engine}.{priority}', { scanId, tenantId: account.tenantId, engine, priority });
+      await db.expectRows('scan.audit', { scanId }, (rows) => rows.some((r) => r.action === 'received'), "the scan audit trail's 'received' row");
+    });
+
+    await flow.step(5, 'Poll scan status until complete', api.describe('getScan'), async () => {
+      await observer.waitFor('cert-ix.scans.events', { scanId, status: 'completed' }, budgets.scanMs);
+      await expect
+        .poll(async () => (await api.call('getScan', { token, params: { id: scanId }, expect: 200 })).body.status, {
+          timeout: budgets.scanMs,
+          message: `scan ${scanId} to reach status "completed"`,
+        })
+        .toBe('completed');
+      await db.expectRows('scan.audit', { scanId }, (rows) => ['received', 'started', 'completed'].every((a) => rows.some((r) => r.action === a)),
+        "the scan audit trail: 'received', 'started' and 'completed'");
+    });
+
+    await flow.step(6, 'Get scan results', api.describe('getScanResults'), async () => {
+      const event = await observer.waitFor('cert-ix.scan-results', { scanId, tenantId: account.tenantId, assetId });
+      const res = await api.call('getScanResults', { token, params: { id: scanId }, expect: 200 });
+      findings = res.body.findings;
+      expect(findings.length, 'a completed scan of the reference target has findings').toBeGreaterThan(0);
+      expect(findings.map((f: any) => f.findingId).sort()).toEqual(event.findings.map((f: any) => f.findingId).sort());
+    });
+
+    await flow.step(7, 'Verify vulnerability created in vuln-mgmt', api.describe('listVulnerabilities'), async () => {
+      await expect
+        .poll(async () => (await api.call('listVulnerabilities', { token, query: { scanId }, expect: 200 })).body.items.map((v: any) => v.findingId).sort(), {
+          timeout: budgets.stepMs,
+          message: `vulnerability-management to list the findings of scan ${scanId}`,
+        })
+        .toEqual(findings.map((f: any) => f.findingId).sort());
+      await db.expectRows('vulnerability.byScan', { scanId, tenantId: account.tenantId }, (rows) => rows.length === findings.length, `${findings.length} vulnerability rows`);
+    });
+  });
+});

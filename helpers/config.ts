@@ -1,0 +1,329 @@
+// The target configuration (DESIGN §3): parsed and validated from environment variables in one go, plus client options for kafkajs, pg and ioredis.
+import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { ConfigError, withoutCredentials } from './errors';
+
+export type Env = Record<string, string | undefined>;
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+/** Service databases the flows inspect: config key → environment variable. */
+export const DB_VARS = {
+  auth: 'AUTH_DB_URL',
+  email: 'EMAIL_DB_URL',
+  subscription: 'SUBSCRIPTION_DB_URL',
+  assets: 'ASSETS_DB_URL',
+  verification: 'VERIFICATION_DB_URL',
+  scans: 'SCANS_DB_URL',
+  tools: 'TOOLS_DB_URL',
+  vulnerabilities: 'VULNERABILITIES_DB_URL',
+  checkout: 'CHECKOUT_DB_URL',
+  payments: 'PAYMENTS_DB_URL',
+  invoices: 'INVOICES_DB_URL',
+} as const;
+export type DbName = keyof typeof DB_VARS;
+/** The flows do not depend on these two databases (ownership and checkout are visible through events and APIs). */
+export const OPTIONAL_DBS: readonly DbName[] = ['verification', 'checkout'];
+
+export const DEFAULTS = {
+  targetName: 'staging',
+  observerGroupPrefix: 'flowgate-observer',
+  profile: 'fixtures/profiles/reference.json',
+  stepBudgetMs: 15_000,
+  eventBudgetMs: 10_000,
+  // The seed's "quota syncs within 30 s".
+  quotaBudgetMs: 30_000,
+  scanBudgetMs: 60_000,
+  chromiumPath: '/usr/bin/chromium',
+} as const;
+
+export interface TargetConfig {
+  name: string;
+  kong: { url: string; extraHeaders: Record<string, string> };
+  kafka: {
+    brokers: string[];
+    ssl: boolean;
+    sslCaFile?: string;
+    sasl?: { mechanism: SaslMechanism; username: string; password: string };
+    observerGroupPrefix: string;
+  };
+  /** one URL per service database; optional ones may be absent */
+  db: { [K in DbName]: K extends 'verification' | 'checkout' ? string | undefined : string };
+  dbSslCaFile?: string;
+  redis: { url: string; tlsCaFile?: string };
+  stripeWebhookSecret: string;
+  captchaTestKey: string;
+  jwtTestSigningKey: string;
+  profile: string;
+  budgets: { stepMs: number; eventMs: number; quotaMs: number; scanMs: number };
+  allowFlaky: boolean;
+  runId: string;
+  chromiumPath: string;
+}
+
+/** A run id like fg-20250101120000-a1b2c3: sortable by time, unique enough to tag a run's users and tenants. */
+export function generateRunId(now = new Date(), hex = randomBytes(3).toString('hex')): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
+  return `fg-${stamp}-${hex}`;
+}
+
+const BOOL_TRUE = ['true', '1', 'yes'];
+const BOOL_FALSE = ['false', '0', 'no'];
+
+/**
+ * Validates every variable and returns the whole configuration, or throws one ConfigError listing every
+ * missing or malformed variable (a user fixes them all in one go; nothing half-runs). Values quoted in
+ * problems have credentials removed, because the error is printed and reported.
+ */
+export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } = {}): TargetConfig {
+  const problems: string[] = [];
+  const cwd = opts.cwd ?? process.cwd();
+  // dotenv turns `KEY=` into '', which means "not set", not "set to empty".
+  const get = (k: string): string | undefined => {
+    const v = env[k];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const show = (v: string) => JSON.stringify(withoutCredentials(v).slice(0, 120));
+  const required = (k: string, what: string): string | undefined => {
+    const v = get(k);
+    if (v === undefined) problems.push(`${k} is required (${what})`);
+    return v;
+  };
+  const bool = (k: string, what: string): boolean | undefined => {
+    const v = get(k);
+    if (v === undefined) return undefined;
+    if (BOOL_TRUE.includes(v.toLowerCase())) return true;
+    if (BOOL_FALSE.includes(v.toLowerCase())) return false;
+    problems.push(`${k} must be ${what}, got ${show(v)}`);
+    return undefined;
+  };
+  const file = (k: string): string | undefined => {
+    const v = get(k);
+    if (v === undefined) return undefined;
+    const abs = resolve(cwd, v);
+    if (!existsSync(abs)) problems.push(`${k} names a file that does not exist: ${v}`);
+    return abs;
+  };
+  const posInt = (k: string, dflt: number): number => {
+    const v = get(k);
+    if (v === undefined) return dflt;
+    if (!/^\d+$/.test(v) || Number(v) <= 0 || !Number.isSafeInteger(Number(v))) {
+      problems.push(`${k} must be a positive integer number of milliseconds, got ${show(v)}`);
+      return dflt;
+    }
+    return Number(v);
+  };
+  const url = (k: string, protocols: string[], what: string, isRequired: boolean): string | undefined => {
+    const v = isRequired ? required(k, what) : get(k);
+    if (v === undefined) return undefined;
+    let u: URL;
+    try {
+      u = new URL(v);
+    } catch {
+      problems.push(`${k} must be ${what}, got ${show(v)} (not a URL)`);
+      return undefined;
+    }
+    if (!protocols.includes(u.protocol)) {
+      problems.push(`${k} must be ${what}, got ${show(v)}`);
+      return undefined;
+    }
+    if (!u.hostname) {
+      problems.push(`${k} must name a host, got ${show(v)}`);
+      return undefined;
+    }
+    return v;
+  };
+
+  // Gateway
+  const kongUrl = url('KONG_URL', ['http:', 'https:'], 'the gateway base URL, http(s)://host[:port]', true);
+  let extraHeaders: Record<string, string> = {};
+  const rawHeaders = get('KONG_EXTRA_HEADERS');
+  if (rawHeaders !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawHeaders);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((x) => typeof x === 'string'))
+      // The value itself is not echoed: it usually carries an API key.
+      problems.push('KONG_EXTRA_HEADERS must be a JSON object of header name → string value, e.g. {"apikey":"…"}');
+    else extraHeaders = parsed as Record<string, string>;
+  }
+
+  // Kafka
+  const brokersRaw = required('KAFKA_BROKERS', 'comma-separated host:port list');
+  const brokers = (brokersRaw ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  if (brokersRaw !== undefined) {
+    const bad = brokers.filter((b) => {
+      const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(b);
+      return !m || Number(m[2]) < 1 || Number(m[2]) > 65535;
+    });
+    if (bad.length || brokers.length === 0) problems.push(`KAFKA_BROKERS must be a comma-separated host:port list, bad entries: ${bad.map(show).join(', ') || '(empty)'}`);
+  }
+  const sslCaFile = file('KAFKA_SSL_CA_FILE');
+  const ssl = bool('KAFKA_SSL', 'true or false') ?? sslCaFile !== undefined;
+  const mechRaw = get('KAFKA_SASL_MECHANISM');
+  let sasl: TargetConfig['kafka']['sasl'];
+  if (mechRaw !== undefined) {
+    const mechanism = mechRaw.toLowerCase() as SaslMechanism;
+    if (!['plain', 'scram-sha-256', 'scram-sha-512'].includes(mechanism)) problems.push(`KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512, got ${show(mechRaw)}`);
+    const username = required('KAFKA_SASL_USERNAME', `needed because KAFKA_SASL_MECHANISM is ${mechRaw}`);
+    const password = required('KAFKA_SASL_PASSWORD', `needed because KAFKA_SASL_MECHANISM is ${mechRaw}`);
+    if (username !== undefined && password !== undefined) sasl = { mechanism, username, password };
+  } else if (get('KAFKA_SASL_USERNAME') !== undefined || get('KAFKA_SASL_PASSWORD') !== undefined) {
+    // Credentials without a mechanism would silently connect unauthenticated; say so instead.
+    problems.push('KAFKA_SASL_MECHANISM is required when KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD are set (plain, scram-sha-256 or scram-sha-512)');
+  }
+  const observerGroupPrefix = get('KAFKA_OBSERVER_GROUP_PREFIX') ?? DEFAULTS.observerGroupPrefix;
+  if (!/^[A-Za-z0-9._-]+$/.test(observerGroupPrefix)) problems.push(`KAFKA_OBSERVER_GROUP_PREFIX may contain only letters, digits, '.', '_' and '-', got ${show(observerGroupPrefix)}`);
+
+  // PostgreSQL
+  const db: Record<string, string | undefined> = {};
+  for (const [key, v] of Object.entries(DB_VARS) as [DbName, string][])
+    db[key] = url(v, ['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL', !OPTIONAL_DBS.includes(key));
+  const dbSslCaFile = file('DB_SSL_CA_FILE');
+
+  // Redis
+  const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'], 'a redis:// or rediss:// URL', true);
+  const redisCa = file('REDIS_TLS_CA_FILE');
+
+  // Test hooks staging provides
+  const whsec = required('STRIPE_WEBHOOK_SECRET', 'the Stripe webhook signing secret, whsec_…');
+  if (whsec !== undefined && !whsec.startsWith('whsec_')) problems.push('STRIPE_WEBHOOK_SECRET must start with whsec_ (a Stripe webhook signing secret)');
+  const captcha = required('CAPTCHA_TEST_KEY', "the CAPTCHA service's test key");
+  const jwtKey = required('JWT_TEST_SIGNING_KEY', 'the key the expired-token probe signs with');
+
+  // The default profile lives in this repository, wherever the command is run from; a user's path is relative to cwd.
+  const profileRaw = get('FLOWGATE_PROFILE');
+  const profile = profileRaw !== undefined ? resolve(cwd, profileRaw) : resolve(__dirname, '..', DEFAULTS.profile);
+  if (!existsSync(profile)) problems.push(`FLOWGATE_PROFILE names a file that does not exist: ${profileRaw ?? profile}`);
+
+  const budgets = {
+    stepMs: posInt('FLOWGATE_STEP_BUDGET_MS', DEFAULTS.stepBudgetMs),
+    eventMs: posInt('FLOWGATE_EVENT_BUDGET_MS', DEFAULTS.eventBudgetMs),
+    quotaMs: posInt('FLOWGATE_QUOTA_BUDGET_MS', DEFAULTS.quotaBudgetMs),
+    scanMs: posInt('FLOWGATE_SCAN_BUDGET_MS', DEFAULTS.scanBudgetMs),
+  };
+  const allowFlaky = bool('FLOWGATE_ALLOW_FLAKY', '0 or 1') ?? false;
+  const runId = get('FLOWGATE_RUN_ID') ?? generateRunId(opts.now);
+  // The run id ends up in e-mail addresses, tenant names and consumer groups.
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(runId)) problems.push(`FLOWGATE_RUN_ID may contain only letters, digits, '.', '_' and '-' (at most 64), got ${show(runId)}`);
+  const chromiumPath = get('CHROMIUM_PATH') ?? DEFAULTS.chromiumPath;
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    name: get('FLOWGATE_TARGET_NAME') ?? DEFAULTS.targetName,
+    kong: { url: kongUrl!.replace(/\/+$/, ''), extraHeaders },
+    kafka: { brokers, ssl, ...(sslCaFile ? { sslCaFile } : {}), ...(sasl ? { sasl } : {}), observerGroupPrefix },
+    db: db as TargetConfig['db'],
+    ...(dbSslCaFile ? { dbSslCaFile } : {}),
+    redis: { url: redisUrl!, ...(redisCa ? { tlsCaFile: redisCa } : {}) },
+    stripeWebhookSecret: whsec!,
+    captchaTestKey: captcha!,
+    jwtTestSigningKey: jwtKey!,
+    profile,
+    budgets,
+    allowFlaky,
+    runId,
+    chromiumPath,
+  };
+}
+
+/**
+ * Loads a dotenv file into `env` without overriding anything already set there (the environment wins, so
+ * CI can override a developer's .env). The file is `path`, else FLOWGATE_ENV_FILE, else `.env`; a missing
+ * `.env` is fine, a missing file the user named is a ConfigError.
+ */
+export function loadEnvFile(path?: string, env: Env = process.env): { path: string; loaded: string[] } {
+  const named = path ?? env.FLOWGATE_ENV_FILE;
+  const file = resolve(named ?? '.env');
+  if (!existsSync(file)) {
+    if (named) throw new ConfigError([`env file ${named} (FLOWGATE_ENV_FILE) does not exist`]);
+    return { path: file, loaded: [] };
+  }
+  const parsed = parseDotenv(readFileSync(file));
+  const loaded: string[] = [];
+  for (const [k, v] of Object.entries(parsed)) {
+    if (env[k] !== undefined) continue;
+    env[k] = v;
+    loaded.push(k);
+  }
+  return { path: file, loaded };
+}
+
+const readCa = (f: string | undefined): string[] | undefined => (f ? [readFileSync(f, 'utf8')] : undefined);
+
+export interface KafkaClientConfig {
+  clientId: string;
+  brokers: string[];
+  ssl: boolean | { ca?: string[]; rejectUnauthorized: true };
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+}
+
+/** kafkajs `new Kafka(...)` options: TLS (with the CA when given) and SASL/SCRAM as staging requires. */
+export function kafkaClientConfig(cfg: TargetConfig, clientId = `flowgate-${cfg.runId}`): KafkaClientConfig {
+  const ca = readCa(cfg.kafka.sslCaFile);
+  return {
+    clientId,
+    brokers: [...cfg.kafka.brokers],
+    ssl: cfg.kafka.ssl ? (ca ? { ca, rejectUnauthorized: true } : true) : false,
+    ...(cfg.kafka.sasl ? { sasl: { ...cfg.kafka.sasl } } : {}),
+  };
+}
+
+export interface PgClientConfig {
+  connectionString: string;
+  ssl: false | { ca?: string; rejectUnauthorized: boolean };
+}
+
+/**
+ * pg `new Client(...)` options for one database URL. TLS parameters are taken out of the URL and expressed as
+ * the `ssl` object, because pg lets a connection string's sslmode override an explicit `ssl` (and drop the CA).
+ * TLS is on when the URL asks for it (sslmode=require/verify-ca/verify-full/no-verify) or DB_SSL_CA_FILE is set.
+ */
+export function pgClientConfig(url: string, cfg: Pick<TargetConfig, 'dbSslCaFile'>): PgClientConfig {
+  const u = new URL(url);
+  const mode = (u.searchParams.get('sslmode') ?? '').toLowerCase();
+  for (const p of ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'uselibpqcompat']) u.searchParams.delete(p);
+  const connectionString = u.toString();
+  if (mode === 'disable') return { connectionString, ssl: false };
+  const wantsTls = ['require', 'verify-ca', 'verify-full', 'no-verify', 'prefer'].includes(mode) || !!cfg.dbSslCaFile;
+  if (!wantsTls) return { connectionString, ssl: false };
+  const ca = cfg.dbSslCaFile ? readFileSync(cfg.dbSslCaFile, 'utf8') : undefined;
+  return { connectionString, ssl: { ...(ca ? { ca } : {}), rejectUnauthorized: mode !== 'no-verify' } };
+}
+
+export interface RedisClientOptions {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+  db: number;
+  tls?: { ca?: string[]; servername: string };
+  lazyConnect: true;
+  /** fail a probe quickly instead of queueing commands while the server is down */
+  maxRetriesPerRequest: number;
+  connectTimeout: number;
+}
+
+/** ioredis `new Redis(options)` from REDIS_URL: `rediss://` means TLS (with REDIS_TLS_CA_FILE as CA when given). */
+export function redisOptions(cfg: Pick<TargetConfig, 'redis'>, connectTimeout = 5_000): RedisClientOptions {
+  const u = new URL(cfg.redis.url);
+  const db = Number(u.pathname.replace(/^\//, '') || '0');
+  const tls = u.protocol === 'rediss:';
+  const ca = readCa(cfg.redis.tlsCaFile);
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ''),
+    port: u.port ? Number(u.port) : 6379,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    db: Number.isInteger(db) ? db : 0,
+    ...(tls ? { tls: { ...(ca ? { ca } : {}), servername: u.hostname } } : {}),
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout,
+  };
+}

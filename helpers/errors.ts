@@ -1,0 +1,290 @@
+// Typed harness errors (each says what was expected, what came, and where) and the failure categories the verdict uses.
+import type { BypassFinding } from './evidence';
+import { describeCriteria } from './match';
+
+/**
+ * Failure categories, as a person reads them (they appear in go-no-go.json and as Allure categories).
+ * 'assertion failed' is a plain expect() failure the harness did not classify further; 'unknown' is anything else.
+ */
+export const CATEGORIES = [
+  'auth bypass',
+  'contract violation',
+  'event not observed',
+  'unexpected response',
+  'database state',
+  'infrastructure unreachable',
+  'budget exceeded',
+  'configuration',
+  'assertion failed',
+  'unknown',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** Longest excerpt of a body/value quoted in a message: enough to see what came, short enough for a console. */
+export const EXCERPT_CHARS = 500;
+
+export function truncate(text: string, max = EXCERPT_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more chars)`;
+}
+
+/** Any value as a one-line excerpt: strings as they are, Buffers decoded, the rest JSON. */
+export function excerpt(value: unknown, max = EXCERPT_CHARS): string {
+  if (value === undefined) return '(none)';
+  if (value === null) return 'null';
+  let s: string;
+  if (Buffer.isBuffer(value)) s = value.toString('utf8');
+  else if (typeof value === 'string') s = value;
+  else {
+    try {
+      s = JSON.stringify(value);
+    } catch {
+      s = String(value);
+    }
+  }
+  return truncate(s.replace(/\s*\n\s*/g, ' '), max);
+}
+
+/** 10000 → '10 s', 1500 → '1.5 s', 250 → '250 ms': budgets read the way the seed writes them. */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+/** An address with any user:password@ removed, so an error never carries a credential. */
+export function withoutCredentials(address: string): string {
+  return address.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
+}
+
+export abstract class FlowgateError extends Error {
+  abstract readonly category: Category;
+  constructor(name: string, detail: string) {
+    super(`${name}: ${detail}`);
+    // The class name, not 'Error', so categoryOf() and people can tell the kinds apart from the text alone.
+    this.name = name;
+  }
+}
+
+export interface EventNotObservedDetails {
+  topic: string;
+  /** the business keys waited for: a describeCriteria() string or the criteria object */
+  match: string | Record<string, unknown>;
+  budgetMs: number;
+  /** events seen on the topic in the window that did not match */
+  sawCount: number;
+  /** a few of those events (raw values or summaries) */
+  sample?: unknown[];
+}
+
+export class EventNotObserved extends FlowgateError {
+  readonly category = 'event not observed' as const;
+  readonly topic: string;
+  readonly match: string;
+  readonly budgetMs: number;
+  readonly sawCount: number;
+  readonly sample: unknown[];
+  constructor(d: EventNotObservedDetails) {
+    const match = typeof d.match === 'string' ? d.match : describeCriteria(d.match as any);
+    const sample = (d.sample ?? []).slice(0, 3);
+    const saw = d.sawCount === 0 ? 'saw nothing else on that topic' : `saw ${d.sawCount} other${d.sawCount === 1 ? '' : 's'}`;
+    const lines = sample.map((s) => `\n  e.g. ${excerpt(s, 200)}`).join('');
+    super('EventNotObserved', `no ${d.topic} for ${match || '(any)'} within ${formatMs(d.budgetMs)}; ${saw}${lines}`);
+    this.topic = d.topic;
+    this.match = match;
+    this.budgetMs = d.budgetMs;
+    this.sawCount = d.sawCount;
+    this.sample = sample;
+  }
+}
+
+export interface ContractViolationDetails {
+  /** every way the thing breaks its contract */
+  problems: string[];
+  /** for an event */
+  topic?: string;
+  partition?: number;
+  offset?: string | number;
+  headers?: Record<string, unknown>;
+  value?: unknown;
+  /** for an HTTP response */
+  operationId?: string;
+  status?: number;
+  body?: unknown;
+}
+
+export class ContractViolation extends FlowgateError {
+  readonly category = 'contract violation' as const;
+  readonly problems: string[];
+  readonly topic?: string;
+  readonly operationId?: string;
+  constructor(d: ContractViolationDetails) {
+    let where: string;
+    let quoted: string;
+    if (d.topic !== undefined) {
+      const pos = [d.partition !== undefined ? `partition ${d.partition}` : '', d.offset !== undefined ? `offset ${d.offset}` : ''].filter(Boolean).join(', ');
+      where = `event on ${d.topic}${pos ? ` (${pos})` : ''}`;
+      quoted = `\n  headers: ${excerpt(d.headers ?? {}, 200)}\n  value: ${excerpt(d.value)}`;
+    } else {
+      where = `response of ${d.operationId ?? '(unknown operation)'}${d.status !== undefined ? ` with status ${d.status}` : ''}`;
+      quoted = `\n  body: ${excerpt(d.body)}`;
+    }
+    super('ContractViolation', `${where} breaks the frozen contract: ${d.problems.join('; ')}${quoted}`);
+    this.problems = d.problems;
+    this.topic = d.topic;
+    this.operationId = d.operationId;
+  }
+}
+
+export interface UnexpectedResponseDetails {
+  method: string;
+  path: string;
+  expected: number | number[];
+  got: number;
+  body?: unknown;
+  traceId?: string;
+}
+
+export class UnexpectedResponse extends FlowgateError {
+  readonly category = 'unexpected response' as const;
+  readonly method: string;
+  readonly path: string;
+  readonly expected: number[];
+  readonly got: number;
+  readonly traceId?: string;
+  constructor(d: UnexpectedResponseDetails) {
+    const expected = Array.isArray(d.expected) ? d.expected : [d.expected];
+    super(
+      'UnexpectedResponse',
+      `${d.method} ${d.path} expected ${expected.join(' or ')}, got ${d.got}${d.traceId ? ` (trace ${d.traceId})` : ''}; body: ${excerpt(d.body)}`,
+    );
+    this.method = d.method;
+    this.path = d.path;
+    this.expected = expected;
+    this.got = d.got;
+    this.traceId = d.traceId;
+  }
+}
+
+export interface DbStateMismatchDetails {
+  /** the named probe of the target profile, e.g. 'audit.register' */
+  probe: string;
+  /** what the probe should have found, in words */
+  expected: string;
+  /** the rows it did find */
+  got: unknown[];
+  /** the probe's parameters (the business keys), for the reader */
+  params?: unknown;
+}
+
+export class DbStateMismatch extends FlowgateError {
+  readonly category = 'database state' as const;
+  readonly probe: string;
+  readonly got: unknown[];
+  constructor(d: DbStateMismatchDetails) {
+    const got = d.got.length === 0 ? 'no rows' : `${d.got.length} row${d.got.length === 1 ? '' : 's'}: ${excerpt(d.got)}`;
+    super('DbStateMismatch', `probe ${d.probe}${d.params !== undefined ? ` (${excerpt(d.params, 200)})` : ''} expected ${d.expected}, got ${got}`);
+    this.probe = d.probe;
+    this.got = d.got;
+  }
+}
+
+export interface RedisStateMismatchDetails {
+  key: string;
+  expected: string;
+  got: unknown;
+}
+
+export class RedisStateMismatch extends FlowgateError {
+  readonly category = 'database state' as const;
+  readonly key: string;
+  constructor(d: RedisStateMismatchDetails) {
+    super('RedisStateMismatch', `redis key ${d.key} expected ${d.expected}, got ${d.got === null || d.got === undefined ? 'nothing' : excerpt(d.got, 200)}`);
+    this.key = d.key;
+  }
+}
+
+export class InfrastructureUnreachable extends FlowgateError {
+  readonly category = 'infrastructure unreachable' as const;
+  readonly component: string;
+  readonly address: string;
+  constructor(component: string, address: string, cause: string) {
+    const safe = withoutCredentials(address);
+    super('InfrastructureUnreachable', `cannot reach ${component} at ${safe}: ${withoutCredentials(cause)}`);
+    this.component = component;
+    this.address = safe;
+  }
+}
+
+export class BudgetExceeded extends FlowgateError {
+  readonly category = 'budget exceeded' as const;
+  readonly waitingFor: string;
+  readonly budgetMs: number;
+  constructor(waitingFor: string, budgetMs: number, lastSeen?: string) {
+    super('BudgetExceeded', `waited ${formatMs(budgetMs)} for ${waitingFor}${lastSeen ? `; last seen: ${truncate(lastSeen, 300)}` : ''}`);
+    this.waitingFor = waitingFor;
+    this.budgetMs = budgetMs;
+  }
+}
+
+export class AuthBypass extends FlowgateError {
+  readonly category = 'auth bypass' as const;
+  readonly findings: BypassFinding[];
+  constructor(findings: BypassFinding[]) {
+    const lines = findings.map((f) => `\n  ${f.route}${f.service ? ` (${f.service})` : ''} answered ${f.status} to a ${f.tokenKind} token`).join('');
+    super('AuthBypass', `expected 401 from every protected route for every bad token, but ${findings.length} call${findings.length === 1 ? '' : 's'} got through:${lines}`);
+    this.findings = findings;
+  }
+}
+
+export class ConfigError extends FlowgateError {
+  readonly category = 'configuration' as const;
+  readonly problems: string[];
+  constructor(problems: string[], source = 'the target configuration') {
+    const n = problems.length;
+    super('ConfigError', `${n} problem${n === 1 ? '' : 's'} in ${source}:${problems.map((p) => `\n  - ${p}`).join('')}`);
+    this.problems = problems;
+  }
+}
+
+/** Class name → category, so text that merely mentions the class (a serialized error, a poll's inner error) can be classified. */
+const BY_NAME: Record<string, Category> = {
+  EventNotObserved: 'event not observed',
+  ContractViolation: 'contract violation',
+  UnexpectedResponse: 'unexpected response',
+  DbStateMismatch: 'database state',
+  RedisStateMismatch: 'database state',
+  InfrastructureUnreachable: 'infrastructure unreachable',
+  BudgetExceeded: 'budget exceeded',
+  AuthBypass: 'auth bypass',
+  ConfigError: 'configuration',
+};
+
+const INFRA = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|KafkaJSConnectionError|KafkaJSNumberOfRetriesExceeded|connect ECONNREFUSED|getaddrinfo)\b/;
+const TIMEOUT = /Test timeout of \d+ms exceeded|Timeout \d+ms exceeded|timed out after \d+ms|\bTimeoutError\b|expect\.poll.*timed out|toPass.*timed out|Timed out \d+ms waiting for expect/i;
+
+/**
+ * Classifies any error (ours, Playwright's, a driver's) by its name and text.
+ * Our own class names win even inside a wrapper (an expect.poll/toPass timeout quotes its last inner error),
+ * because the inner error says why the wait never succeeded; a bare timeout is a budget exceeded.
+ */
+export function categoryOf(errorLike: { message?: string; name?: string; stack?: string } | undefined | null): Category {
+  if (!errorLike) return 'unknown';
+  if (errorLike.name && errorLike.name in BY_NAME) return BY_NAME[errorLike.name];
+  const text = `${errorLike.name ?? ''}: ${errorLike.message ?? ''}\n${errorLike.stack ?? ''}`;
+  const named = new RegExp(`\\b(${Object.keys(BY_NAME).join('|')})\\b`).exec(text);
+  if (named) return BY_NAME[named[1]];
+  if (INFRA.test(text)) return 'infrastructure unreachable';
+  if (TIMEOUT.test(text)) return 'budget exceeded';
+  if (/\bexpect\(|toBe|toEqual|toContain|toMatch|toHave/.test(text)) return 'assertion failed';
+  return 'unknown';
+}
+
+/** The first line of an error's message, without ANSI colours (for tables and summaries). */
+export function firstLine(message: string | undefined): string {
+  return stripAnsi(message ?? '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+}
+
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}

@@ -1,0 +1,34 @@
+// Unit tests of the evidence convention: attachments round-trip, malformed ones are rejected.
+import { test, expect } from '@playwright/test';
+import { BYPASS_FINDING_ATTACHMENT, bypassFindingAttachment, criterionTag, EVIDENCE_ATTACHMENT, EVIDENCE_CONTENT_TYPE, evidenceAttachment, flowTag, parseBypassFinding, parseEvidence } from './evidence';
+
+test('an evidence attachment round-trips through the reporter-side parser', () => {
+  const e = { kind: 'event' as const, step: '3. Register — POST /api/v1/register/individual', summary: 'cert-ix.auth.user.registered.success for u-1', name: 'cert-ix.auth.user.registered.success', data: { userId: 'u-1' } };
+  const a = evidenceAttachment(e);
+  expect(a.name).toBe(EVIDENCE_ATTACHMENT);
+  expect(a.contentType).toBe(EVIDENCE_CONTENT_TYPE);
+  expect(parseEvidence(Buffer.from(a.body))).toEqual(e);
+  expect(parseEvidence(a.body)).toEqual(e);
+});
+
+test('malformed evidence is refused on both sides', () => {
+  expect(() => evidenceAttachment({ kind: 'gossip' as any, step: 's', summary: 'x' })).toThrow(/kind must be one of/);
+  expect(parseEvidence('not json')).toBeUndefined();
+  expect(parseEvidence(JSON.stringify({ kind: 'row', summary: 'no step' }))).toBeUndefined();
+  expect(parseEvidence(JSON.stringify({ kind: 'nope', step: 's', summary: 'x' }))).toBeUndefined();
+  expect(parseEvidence(undefined)).toBeUndefined();
+});
+
+test('a bypass finding round-trips; a bad token kind is refused', () => {
+  const f = { route: 'POST /api/v1/checkout/sessions', service: 'checkout-orchestration-service', tokenKind: 'none' as const, status: 201 };
+  const a = bypassFindingAttachment(f);
+  expect(a.name).toBe(BYPASS_FINDING_ATTACHMENT);
+  expect(parseBypassFinding(a.body)).toEqual(f);
+  expect(() => bypassFindingAttachment({ ...f, tokenKind: 'stolen' as any })).toThrow(/tokenKind/);
+  expect(parseBypassFinding(JSON.stringify({ ...f, status: '201' }))).toBeUndefined();
+});
+
+test('flow and criterion tags', () => {
+  expect(flowTag('payment')).toBe('@flow-payment');
+  expect(criterionTag(9)).toBe('@criterion-9');
+});

@@ -1,0 +1,99 @@
+// The evidence convention: how tests hand the verdict reporter what they observed (events, rows, …) and auth-bypass findings.
+//
+// Tests attach JSON attachments; the reporter reads them back from each test result. Keeping the names,
+// content types and body shapes in one module means fixtures (writers) and reports/ (reader) cannot drift.
+
+/** Attachment name of one piece of evidence (something the test observed). */
+export const EVIDENCE_ATTACHMENT = 'flowgate-evidence';
+/** Content type of evidence attachments. */
+export const EVIDENCE_CONTENT_TYPE = 'application/vnd.flowgate.evidence+json';
+/** Attachment name of one auth-bypass finding (a protected route that answered 2xx to a bad token). */
+export const BYPASS_FINDING_ATTACHMENT = 'flowgate-bypass-finding';
+/** Content type of bypass-finding attachments. */
+export const BYPASS_FINDING_CONTENT_TYPE = 'application/vnd.flowgate.bypass-finding+json';
+
+/** The flows of seed §5 as Playwright project names (also tagged `@flow-<name>`). */
+export const FLOWS = ['auth', 'scan', 'asset', 'payment'] as const;
+/** The probes project: not one of the four flows, but required for a GO (it feeds the auth-bypass trigger). */
+export const BYPASS_FLOW = 'auth-bypass';
+/** The setup project whose failure means the run could not be evaluated. */
+export const PREFLIGHT_PROJECT = 'preflight';
+export type FlowName = (typeof FLOWS)[number] | typeof BYPASS_FLOW;
+
+/** Tag of a test that belongs to a flow, e.g. `@flow-auth`. */
+export const flowTag = (flow: string): string => `@flow-${flow}`;
+/** Tag of a test that gives evidence for a seed §7 criterion, e.g. `@criterion-7`. */
+export const criterionTag = (id: number): string => `@criterion-${id}`;
+
+/** Probe names of the audit rows criterion 12 looks for (DB probe names of the target profile). */
+export const AUDIT_PROBES = ['audit.register', 'audit.login', 'audit.logout'] as const;
+
+export type EvidenceKind = 'event' | 'row' | 'redis' | 'http' | 'screenshot' | 'probe';
+export const EVIDENCE_KINDS: readonly EvidenceKind[] = ['event', 'row', 'redis', 'http', 'screenshot', 'probe'];
+
+export interface Evidence {
+  kind: EvidenceKind;
+  /** title of the test.step it belongs to, e.g. '3. Register — POST /api/v1/register/individual' */
+  step: string;
+  /** one line a person can read, e.g. 'cert-ix.asset.created for asset a-1 (partition 0, offset 12)' */
+  summary: string;
+  /** what it is: the topic of an event, the probe name of a row (`audit.register`), the Redis key, the operationId */
+  name?: string;
+  /** the observed thing itself (payload, rows …), already redacted by the writer; the reporter redacts again */
+  data?: unknown;
+}
+
+export type TokenKind = 'none' | 'malformed' | 'wrong-key' | 'expired' | 'logged-out';
+export const TOKEN_KINDS: readonly TokenKind[] = ['none', 'malformed', 'wrong-key', 'expired', 'logged-out'];
+
+export interface BypassFinding {
+  /** 'METHOD /path' as in the OpenAPI contract, e.g. 'POST /api/v1/checkout/sessions' */
+  route: string;
+  service: string;
+  tokenKind: TokenKind;
+  /** the 2xx status the route answered with */
+  status: number;
+}
+
+export interface JsonAttachment {
+  name: string;
+  contentType: string;
+  body: string;
+}
+
+/** The attachment for one piece of evidence: `await testInfo.attach(a.name, a)` (or `test.info().attach`). */
+export function evidenceAttachment(e: Evidence): JsonAttachment {
+  if (!EVIDENCE_KINDS.includes(e.kind)) throw new TypeError(`evidenceAttachment: kind must be one of ${EVIDENCE_KINDS.join(', ')}, got ${JSON.stringify(e.kind)}`);
+  return { name: EVIDENCE_ATTACHMENT, contentType: EVIDENCE_CONTENT_TYPE, body: JSON.stringify(e) };
+}
+
+/** The attachment for one auth-bypass finding. */
+export function bypassFindingAttachment(f: BypassFinding): JsonAttachment {
+  if (!TOKEN_KINDS.includes(f.tokenKind)) throw new TypeError(`bypassFindingAttachment: tokenKind must be one of ${TOKEN_KINDS.join(', ')}, got ${JSON.stringify(f.tokenKind)}`);
+  return { name: BYPASS_FINDING_ATTACHMENT, contentType: BYPASS_FINDING_CONTENT_TYPE, body: JSON.stringify(f) };
+}
+
+/** Reads an evidence attachment body back; undefined when it is not well-formed evidence (the reporter notes that). */
+export function parseEvidence(body: string | Buffer | undefined): Evidence | undefined {
+  const v = parseJson(body);
+  if (!v || typeof v !== 'object') return undefined;
+  if (!EVIDENCE_KINDS.includes(v.kind) || typeof v.step !== 'string' || typeof v.summary !== 'string') return undefined;
+  return { kind: v.kind, step: v.step, summary: v.summary, ...(typeof v.name === 'string' ? { name: v.name } : {}), ...('data' in v ? { data: v.data } : {}) };
+}
+
+/** Reads a bypass-finding attachment body back; undefined when malformed. */
+export function parseBypassFinding(body: string | Buffer | undefined): BypassFinding | undefined {
+  const v = parseJson(body);
+  if (!v || typeof v !== 'object') return undefined;
+  if (typeof v.route !== 'string' || !TOKEN_KINDS.includes(v.tokenKind) || typeof v.status !== 'number') return undefined;
+  return { route: v.route, service: typeof v.service === 'string' ? v.service : '', tokenKind: v.tokenKind, status: v.status };
+}
+
+function parseJson(body: string | Buffer | undefined): any {
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : body);
+  } catch {
+    return undefined;
+  }
+}

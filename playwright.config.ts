@@ -1,0 +1,74 @@
+// flowgate's Playwright config: preflight, the four flows and the auth-bypass probes, and the reporters that make the verdict.
+import { defineConfig } from '@playwright/test';
+import { loadEnvFile } from './helpers/config';
+
+// The target may come from a dotenv file; variables already in the environment win.
+loadEnvFile(process.env.FLOWGATE_ENV_FILE);
+
+const int = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+const sharded = process.argv.some((a) => a.startsWith('--shard'));
+const flowTimeout = int('FLOWGATE_FLOW_BUDGET_MS', 180_000);
+const flow = (name: string, file: string) => ({ name, testMatch: file, dependencies: ['preflight'], timeout: flowTimeout });
+
+export default defineConfig({
+  testDir: './flows',
+  outputDir: './test-results/flows',
+  // No KONG_URL: the embedded reference stack is started for the run and stopped after it.
+  globalSetup: './stack/global-setup.ts',
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  // A pass that needed a retry is reported as flaky and counts as NO-GO unless FLOWGATE_ALLOW_FLAKY=1.
+  retries: int('FLOWGATE_RETRIES', 0),
+  workers: int('FLOWGATE_WORKERS', 3),
+  timeout: flowTimeout,
+  expect: { timeout: int('FLOWGATE_STEP_BUDGET_MS', 15_000) },
+  reporter: [
+    ['list', { printSteps: true }],
+    ['./reports/verdict-reporter.ts', { outputDir: 'reports' }],
+    ['junit', { outputFile: 'reports/junit.xml', includeProjectInTestName: true }],
+    [
+      'allure-playwright',
+      {
+        resultsDir: 'reports/allure-results',
+        detail: true,
+        suiteTitle: true,
+        environmentInfo: {
+          target: process.env.FLOWGATE_TARGET_NAME ?? (process.env.KONG_URL ? 'staging' : 'embedded'),
+          node: process.version,
+          runId: process.env.FLOWGATE_RUN_ID ?? '(generated per worker)',
+        },
+        categories: [
+          { name: 'auth bypass', messageRegex: '.*AuthBypass.*' },
+          { name: 'contract violation', messageRegex: '.*ContractViolation.*' },
+          { name: 'event not observed', messageRegex: '.*EventNotObserved.*' },
+          { name: 'database state', messageRegex: '.*(DbStateMismatch|RedisStateMismatch).*' },
+          { name: 'infrastructure unreachable', messageRegex: '.*(InfrastructureUnreachable|ECONNREFUSED|KafkaJSConnectionError).*' },
+          { name: 'budget exceeded', messageRegex: '.*(BudgetExceeded|Test timeout of|Timeout \\d+ms exceeded).*' },
+          { name: 'unexpected response', messageRegex: '.*UnexpectedResponse.*' },
+          { name: 'configuration', messageRegex: '.*ConfigError.*' },
+        ],
+      },
+    ],
+    // npm run smoke sets PLAYWRIGHT_BLOB_OUTPUT_DIR per shard; npm run merge-reports merges them into one verdict.
+    ...(sharded ? ([['blob']] as const) : []),
+  ],
+  use: {
+    browserName: 'chromium',
+    headless: true,
+    // Debian's chromium, never a browser download.
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    },
+    screenshot: 'only-on-failure',
+    trace: 'off',
+  },
+  projects: [
+    { name: 'preflight', testMatch: /preflight\.setup\.ts/, timeout: 60_000 },
+    flow('auth', /auth\.spec\.ts/),
+    flow('scan', /scan\.spec\.ts/),
+    flow('asset', /asset\.spec\.ts/),
+    flow('payment', /payment\.spec\.ts/),
+    flow('auth-bypass', /auth-bypass\.spec\.ts/),
+  ],
+});

@@ -1,0 +1,221 @@
+// Playwright reporter that turns a run into the Go/No-Go verdict: reports/go-no-go.json, go-no-go.md and a console table, all redacted.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
+import { parseTargetConfig, type Env } from '../helpers/config';
+import { categoryOf, stripAnsi, withoutCredentials } from '../helpers/errors';
+import { BYPASS_FINDING_ATTACHMENT, type BypassFinding, EVIDENCE_ATTACHMENT, type Evidence, parseBypassFinding, parseEvidence } from '../helpers/evidence';
+import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '../helpers/redact';
+import { computeVerdict, exitCode, renderConsoleTable, renderMarkdown, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
+
+export interface VerdictReporterOptions {
+  /** where go-no-go.json/md go; default reports/ (relative to the working directory, as Playwright's own reporters resolve paths) */
+  outputDir?: string;
+  /** count flaky passes as passes (default: FLOWGATE_ALLOW_FLAKY=1) */
+  allowFlaky?: boolean;
+  /** projects a GO requires (default: auth, scan, asset, payment, auth-bypass) */
+  expectedProjects?: string[];
+  /** for merged shard reports: how many shards the run had (default FLOWGATE_SHARDS_EXPECTED) */
+  shardsExpected?: number;
+  /** for merged shard reports: which shards were merged (default FLOWGATE_SHARDS_SEEN, e.g. "1,2") */
+  shardsSeen?: number[];
+  /** print the table (default true) */
+  print?: boolean;
+  /** the environment to read target and secrets from (default process.env, read at the end of the run) */
+  env?: Env;
+}
+
+class VerdictReporter implements Reporter {
+  private readonly options: VerdictReporterOptions;
+  private config?: FullConfig;
+  private suite?: Suite;
+  private startedAt = new Date();
+  private readonly globalErrors: TestError[] = [];
+  private lastResult?: VerdictResult;
+
+  constructor(options: VerdictReporterOptions = {}) {
+    this.options = options;
+  }
+
+  printsToStdio(): boolean {
+    return this.options.print !== false;
+  }
+
+  onBegin(config: FullConfig, suite: Suite): void {
+    this.config = config;
+    this.suite = suite;
+    this.startedAt = new Date();
+  }
+
+  onError(error: TestError): void {
+    this.globalErrors.push(error);
+  }
+
+  async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    // Read the environment now, not at construction: the embedded stack's global setup sets the target's variables.
+    const env = this.options.env ?? process.env;
+    const redact = buildRedactor(env);
+    const model = this.buildModel(env, result);
+    const verdict = computeVerdict(model);
+    if (result.status === 'interrupted') verdict.notes.unshift('the run was interrupted before it finished');
+    if (result.status === 'timedout') verdict.notes.unshift('the run hit its global timeout before it finished');
+    if ((result.status === 'interrupted' || result.status === 'timedout') && verdict.verdict === 'GO') verdict.verdict = 'NO-GO';
+    verdict.exitCode = exitCode(verdict);
+
+    // Every string that leaves the process goes through the redactor: known secrets and secret-shaped text.
+    const safe = redactDeep(verdict, redact);
+    this.lastResult = safe;
+    const outDir = resolve(this.options.outputDir ?? 'reports');
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'go-no-go.json'), redact(JSON.stringify(safe, null, 2)) + '\n');
+    writeFileSync(join(outDir, 'go-no-go.md'), redact(renderMarkdown(safe)));
+    if (this.options.print !== false) process.stdout.write(redact(renderConsoleTable(safe)));
+    return safe.verdict === 'GO' ? undefined : { status: 'failed' };
+  }
+
+  /** The last verdict (for a wrapper that runs Playwright in-process). */
+  get verdict(): VerdictResult | undefined {
+    return this.lastResult;
+  }
+
+  private buildModel(env: Env, result: FullResult): RunModel {
+    const tests = (this.suite?.allTests() ?? []).map((t) => testModel(t));
+    const shard = this.config?.shard;
+    const envShards = env.FLOWGATE_SHARDS_EXPECTED ? Number(env.FLOWGATE_SHARDS_EXPECTED) : undefined;
+    const envSeen = env.FLOWGATE_SHARDS_SEEN ? env.FLOWGATE_SHARDS_SEEN.split(',').map((s) => Number(s.trim())).filter(Number.isFinite) : undefined;
+    // A shard's own run sees only its part: the verdict says so (NO-GO) until the shards are merged.
+    const shardsExpected = this.options.shardsExpected ?? envShards ?? (shard && shard.total > 1 ? shard.total : undefined);
+    const shardsSeen = this.options.shardsSeen ?? envSeen ?? (shard && shard.total > 1 ? [shard.current] : undefined);
+    const kongUrl = env.KONG_URL ? withoutCredentials(env.KONG_URL) : undefined;
+    return {
+      target: { name: env.FLOWGATE_TARGET_NAME || (kongUrl ? 'staging' : 'embedded'), ...(kongUrl ? { kongUrl } : {}) },
+      startedAt: (result.startTime ?? this.startedAt).toISOString(),
+      finishedAt: new Date().toISOString(),
+      allowFlaky: this.options.allowFlaky ?? ['1', 'true', 'yes'].includes((env.FLOWGATE_ALLOW_FLAKY ?? '').toLowerCase()),
+      tests,
+      ...(this.options.expectedProjects ? { expectedProjects: this.options.expectedProjects } : {}),
+      ...(shardsExpected ? { shardsExpected } : {}),
+      ...(shardsSeen ? { shardsSeen } : {}),
+      globalErrors: this.globalErrors.map(errorModel),
+      ...(env.FLOWGATE_RUN_ID ? { runId: env.FLOWGATE_RUN_ID } : {}),
+    };
+  }
+}
+
+function buildRedactor(env: Env): (text: string) => string {
+  let secrets: string[] = secretsFromEnv(env);
+  try {
+    secrets = [...secrets, ...secretsFromConfig(parseTargetConfig(env))];
+  } catch {
+    // An invalid configuration still holds real secrets; the raw-variable scan above covers it.
+  }
+  return createRedactor(secrets);
+}
+
+function errorText(e: TestError | undefined): string {
+  if (!e) return '';
+  const msg = stripAnsi(e.message ?? e.value ?? '');
+  return msg || stripAnsi(e.stack ?? '').split('\n')[0] || 'error';
+}
+
+function errorModel(e: TestError): ErrorModel {
+  const message = errorText(e);
+  return { message, category: categoryOf({ message, stack: stripAnsi(e.stack ?? '') }) };
+}
+
+function projectName(t: TestCase): string {
+  // titlePath: ['', project, file, ...describes, title]
+  let s: Suite | undefined = t.parent;
+  while (s && s.type !== 'project') s = s.parent;
+  return s?.project()?.name ?? s?.title ?? '';
+}
+
+/** The top-most test.step steps of an attempt (nested test.steps belong to their parent step). */
+function flowSteps(steps: TestStep[]): StepModel[] {
+  const out: StepModel[] = [];
+  const walk = (list: TestStep[]) => {
+    for (const s of list) {
+      if (s.category === 'test.step') {
+        const skipped = s.annotations?.some((a) => a.type === 'skip' || a.type === 'fixme');
+        out.push({
+          title: s.title,
+          status: s.error ? 'failed' : skipped ? 'skipped' : 'passed',
+          durationMs: Math.max(0, Math.round(s.duration)),
+          ...(s.error ? { error: errorModel(s.error) } : {}),
+        });
+      } else walk(s.steps);
+    }
+  };
+  walk(steps);
+  return out;
+}
+
+function attachmentsOf(r: TestResult, name: string): (string | Buffer)[] {
+  const out: (string | Buffer)[] = [];
+  for (const a of r.attachments) {
+    if (a.name !== name) continue;
+    if (a.body) out.push(a.body);
+    else if (a.path) {
+      try {
+        out.push(readFileSync(a.path));
+      } catch {
+        /* a vanished file is not evidence */
+      }
+    }
+  }
+  return out;
+}
+
+function testModel(t: TestCase): TestModel {
+  const results = t.results;
+  const last: TestResult | undefined = results[results.length - 1];
+  const skippedOnPurpose = !!last && (last.annotations ?? t.annotations).some((a) => a.type === 'skip' || a.type === 'fixme');
+  // Planned but never started, or "skipped" because its project's dependency failed: it did not run.
+  const ran = !!last && (last.status !== 'skipped' || skippedOnPurpose || t.expectedStatus === 'skipped');
+  const evidence: Evidence[] = last ? attachmentsOf(last, EVIDENCE_ATTACHMENT).map(parseEvidence).filter((e): e is Evidence => !!e) : [];
+  // Findings from every attempt: a bypass seen once is a bypass, even if a retry did not reproduce it.
+  const findings: BypassFinding[] = [];
+  const seen = new Set<string>();
+  for (const r of results)
+    for (const b of attachmentsOf(r, BYPASS_FINDING_ATTACHMENT)) {
+      const f = parseBypassFinding(b);
+      const key = f && `${f.route}|${f.tokenKind}|${f.status}`;
+      if (f && !seen.has(key!)) {
+        seen.add(key!);
+        findings.push(f);
+      }
+    }
+  const err = last?.errors?.[0] ?? last?.error;
+  const steps = last ? flowSteps(last.steps) : [];
+  // The first attempt's failing step explains a flaky pass.
+  if (t.outcome() === 'flaky' && !steps.some((s) => s.status === 'failed')) {
+    const firstFailed = results.find((r) => r.status === 'failed' || r.status === 'timedOut');
+    const fs = firstFailed ? flowSteps(firstFailed.steps).find((s) => s.status === 'failed') : undefined;
+    const ferr = firstFailed?.errors?.[0] ?? firstFailed?.error;
+    return {
+      ...base(),
+      error: fs?.error ?? (ferr ? errorModel(ferr) : undefined),
+      steps: fs ? [...steps, { ...fs, title: `${fs.title} (attempt ${firstFailed!.retry + 1})`, status: 'passed' as const }] : steps,
+    };
+  }
+  return base();
+
+  function base(): TestModel {
+    return {
+      title: t.titlePath().slice(3).join(' › ') || t.title,
+      project: projectName(t),
+      tags: t.tags,
+      status: last?.status ?? 'skipped',
+      retries: Math.max(0, results.length - 1),
+      outcome: t.outcome(),
+      durationMs: Math.round(results.reduce((a, r) => a + r.duration, 0)),
+      steps,
+      ...(err ? { error: errorModel(err) } : {}),
+      evidence,
+      findings,
+      ran,
+    };
+  }
+}
+
+export default VerdictReporter;

@@ -1,0 +1,46 @@
+// npm run smoke: runs preflight, the four flows and the auth-bypass probes, then exits with the verdict (0 GO, 1 NO-GO, 2 could not evaluate).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+const reports = join(root, 'reports');
+const args = process.argv.slice(2);
+
+// Stale results would merge into this run's report and verdict.
+for (const d of ['allure-results', 'go-no-go.json', 'go-no-go.md', 'junit.xml']) rmSync(join(reports, d), { recursive: true, force: true });
+
+const shard = args.find((a) => a.startsWith('--shard'));
+const env = { ...process.env };
+if (shard) {
+  // Each shard keeps its blob in its own folder, so shards run on one machine do not overwrite each other.
+  const id = (shard.split('=')[1] ?? args[args.indexOf(shard) + 1] ?? 'x').replace('/', '-of-');
+  env.PLAYWRIGHT_BLOB_OUTPUT_DIR = join(reports, 'shards', id);
+}
+
+const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', ...args], { cwd: root, env, stdio: 'inherit' });
+const forward = (sig: NodeJS.Signals) => child.kill(sig);
+process.on('SIGINT', forward);
+process.on('SIGTERM', forward);
+
+child.on('exit', (code, signal) => {
+  const verdictFile = join(reports, 'go-no-go.json');
+  if (!existsSync(verdictFile)) {
+    console.error(`flowgate: no verdict was written (playwright exited ${signal ?? code}); could not evaluate.`);
+    process.exit(2);
+  }
+  let verdict: any;
+  try {
+    verdict = JSON.parse(readFileSync(verdictFile, 'utf8'));
+  } catch (err: any) {
+    console.error(`flowgate: ${verdictFile} is not valid JSON (${err.message}); could not evaluate.`);
+    process.exit(2);
+  }
+  const exit = typeof verdict.exitCode === 'number' ? verdict.exitCode : verdict.verdict === 'GO' ? 0 : 1;
+  // A GO that Playwright itself disagrees with (a crash after the verdict) is not trusted.
+  if (exit === 0 && code !== 0) {
+    console.error(`flowgate: verdict GO but playwright exited ${code}; reporting NO-GO.`);
+    process.exit(1);
+  }
+  process.exit(exit);
+});

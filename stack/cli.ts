@@ -1,0 +1,73 @@
+// `npm run stack`: the embedded reference stack in the foreground; prints the target's variables, stops everything on Ctrl-C.
+import { listFaultsText, UnknownFault } from './faults';
+import { startStack, StartupError, type StackHandle } from './index';
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--list-faults')) {
+    process.stdout.write(`${listFaultsText()}\n`);
+    return 0;
+  }
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write('usage: npm run stack [-- --list-faults]\n  STACK_FAULTS=a,b   faults to inject at start (see --list-faults)\n  STACK_VERBOSE=1    print the services\' logs on stderr\n');
+    return 0;
+  }
+
+  const verbose = !!process.env.STACK_VERBOSE;
+  // progress and errors on stderr, so stdout carries only the KEY=value lines and the two # lines
+  const log = (m: string) => {
+    if (verbose || m.startsWith('stack:') || m.startsWith('kafka:') || m.startsWith('postgres:') || m.startsWith('redis:')) process.stderr.write(`${m}\n`);
+  };
+
+  const abort = new AbortController();
+  let handle: StackHandle | undefined;
+  let signalled: NodeJS.Signals | undefined;
+  let done: (code: number) => void = () => {};
+  const finished = new Promise<number>((r) => (done = r));
+
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signalled) return; // a second Ctrl-C while stopping changes nothing: we are already cleaning up
+    signalled = sig;
+    process.stderr.write(`stack: ${sig}, stopping\n`);
+    abort.abort();
+    if (handle)
+      handle.stop().then(
+        () => done(0),
+        (e) => {
+          process.stderr.write(`stack: ${e instanceof Error ? e.message : e}\n`);
+          done(1);
+        },
+      );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    handle = await startStack({ faults: process.env.STACK_FAULTS, log, signal: abort.signal });
+  } catch (e) {
+    if (signalled) return 0; // interrupted while starting: startStack already stopped what it had started
+    if (e instanceof StartupError || e instanceof UnknownFault) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (signalled) {
+    // the signal arrived just as the start completed
+    await handle.stop();
+    return 0;
+  }
+
+  // the env lines are the point of this command: these are the only place secrets are printed
+  const lines = Object.entries(handle.env).map(([k, v]) => `${k}=${v}`);
+  lines.push(`# ready in ${(handle.readyMs / 1000).toFixed(1)} s`, '# Ctrl-C stops the stack');
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return finished;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`stack: ${e instanceof Error ? (e.stack ?? e.message) : e}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,13 @@
+-- Creates one database per Cert-IX service (seed §2) when docker-compose.test.yml's postgres starts empty; each service migrates its own schema.
+-- tests/unit/compose.test.ts checks every database the services own has its line here.
+CREATE DATABASE cert_ix_auth;
+CREATE DATABASE cert_ix_email;
+CREATE DATABASE cert_ix_subscription;
+CREATE DATABASE cert_ix_assets;
+CREATE DATABASE cert_ix_asset_verification;
+CREATE DATABASE cert_ix_scans;
+CREATE DATABASE cert_ix_tools_service;
+CREATE DATABASE cert_ix_vulnerabilities;
+CREATE DATABASE cert_ix_checkout;
+CREATE DATABASE cert_ix_payments;
+CREATE DATABASE cert_ix_invoices;

@@ -1,0 +1,150 @@
+// The embedded stack's gateway: a Fastify proxy that routes by the same Kong declarative file a real Kong loads (stack/gateway/kong.yml).
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import replyFrom from '@fastify/reply-from';
+import { randomUUID } from 'node:crypto';
+import { KongRouter, rebaseUpstreamUrl, normalizePath } from './routes';
+
+export interface GatewayOptions {
+  /** the Kong declarative file (kong.yml) to route by */
+  kongFile: string;
+  /** kong service name → base URL of the process serving it, e.g. http://127.0.0.1:41234 */
+  upstreams: Record<string, string>;
+  /** 0 or absent: a free port */
+  port?: number;
+  host?: string;
+}
+
+export interface Gateway {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+// Kong's own texts, so a harness that reads them sees the same thing on the embedded stack and on staging.
+const NO_ROUTE = { message: 'no Route matched with those values' };
+const BAD_UPSTREAM = { message: 'An invalid response was received from the upstream server' };
+const UPSTREAM_TIMEOUT = { message: 'The upstream server is timing out' };
+const NAME_RESOLUTION = { message: 'name resolution failed' };
+const BAD_REQUEST = { message: 'Bad request' };
+
+// Kong's proxy_read_timeout default
+const UPSTREAM_TIMEOUT_MS = 60_000;
+// Kong (nginx client_max_body_size 0) does not cap bodies; a generous cap keeps a runaway client from exhausting memory.
+const BODY_LIMIT = 64 * 1024 * 1024;
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+function errorCode(err: any): string | undefined {
+  // reply-from wraps undici's error; the socket-level code sits on the cause chain
+  for (let e = err; e; e = e.cause) if (typeof e.code === 'string' && /^(E[A-Z]+|UND_ERR_)/.test(e.code)) return e.code;
+  return undefined;
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const router = KongRouter.fromFile(opts.kongFile);
+  const corr = router.correlationId();
+  const upstreams = { ...opts.upstreams };
+
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, requestTimeout: 0 });
+  // A proxy must not reinterpret bodies: every content type (and none) stays the exact bytes the client sent,
+  // because e.g. the Stripe webhook signature is computed over the raw body.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  await app.register(replyFrom, {
+    // Kong does not re-send a request because the upstream answered 503; reply-from would by default.
+    retryMethods: [],
+    undici: { headersTimeout: UPSTREAM_TIMEOUT_MS, bodyTimeout: UPSTREAM_TIMEOUT_MS },
+    disableRequestLogging: true,
+  });
+
+  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+    const rawUrl = req.raw.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    if (normalizePath(q >= 0 ? rawUrl.slice(0, q) : rawUrl) === undefined) return reply.code(400).send(BAD_REQUEST);
+    const match = router.match(req.method, rawUrl);
+    // Kong runs no plugin (so no correlation id) when no route matched.
+    if (!match) return reply.code(404).send(NO_ROUTE);
+
+    // correlation-id: keep the caller's id, otherwise generate one; the upstream always gets it
+    let requestId: string | undefined;
+    if (corr) {
+      const h = req.headers[corr.headerName.toLowerCase()];
+      const given = Array.isArray(h) ? h[0] : h;
+      requestId = given && given.length > 0 ? given : randomUUID();
+      if (corr.echoDownstream) reply.header(corr.headerName, requestId);
+    }
+    reply.header('via', '1.1 kong/3.9.1 (flowgate embedded)');
+
+    const base = upstreams[match.service];
+    // Kong resolving a service host it cannot find answers 503
+    if (!base) return reply.code(503).send(NAME_RESOLUTION);
+    const target = rebaseUpstreamUrl(match.upstreamUrl, base);
+
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && Buffer.isBuffer(req.body);
+    const clientContentType = req.headers['content-type'];
+    const clientHost = req.headers.host ?? '';
+    const started = Date.now();
+    try {
+      return reply.from(target, {
+        // handing reply-from the Buffer with its content type makes it send the bytes unchanged (it would JSON.stringify a parsed body)
+        ...(hasBody ? { body: req.body as Buffer, contentType: clientContentType ?? 'application/octet-stream' } : {}),
+        rewriteRequestHeaders: (_r, headers) => {
+          const out: Record<string, any> = { ...headers };
+          if (hasBody) {
+            // the body now has a fixed length; a chunked transfer-encoding from the client no longer applies
+            delete out['transfer-encoding'];
+            if (!clientContentType) delete out['content-type'];
+          }
+          if (corr && requestId) out[corr.headerName.toLowerCase()] = requestId;
+          // the X-Forwarded-* headers Kong sets for its upstreams
+          const remote = req.socket.remoteAddress ?? '';
+          const prior = req.headers['x-forwarded-for'];
+          out['x-forwarded-for'] = prior ? `${prior}, ${remote}` : remote;
+          out['x-real-ip'] = remote;
+          out['x-forwarded-proto'] = 'http';
+          out['x-forwarded-host'] = clientHost.replace(/:\d+$/, '');
+          out['x-forwarded-port'] = String(req.socket.localPort ?? '');
+          out['x-forwarded-path'] = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
+          return out;
+        },
+        rewriteHeaders: (headers) => {
+          const out: Record<string, any> = { ...headers };
+          // correlation-id's echo wins over whatever the upstream set, as in Kong's header_filter phase
+          if (corr?.echoDownstream && requestId) out[corr.headerName.toLowerCase()] = requestId;
+          out['x-kong-upstream-latency'] = String(Date.now() - started);
+          out['via'] = '1.1 kong/3.9.1 (flowgate embedded)';
+          return out;
+        },
+        onError: (rep, { error }) => {
+          const code = errorCode(error);
+          if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || (error as any)?.statusCode === 504) {
+            rep.code(504).send(UPSTREAM_TIMEOUT);
+          } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+            rep.code(503).send(NAME_RESOLUTION);
+          } else {
+            // connection refused / reset / invalid response: Kong's 502
+            rep.code(502).send(BAD_UPSTREAM);
+          }
+        },
+      });
+    } catch {
+      // reply-from refuses URLs it cannot build (e.g. malformed percent-encoding); Kong answers those with 400
+      return reply.code(400).send(BAD_REQUEST);
+    }
+  };
+
+  app.route({ method: [...METHODS], url: '/', handler });
+  app.route({ method: [...METHODS], url: '/*', handler });
+
+  const host = opts.host ?? '127.0.0.1';
+  await app.listen({ port: opts.port ?? 0, host });
+  const port = (app.server.address() as { port: number }).port;
+  // a wildcard bind is reached through loopback
+  const reach = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return {
+    url: `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}`,
+    port,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,221 @@
+// A private PostgreSQL instance from the machine's binaries: initdb into the run's temp dir, served on a free loopback port, with one login role and the services' databases.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { StartupError, errText } from './errors';
+import { freePort } from './ports';
+import { runToCompletion, startProcess, waitUntil, type ManagedProcess } from './process';
+
+export const PG_ROLE = 'flowgate';
+
+export interface PostgresOptions {
+  /** the run's temp dir; PostgreSQL gets <dir>/postgres */
+  dir: string;
+  port?: number;
+  /** defaults to $FLOWGATE_PG_BINDIR, /usr/lib/postgresql/15/bin, then `pg_config --bindir` */
+  binDir?: string;
+  timeoutMs?: number;
+  log?: (m: string) => void;
+}
+
+export interface PostgresInstance {
+  host: string;
+  port: number;
+  user: string;
+  /** secret: appears only in connection URLs */
+  password: string;
+  pid: number;
+  logFile: string;
+  process: ManagedProcess;
+  /** postgres://flowgate:<pw>@127.0.0.1:<port>/<db> */
+  url(database: string): string;
+  /** CREATE DATABASE owned by the login role */
+  createDatabase(name: string): Promise<void>;
+  /** runs SQL statements in order on a database, as the login role over TCP (label names whose migrations they are) */
+  migrate(name: string, migrations: string[], label?: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function pgUrl(o: { user: string; password: string; host: string; port: number; database: string }): string {
+  return `postgres://${encodeURIComponent(o.user)}:${encodeURIComponent(o.password)}@${o.host}:${o.port}/${encodeURIComponent(o.database)}`;
+}
+
+/** uid and gid of an OS user from passwd(5) text; pure, so unit-tested. */
+export function lookupUser(passwd: string, name: string): { uid: number; gid: number } | undefined {
+  for (const line of passwd.split('\n')) {
+    const f = line.split(':');
+    if (f[0] === name && f.length >= 4) return { uid: Number(f[2]), gid: Number(f[3]) };
+  }
+  return undefined;
+}
+
+/** Database names are identifiers we interpolate into DDL: only the seed's snake_case names are accepted. */
+export function assertDatabaseName(name: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid database name "${name}" (lower-case letters, digits and _ only)`);
+}
+
+export function findPgBinDir(explicit?: string): string | undefined {
+  const candidates = [explicit, process.env.FLOWGATE_PG_BINDIR, '/usr/lib/postgresql/15/bin'].filter((x): x is string => !!x);
+  for (const c of candidates) if (existsSync(join(c, 'postgres')) && existsSync(join(c, 'initdb'))) return c;
+  try {
+    const d = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (d && existsSync(join(d, 'postgres'))) return d;
+  } catch {
+    // no pg_config on PATH: reported below as a missing binary
+  }
+  return undefined;
+}
+
+function chownTree(path: string, uid: number, gid: number): void {
+  chownSync(path, uid, gid);
+  if (statSync(path).isDirectory()) for (const e of readdirSync(path)) chownTree(join(path, e), uid, gid);
+}
+
+export async function startPostgres(opts: PostgresOptions): Promise<PostgresInstance> {
+  const t0 = Date.now();
+  const log = opts.log ?? (() => {});
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const home = join(opts.dir, 'postgres');
+  const dataDir = join(home, 'data');
+  const sockDir = join(home, 'sock');
+  mkdirSync(sockDir, { recursive: true });
+  const logFile = join(home, 'postgres.log');
+  writeFileSync(logFile, '');
+
+  const binDir = findPgBinDir(opts.binDir);
+  if (!binDir) {
+    throw new StartupError({ component: 'postgres', reason: 'no PostgreSQL binaries found (looked at $FLOWGATE_PG_BINDIR, /usr/lib/postgresql/15/bin and `pg_config --bindir`); install PostgreSQL 15 (apt-get install postgresql-15)', elapsedMs: Date.now() - t0, logFile });
+  }
+
+  // initdb and postgres refuse to run as root: as root, run them as the `postgres` OS user, which must own their directory
+  let runAs: { uid: number; gid: number } | undefined;
+  if (process.getuid?.() === 0) {
+    runAs = lookupUser(readFileSync('/etc/passwd', 'utf8'), 'postgres');
+    if (!runAs) throw new StartupError({ component: 'postgres', reason: 'running as root, and there is no `postgres` OS user to run PostgreSQL as (PostgreSQL refuses root)', elapsedMs: Date.now() - t0, logFile });
+    chmodSync(opts.dir, 0o711); // the postgres user must traverse the run's temp dir, not read it
+    chownTree(home, runAs.uid, runAs.gid);
+  }
+  const asUser = { uid: runAs?.uid, gid: runAs?.gid, env: { ...process.env, HOME: home, LC_ALL: 'C', LANG: 'C' } };
+
+  await runToCompletion(
+    {
+      component: 'postgres',
+      what: `initdb of ${dataDir}`,
+      command: join(binDir, 'initdb'),
+      args: ['-D', dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+      logFile,
+      cwd: home,
+      timeoutMs: Math.min(timeoutMs, 60_000),
+      ...asUser,
+    },
+    t0,
+  );
+  log(`postgres: initdb done in ${Date.now() - t0} ms`);
+
+  const port = opts.port ?? (await freePort());
+  const host = '127.0.0.1';
+  // durability is pointless for a throwaway test database; these make DDL and commits cheap
+  const settings = [
+    `listen_addresses=${host}`,
+    `unix_socket_directories=${sockDir}`,
+    'fsync=off',
+    'synchronous_commit=off',
+    'full_page_writes=off',
+    'max_connections=300',
+    'dynamic_shared_memory_type=mmap',
+    'log_min_messages=warning',
+    'log_min_error_statement=panic',
+  ];
+  const proc = startProcess({
+    component: 'postgres',
+    command: join(binDir, 'postgres'),
+    args: ['-D', dataDir, '-p', String(port), ...settings.flatMap((s) => ['-c', s])],
+    logFile,
+    cwd: home,
+    stopSignal: 'SIGINT', // fast shutdown: we throw the data away
+    stopGraceMs: 8_000,
+    ...asUser,
+  });
+
+  const superuser = () => new Client({ host: sockDir, port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 2000 });
+  const password = randomBytes(18).toString('hex');
+  try {
+    await waitUntil({
+      what: `PostgreSQL to accept connections on ${host}:${port}`,
+      component: 'postgres',
+      timeoutMs,
+      process: proc,
+      startedAt: t0,
+      check: async () => {
+        const c = superuser();
+        try {
+          await c.connect();
+          await c.query('SELECT 1');
+          return true;
+        } finally {
+          await c.end().catch(() => {});
+        }
+      },
+    });
+    const c = superuser();
+    await c.connect();
+    try {
+      // the password is never logged: log_min_error_statement=panic keeps statements out of the log
+      await c.query(`CREATE ROLE ${PG_ROLE} LOGIN CREATEDB PASSWORD '${password}'`);
+    } finally {
+      await c.end().catch(() => {});
+    }
+  } catch (e) {
+    await proc.stop();
+    if (e instanceof StartupError) throw e;
+    throw new StartupError({ component: 'postgres', reason: `creating the ${PG_ROLE} role failed: ${errText(e)}`, elapsedMs: Date.now() - t0, logFile, cause: e });
+  }
+  log(`postgres: ready on ${host}:${port} in ${Date.now() - t0} ms`);
+
+  const url = (database: string) => pgUrl({ user: PG_ROLE, password, host, port, database });
+
+  return {
+    host,
+    port,
+    user: PG_ROLE,
+    password,
+    pid: proc.pid,
+    logFile,
+    process: proc,
+    url,
+    async createDatabase(name: string) {
+      const t1 = Date.now();
+      assertDatabaseName(name);
+      const su = superuser();
+      try {
+        await su.connect();
+        await su.query(`CREATE DATABASE "${name}" OWNER ${PG_ROLE}`);
+      } catch (e) {
+        throw new StartupError({ component: 'postgres', reason: `CREATE DATABASE ${name} failed: ${errText(e)}`, elapsedMs: Date.now() - t1, logFile, cause: e });
+      } finally {
+        await su.end().catch(() => {});
+      }
+    },
+    async migrate(name: string, migrations: string[], label = name) {
+      const t1 = Date.now();
+      if (!migrations.length) return;
+      // migrations run as the login role over TCP, exactly as the services connect
+      const c = new Client({ connectionString: url(name), connectionTimeoutMillis: 5000 });
+      let step = `connecting to ${name} for the migrations of ${label}`;
+      try {
+        await c.connect();
+        for (const [i, sql] of migrations.entries()) {
+          step = `migration ${i + 1}/${migrations.length} of ${label} on ${name}`;
+          await c.query(sql);
+        }
+      } catch (e) {
+        throw new StartupError({ component: 'postgres', reason: `${step} failed: ${errText(e)}`, elapsedMs: Date.now() - t1, logFile, cause: e });
+      } finally {
+        await c.end().catch(() => {});
+      }
+    },
+    stop: () => proc.stop(),
+  };
+}

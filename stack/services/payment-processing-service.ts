@@ -1,0 +1,98 @@
+// Model of payment-processing-service: the Stripe webhook (signature-verified, idempotent), payment audit and payment events.
+import Stripe from 'stripe';
+import type { ServiceModule } from '../types';
+import { bindRoutes, httpError, userOf } from './common/app';
+import { db, emit, iso, newId } from './common/util';
+
+const mod: ServiceModule = {
+  name: 'payment-processing-service',
+  database: 'cert_ix_payments',
+  migrations: [
+    `CREATE TABLE IF NOT EXISTS payments (
+       id text PRIMARY KEY, stripe_event_id text NOT NULL UNIQUE, session_id text, tenant_id text NOT NULL, user_id text, plan_id text,
+       amount int NOT NULL, currency text NOT NULL, status text NOT NULL, paid_at timestamptz NOT NULL DEFAULT now())`,
+    `CREATE INDEX IF NOT EXISTS payments_tenant_idx ON payments (tenant_id)`,
+    `CREATE TABLE IF NOT EXISTS payment_audit (
+       id bigserial PRIMARY KEY, occurred_at timestamptz NOT NULL DEFAULT now(),
+       action text NOT NULL CHECK (action IN ('webhook.received', 'payment.succeeded')),
+       payment_id text, session_id text, tenant_id text, stripe_event_id text, trace_id text)`,
+  ],
+  async register(app, ctx) {
+    const pool = db(ctx);
+    // only the webhook helper is used: no call ever leaves for Stripe's API
+    const stripe = new Stripe('sk_test_x');
+    const audit = async (action: 'webhook.received' | 'payment.succeeded', a: { paymentId?: string | null; sessionId?: string | null; tenantId?: string | null; eventId: string; traceId: string }) => {
+      if (ctx.faults.on('P0-04-payment-no-audit')) return;
+      await pool.query('INSERT INTO payment_audit (action, payment_id, session_id, tenant_id, stripe_event_id, trace_id) VALUES ($1, $2, $3, $4, $5, $6)', [
+        action, a.paymentId ?? null, a.sessionId ?? null, a.tenantId ?? null, a.eventId, a.traceId,
+      ]);
+    };
+
+    bindRoutes(app, ctx, {
+      async stripeWebhook(req) {
+        const sig = req.headers[ctx.contracts.headers.stripeSignature];
+        const raw = req.rawBody ?? '';
+        let event: any;
+        if (ctx.faults.on('payment-webhook-bad-signature-accepted')) {
+          event = req.body; // the fault: the signature is never checked
+        } else {
+          if (typeof sig !== 'string' || !sig) throw httpError(400, 'invalid_signature', 'missing stripe-signature header');
+          try {
+            event = stripe.webhooks.constructEvent(raw, sig, ctx.secrets.stripeWebhookSecret);
+          } catch (e: any) {
+            throw httpError(400, 'invalid_signature', `Stripe signature does not verify: ${e?.message ?? e}`);
+          }
+        }
+        if (!event || typeof event.id !== 'string' || typeof event.type !== 'string') throw httpError(400, 'bad_request', 'not a Stripe event');
+        if (event.type !== 'checkout.session.completed') {
+          await audit('webhook.received', { eventId: event.id, traceId: req.traceId });
+          return { received: true };
+        }
+        const o = event.data?.object ?? {};
+        const md = o.metadata ?? {};
+        const tenantId = md.tenantId ?? o.client_reference_id;
+        const sessionId = o.id;
+        const amount = o.amount_total;
+        if (typeof sessionId !== 'string' || typeof tenantId !== 'string' || typeof md.planId !== 'string' || !Number.isInteger(amount) || typeof o.currency !== 'string')
+          throw httpError(400, 'bad_request', 'checkout.session.completed lacks id, tenant, metadata.planId, amount_total or currency');
+        await audit('webhook.received', { sessionId, tenantId, eventId: event.id, traceId: req.traceId });
+
+        // idempotent by Stripe event id: a redelivered event neither pays twice nor produces twice
+        const ins = await pool.query(
+          `INSERT INTO payments (id, stripe_event_id, session_id, tenant_id, user_id, plan_id, amount, currency, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'succeeded')
+           ON CONFLICT (stripe_event_id) DO NOTHING RETURNING *`,
+          [newId('pay'), event.id, sessionId, tenantId, typeof md.userId === 'string' ? md.userId : null, md.planId, amount, o.currency],
+        );
+        if (!ins.rows[0]) {
+          const prev = await pool.query<{ id: string }>('SELECT id FROM payments WHERE stripe_event_id = $1', [event.id]);
+          return { received: true, paymentId: prev.rows[0]?.id };
+        }
+        const p = ins.rows[0];
+        await audit('payment.succeeded', { paymentId: p.id, sessionId, tenantId, eventId: event.id, traceId: req.traceId });
+        await emit(
+          ctx,
+          'cert-ix.payment.succeeded',
+          {
+            paymentId: p.id,
+            stripeEventId: event.id,
+            sessionId,
+            tenantId,
+            userId: p.user_id ?? 'unknown',
+            planId: p.plan_id,
+            amount: ctx.faults.on('payment-event-bad-schema') ? String(p.amount) : p.amount,
+            currency: p.currency,
+            paidAt: iso(p.paid_at),
+          },
+          { key: tenantId },
+        );
+        return { received: true, paymentId: p.id };
+      },
+
+      async listPayments(req) {
+        const r = await pool.query('SELECT * FROM payments WHERE tenant_id = $1 ORDER BY paid_at, id', [userOf(req).tenantId]);
+        return { items: r.rows.map((p) => ({ paymentId: p.id, sessionId: p.session_id, amount: p.amount, currency: p.currency, status: p.status, paidAt: iso(p.paid_at) })) };
+      },
+    });
+  },
+};
+export default mod;
