@@ -8,11 +8,13 @@ loadEnvFile(process.env.FLOWGATE_ENV_FILE);
 const int = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const sharded = process.argv.some((a) => a.startsWith('--shard'));
 const flowTimeout = int('FLOWGATE_FLOW_BUDGET_MS', 180_000);
+// Self tests run many verdicts side by side; each gets its own reports folder.
+const reportsDir = process.env.FLOWGATE_REPORTS_DIR || 'reports';
 const flow = (name: string, file: string) => ({ name, testMatch: file, dependencies: ['preflight'], timeout: flowTimeout });
 
 export default defineConfig({
   testDir: './flows',
-  outputDir: './test-results/flows',
+  outputDir: process.env.FLOWGATE_REPORTS_DIR ? `${reportsDir}/test-results` : './test-results/flows',
   // No KONG_URL: the embedded reference stack is started for the run and stopped after it.
   globalSetup: './stack/global-setup.ts',
   fullyParallel: false,
@@ -24,12 +26,12 @@ export default defineConfig({
   expect: { timeout: int('FLOWGATE_STEP_BUDGET_MS', 15_000) },
   reporter: [
     ['list', { printSteps: true }],
-    ['./reports/verdict-reporter.ts', { outputDir: 'reports' }],
-    ['junit', { outputFile: 'reports/junit.xml', includeProjectInTestName: true }],
+    ['./reports/verdict-reporter.ts', { outputDir: reportsDir }],
+    ['junit', { outputFile: `${reportsDir}/junit.xml`, includeProjectInTestName: true }],
     [
       'allure-playwright',
       {
-        resultsDir: 'reports/allure-results',
+        resultsDir: `${reportsDir}/allure-results`,
         detail: true,
         suiteTitle: true,
         environmentInfo: {

@@ -23,7 +23,7 @@ test.describe('asset flow', () => {
       const res = await api.call('createAsset', { token, body: { name: `flowgate asset ${account.runId}`, type: 'domain', value: host }, expect: 201 });
       assetId = res.body.id;
       expect(res.body).toMatchObject({ tenantId, type: 'domain', value: host });
-      await observer.waitFor('cert-ix.asset.created', { assetId, tenantId, value: host });
+      expect(await observer.waitFor('cert-ix.asset.created', { assetId, tenantId }), 'the created event carries the asset').toMatchObject({ value: host, type: 'domain' });
       await observer.waitFor('cert-ix.quota.sync.assets', { tenantId, assetCount: 1 });
       await db.expectRows('asset.byId', { assetId }, (rows) => rows[0]?.tenant_id === tenantId, 'the asset row of this tenant');
       await auditHasTrace('create', res.traceId);
@@ -38,7 +38,7 @@ test.describe('asset flow', () => {
       const name = `flowgate asset ${account.runId} (renamed)`;
       const res = await api.call('updateAsset', { token, params: { id: assetId }, body: { name }, expect: 200 });
       expect(res.body.name).toBe(name);
-      await observer.waitFor('cert-ix.asset.updated', { assetId, tenantId, name });
+      expect(await observer.waitFor('cert-ix.asset.updated', { assetId, tenantId }), 'the updated event carries the change').toMatchObject({ name });
       const reread = await api.call('getAsset', { token, params: { id: assetId }, expect: 200 });
       expect(reread.body.name, 'the update is persisted').toBe(name);
       await auditHasTrace('update', res.traceId);

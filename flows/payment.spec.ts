@@ -25,7 +25,8 @@ test.describe('payment flow', () => {
       const res = await api.call('createCheckoutSession', { token, body: { planId: plan.id }, expect: 201 });
       session = res.body;
       expect(session).toMatchObject({ planId: plan.id, amount: plan.amount, status: 'open' });
-      await observer.waitFor('cert-ix.checkout.session.created', { sessionId: session.sessionId, tenantId, planId: plan.id });
+      const created = await observer.waitFor('cert-ix.checkout.session.created', { sessionId: session.sessionId, tenantId });
+      expect(created, 'the session event carries the plan and amount').toMatchObject({ planId: plan.id, amount: plan.amount });
     });
 
     await flow.step(4, 'Simulate Stripe webhook', api.describe('stripeWebhook'), async () => {
@@ -35,7 +36,8 @@ test.describe('payment flow', () => {
       const forged = signStripeWebhook(payload, 'whsec_flowgate_forged_secret');
       await api.call('stripeWebhook', { rawBody: payload, headers: { [contract.headers.stripeSignature]: forged }, expect: 400 });
       const res = await api.call('stripeWebhook', { rawBody: payload, headers: { [contract.headers.stripeSignature]: signStripeWebhook(payload, target.stripeWebhookSecret) }, expect: 200 });
-      const paid = await observer.waitFor('cert-ix.payment.succeeded', { sessionId: session.sessionId, tenantId, planId: plan.id, amount: session.amount });
+      const paid = await observer.waitFor('cert-ix.payment.succeeded', { sessionId: session.sessionId, tenantId });
+      expect(paid, 'the payment event carries the plan and amount').toMatchObject({ planId: plan.id, amount: session.amount, currency: session.currency });
       paymentId = paid.paymentId;
       expect(res.body.received).toBe(true);
       await db.expectRows('payment.bySession', { sessionId: session.sessionId }, (rows) => rows.length === 1 && rows[0].tenant_id === tenantId, 'one payment row for the session');
@@ -44,7 +46,8 @@ test.describe('payment flow', () => {
     });
 
     await flow.step(5, 'Verify subscription updated', api.describe('getCurrentSubscription'), async () => {
-      await observer.waitFor('cert-ix.subscription.plan.upgraded', { tenantId, planId: plan.id, tier: plan.tier });
+      const upgraded = await observer.waitFor('cert-ix.subscription.plan.upgraded', { tenantId });
+      expect(upgraded, 'the upgrade event names the paid plan').toMatchObject({ planId: plan.id, tier: plan.tier });
       await expect
         .poll(async () => (await api.call('getCurrentSubscription', { token, expect: 200 })).body.tier, { timeout: budgets.stepMs, message: `the subscription tier to become "${plan.tier}"` })
         .toBe(plan.tier);

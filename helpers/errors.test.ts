@@ -24,6 +24,7 @@ test('EventNotObserved names the topic, the keys, the budget and what it saw ins
   expect(e.category).toBe('event not observed');
   expect(e.message).toMatch(/^EventNotObserved: no cert-ix\.subscription\.plan\.free\.activated for tenantId="t-123" within 10 s; saw 3 others/);
   expect(e.message).toContain('{"tenantId":"t-9"}');
+  expect(e.stack).toMatch(/^EventNotObserved: no cert-ix/);
   expect([e.topic, e.budgetMs, e.sawCount]).toEqual(['cert-ix.subscription.plan.free.activated', 10_000, 3]);
   expect(new EventNotObserved({ topic: 'x', match: { userId: 'u1' }, budgetMs: 500, sawCount: 0 }).message).toBe('EventNotObserved: no x for userId="u1" within 500 ms; saw nothing else on that topic');
 });

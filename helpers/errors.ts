@@ -62,6 +62,8 @@ export abstract class FlowgateError extends Error {
     super(`${name}: ${detail}`);
     // The class name, not 'Error', so categoryOf() and people can tell the kinds apart from the text alone.
     this.name = name;
+    // The stack header is "<name>: <message>" and the message already names the class: keep one.
+    if (typeof this.stack === 'string') this.stack = this.stack.replace(/^(Error|[A-Za-z]+): (?=[A-Za-z]+: )/, '');
   }
 }
 

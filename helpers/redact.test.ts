@@ -33,6 +33,12 @@ test('pattern rules need no list', () => {
   expect(redactPatterns('Authorization: Basic dXNlcjpwdw==\nCookie: sid=abc\nstripe-signature: t=1,v1=zz\nAccept: */*')).toBe(`Authorization: ${REDACTED}\nCookie: ${REDACTED}\nstripe-signature: ${REDACTED}\nAccept: */*`);
 });
 
+test('redaction is idempotent, so text may pass through it twice', () => {
+  const r = createRedactor(['sekret-value']);
+  for (const t of ['Cookie: sid=abc', 'sent with cookie: abc", next', `Bearer ${jwt}`, 'postgres://u:p@h/x', '{"password":"x"}', 'a sekret-value b'])
+    expect(r(r(t))).toBe(r(t));
+});
+
 test('ordinary text is left alone', () => {
   const text = 'POST /api/v1/assets expected 201, got 500; tokenKind "expired"; https://kong.example/api; cert-ix.asset.created; passed 3';
   expect(redactPatterns(text)).toBe(text);
@@ -50,6 +56,9 @@ test('redactDeep copies objects with secrets removed, by key and by value, and s
   expect(out.list).toEqual([REDACTED, 'fine']);
   expect(out.self).toBe('[Circular]');
   expect(obj.body.password).toBe('pw'); // the original is untouched
+  // The same object under two keys is not a cycle.
+  const shared = { a: 1 };
+  expect(redactDeep({ x: shared, y: [shared] })).toEqual({ x: { a: 1 }, y: [{ a: 1 }] });
   expect(JSON.stringify(redactDeep({ e: new Error(`failed with sekret-value`) }, r))).not.toContain('sekret-value');
 });
 

@@ -24,7 +24,7 @@ const RULES: [RegExp, string][] = [
   [/("(?:[^"\\]*pass(?:word|wd|phrase)[^"\\]*|[^"\\]*secret[^"\\]*|accessToken|refreshToken|verificationToken|idToken|apiKey|api_key|token|jwt|authorization|proxy-authorization|cookie|set-cookie|stripe-signature|x-captcha-test-key|x-api-key|apikey)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`],
   [/(\\"(?:[^"\\]*pass(?:word|wd|phrase)[^"\\]*|[^"\\]*secret[^"\\]*|accessToken|refreshToken|verificationToken|token|authorization|cookie|stripe-signature|x-captcha-test-key|x-api-key)\\"\s*:\s*)\\"(?:[^"\\]|\\[^"])*\\"/gi, `$1\\"${REDACTED}\\"`],
   // Header lines and JS-object-ish forms: `authorization: Bearer …`, `x-captcha-test-key: '…'` (rest of line).
-  [new RegExp(`(^|[\\s{,;(\\[])(${HEADER_ALT})([ \\t]*[:=][ \\t]*)(?!"\\[REDACTED\\]")[^\\r\\n]+`, 'gim'), `$1$2$3${REDACTED}`],
+  [new RegExp(`(^|[\\s{,;(\\[])(${HEADER_ALT})([ \\t]*[:=][ \\t]*)(?![ \\t])(?!"?\\[REDACTED\\])[^\\r\\n]+`, 'gim'), `$1$2$3${REDACTED}`],
   // JWTs anywhere (header.payload.signature, base64url; the signature may be empty for alg=none).
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
   // Bearer tokens of any shape.
@@ -69,25 +69,25 @@ export function createRedactor(secrets: Iterable<string | undefined | null>): (t
  * …) replaced whole, Buffers decoded as text and redacted, cycles cut.
  */
 export function redactDeep<T>(value: T, redact: (text: string) => string = redactPatterns): T {
-  const seen = new WeakMap<object, unknown>();
+  // Only ancestors count as cycles: the same object reached twice by different paths (shared evidence) is copied twice.
+  const ancestors = new Set<object>();
   const walk = (v: unknown, key?: string): unknown => {
     if (key !== undefined && SECRET_KEY.test(key) && v !== null && v !== undefined && typeof v !== 'object' && typeof v !== 'boolean') return REDACTED;
     if (typeof v === 'string') return redact(v);
     if (Buffer.isBuffer(v)) return redact(v.toString('utf8'));
     if (v === null || typeof v !== 'object') return v;
     if (v instanceof Date) return v;
-    if (seen.has(v)) return '[Circular]';
-    if (Array.isArray(v)) {
-      const arr: unknown[] = [];
-      seen.set(v, arr);
-      for (const x of v) arr.push(walk(x));
-      return arr;
-    }
+    if (ancestors.has(v)) return '[Circular]';
     if (v instanceof Error) return { name: v.name, message: redact(v.message), ...(v.stack ? { stack: redact(v.stack) } : {}) };
-    const out: Record<string, unknown> = {};
-    seen.set(v, out);
-    for (const [k, x] of Object.entries(v)) out[k] = walk(x, k);
-    return out;
+    ancestors.add(v);
+    try {
+      if (Array.isArray(v)) return v.map((x) => walk(x));
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) out[k] = walk(x, k);
+      return out;
+    } finally {
+      ancestors.delete(v);
+    }
   };
   return walk(value) as T;
 }

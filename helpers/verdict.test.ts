@@ -129,12 +129,13 @@ test('fail closed: a missing, skipped, interrupted or timed-out flow is NO-GO', 
 });
 
 test('flaky is NO-GO unless allowed', () => {
-  const tests = healthy().map((t) => (t.project === 'asset' ? flowTest('asset', { retries: 1, outcome: 'flaky' }) : t));
+  const tests = healthy().map((t) => (t.project === 'asset' ? flowTest('asset', { retries: 1, outcome: 'flaky', flakyFailure: { attempt: 1, step: '2. Second — POST /b', error: { message: 'EventNotObserved: no cert-ix.asset.created for assetId="a-1" within 10 s; saw nothing else on that topic', category: 'event not observed' } } }) : t));
   const strict = computeVerdict(run(tests));
   expect(strict.verdict).toBe('NO-GO');
   expect(flow(strict, 'asset').status).toBe('flaky');
   expect(crit(strict, 2).status).toBe('fail');
-  expect(crit(strict, 2).detail).toContain('asset passed only on retry (flaky)');
+  expect(crit(strict, 2).detail).toBe('asset passed only on retry (flaky); first attempt failed at "2. Second — POST /b (attempt 1)": EventNotObserved: no cert-ix.asset.created for assetId="a-1" within 10 s; saw nothing else on that topic');
+  expect(flow(strict, 'asset').failingStep?.category).toBe('event not observed');
   const allowed = computeVerdict(run(tests, { allowFlaky: true }));
   expect(allowed.verdict).toBe('GO');
   expect(crit(allowed, 2).status).toBe('pass');
@@ -194,7 +195,8 @@ test('could not evaluate: preflight failing on configuration or infrastructure, 
   expect(cfg.verdict).toBe('NO-GO');
   expect(cfg.couldNotEvaluate).toBe(true);
   expect(exitCode(cfg)).toBe(2);
-  expect(cfg.notes[0]).toContain('ConfigError: 1 problem');
+  expect(cfg.notes[0]).toBe('preflight "preflight flow" failed (configuration): ConfigError: 1 problem in the target configuration:\n  - KONG_URL is required');
+  expect(renderConsoleTable(cfg)).toContain('  - preflight "preflight flow" failed (configuration): ConfigError: 1 problem in the target configuration:\n    - KONG_URL is required\n');
 
   const infra = computeVerdict(run([flowTest('preflight', { status: 'failed', outcome: 'unexpected', tags: [], error: { message: 'InfrastructureUnreachable: cannot reach kafka at k:9093', category: 'infrastructure unreachable' } }), ...healthy().slice(1)]));
   expect(exitCode(infra)).toBe(2);
@@ -239,8 +241,15 @@ test('markdown and console table show verdict, criteria, triggers and the failin
   expect(table).toContain('flowgate verdict: NO-GO');
   expect(table).toMatch(/ 8 Scan flow.*fail/);
   expect(table).toContain('flow-failing: scan failed at "4. Start scan — POST /api/v1/scans"');
-  expect(table).toMatch(/scan\s+failed\s+12 ms\s+4\. Start scan — POST \/api\/v1\/scans: UnexpectedResponse: POST \/api\/v1\/scans expected 202, got 500/);
+  expect(table).toMatch(/scan\s+failed\s+1 s\s+4\. Start scan — POST \/api\/v1\/scans: UnexpectedResponse: POST \/api\/v1\/scans expected 202, got 500/);
   expect(table).not.toContain('more');
+  expect(table).toMatch(/ 7 Auth flow: register → login → access → logout works E2E\s+pass\s+4/);
+  expect(r.notes).toEqual([
+    'scan failed at "4. Start scan — POST /api/v1/scans": UnexpectedResponse: POST /api/v1/scans expected 202, got 500',
+    'No-Go trigger fired: flow-failing',
+    'criterion 2 fail',
+    'criterion 8 fail',
+  ]);
   const go = renderConsoleTable(computeVerdict(run(healthy())));
   expect(go).toContain('flowgate verdict: GO');
   expect(go).toContain('triggers fired: none');

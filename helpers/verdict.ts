@@ -1,5 +1,5 @@
 // The Go/No-Go computation of seed §7 / DESIGN §4 from a run model (pure), and its renderings for people (markdown, console table).
-import { type Category, firstLine, formatMs } from './errors';
+import { type Category, firstLine, formatMs, truncate } from './errors';
 import { AUDIT_PROBES, BYPASS_FLOW, type BypassFinding, type Evidence, FLOWS, PREFLIGHT_PROJECT } from './evidence';
 
 export type TestStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
@@ -38,6 +38,8 @@ export interface TestModel {
   findings: BypassFinding[];
   /** false when the test was planned but never started (its dependency failed, the run stopped); default true */
   ran?: boolean;
+  /** for a flaky pass: the attempt that failed, its step and error */
+  flakyFailure?: { attempt: number; step?: string; error: ErrorModel };
 }
 
 export interface RunModel {
@@ -182,6 +184,10 @@ function worst(statuses: FlowStatus[]): FlowStatus {
 }
 
 function failingStepOf(t: TestModel): CriterionEvidence['failingStep'] {
+  if (t.flakyFailure && testFlowStatus(t) === 'flaky') {
+    const f = t.flakyFailure;
+    return { title: `${f.step ?? '(outside any step)'} (attempt ${f.attempt})`, category: f.error.category, error: firstLine(f.error.message) };
+  }
   const s = t.steps.find((x) => x.status === 'failed');
   if (s) {
     const err = s.error ?? t.error;
@@ -326,7 +332,9 @@ export function computeVerdict(run: RunModel): VerdictResult {
   for (const t of preflightFailed) {
     const fs = failingStepOf(t);
     const category = t.error?.category ?? fs?.category ?? 'unknown';
-    notes.push(`preflight "${t.title}" ${testFlowStatus(t)}${fs ? ` (${category}): ${fs.error}` : ''}`);
+    // The whole message, not its first line: a ConfigError lists every bad variable below its headline.
+    const full = (t.steps.find((s) => s.status === 'failed')?.error ?? t.error)?.message?.trim();
+    notes.push(`preflight "${t.title}" ${testFlowStatus(t)}${fs ? ` (${category}): ${truncate(full || fs.error, 2000)}` : ''}`);
     if (category === 'configuration' || category === 'infrastructure unreachable') couldNotEvaluate = true;
   }
   for (const e of run.globalErrors ?? []) {
@@ -432,12 +440,11 @@ export function computeVerdict(run: RunModel): VerdictResult {
     evaluated[t.id] ?? { id: t.id, title: t.title, fired: false, status: 'not-evaluated' as const, detail: 'not evaluated by flowgate' },
   );
 
-  for (const t of triggers) if (t.fired) notes.push(`No-Go trigger fired: ${t.id}: ${t.detail}`);
+  // Each reason once: a trigger or criterion whose detail is already a note is named without repeating it.
+  const said = (detail: string) => detail.split('; ').every((part) => notes.some((n) => n.includes(part)));
+  for (const t of triggers) if (t.fired) notes.push(said(t.detail) ? `No-Go trigger fired: ${t.id}` : `No-Go trigger fired: ${t.id}: ${t.detail}`);
   for (const c of criteria)
-    if (c.status === 'fail' || c.status === 'not-run') {
-      const line = `criterion ${c.id} ${c.status}: ${c.detail}`;
-      if (!notes.includes(line)) notes.push(line);
-    }
+    if (c.status === 'fail' || c.status === 'not-run') notes.push(said(c.detail) ? `criterion ${c.id} ${c.status}` : `criterion ${c.id} ${c.status}: ${c.detail}`);
 
   const go =
     !couldNotEvaluate &&
@@ -491,7 +498,7 @@ export function renderMarkdown(r: VerdictResult): string {
   out.push(`- flaky passes ${r.allowFlaky ? 'allowed' : 'count as NO-GO'}`, '');
   if (r.notes.length) {
     out.push('## Why', '');
-    for (const n of r.notes) out.push(`- ${md(n)}`);
+    for (const n of r.notes) out.push(`- ${n.split('\n').map((l) => l.replace(/\|/g, '\\|').trim()).filter(Boolean).join('\n  ')}`);
     out.push('');
   }
   out.push('## Criteria (seed §7)', '', '| # | criterion | status | detail |', '|---|---|---|---|');
@@ -521,17 +528,18 @@ export function renderMarkdown(r: VerdictResult): string {
   return out.join('\n') + '\n';
 }
 
-const pad = (s: string, n: number) => (s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length));
+// Always at least one space between columns; an over-long cell is cut with an ellipsis.
+const pad = (s: string, n: number) => (s.length >= n ? `${s.slice(0, n - 2)}… ` : s + ' '.repeat(n - s.length));
 
 /** The short table printed at the end of a run. */
 export function renderConsoleTable(r: VerdictResult): string {
   const lines: string[] = [];
   const bar = '─'.repeat(78);
   lines.push(bar, `flowgate verdict: ${r.verdict}${r.couldNotEvaluate ? ' (could not evaluate)' : ''}   target: ${r.target.name}${r.target.kongUrl ? ` ${r.target.kongUrl}` : ''}${r.runId ? `   run: ${r.runId}` : ''}`, bar);
-  lines.push(`${pad('criterion', 58)}${pad('status', 15)}evidence`);
+  lines.push(`${pad('criterion', 64)}${pad('status', 15)}evidence`);
   for (const c of r.criteria) {
     const n = c.evidence.reduce((a, e) => a + e.observed.length, 0);
-    lines.push(`${pad(`${String(c.id).padStart(2)} ${c.title}`, 58)}${pad(c.status, 15)}${c.status === 'not-evaluated' ? '' : String(n)}`);
+    lines.push(`${pad(`${String(c.id).padStart(2)} ${c.title}`, 64)}${pad(c.status, 15)}${c.status === 'not-evaluated' ? '' : String(n)}`);
   }
   const fired = r.triggers.filter((t) => t.fired);
   lines.push('', `triggers fired: ${fired.length ? '' : 'none'}`);
@@ -543,7 +551,11 @@ export function renderConsoleTable(r: VerdictResult): string {
   }
   if (r.notes.length) {
     lines.push('', 'notes:');
-    for (const n of r.notes) lines.push(`  - ${firstLine(n).slice(0, 220)}`);
+    for (const n of r.notes) {
+      const [head, ...rest] = n.split('\n').filter((l) => l.trim() !== '');
+      lines.push(`  - ${head.slice(0, 220)}`);
+      for (const l of rest.slice(0, 12)) lines.push(`    ${l.trim().slice(0, 200)}`);
+    }
   }
   lines.push(bar);
   return lines.join('\n') + '\n';

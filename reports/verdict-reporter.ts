@@ -67,7 +67,9 @@ class VerdictReporter implements Reporter {
     this.lastResult = safe;
     const outDir = resolve(this.options.outputDir ?? 'reports');
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, 'go-no-go.json'), redact(JSON.stringify(safe, null, 2)) + '\n');
+    // No second text pass over the JSON: redactDeep already covered every string, and a rest-of-line rule on
+    // serialized JSON could cut a closing quote and break the file.
+    writeFileSync(join(outDir, 'go-no-go.json'), JSON.stringify(safe, null, 2) + '\n');
     writeFileSync(join(outDir, 'go-no-go.md'), redact(renderMarkdown(safe)));
     if (this.options.print !== false) process.stdout.write(redact(renderConsoleTable(safe)));
     return safe.verdict === 'GO' ? undefined : { status: 'failed' };
@@ -114,8 +116,9 @@ function buildRedactor(env: Env): (text: string) => string {
 
 function errorText(e: TestError | undefined): string {
   if (!e) return '';
-  const msg = stripAnsi(e.message ?? e.value ?? '');
-  return msg || stripAnsi(e.stack ?? '').split('\n')[0] || 'error';
+  const msg = stripAnsi(e.message ?? e.value ?? '') || stripAnsi(e.stack ?? '').split('\n')[0] || 'error';
+  // Playwright prefixes `${name}: ` to the message; ours already start with their class name, so keep one.
+  return msg.replace(/^([A-Z][A-Za-z]+): \1: /, '$1: ');
 }
 
 function errorModel(e: TestError): ErrorModel {
@@ -187,35 +190,30 @@ function testModel(t: TestCase): TestModel {
     }
   const err = last?.errors?.[0] ?? last?.error;
   const steps = last ? flowSteps(last.steps) : [];
-  // The first attempt's failing step explains a flaky pass.
-  if (t.outcome() === 'flaky' && !steps.some((s) => s.status === 'failed')) {
-    const firstFailed = results.find((r) => r.status === 'failed' || r.status === 'timedOut');
-    const fs = firstFailed ? flowSteps(firstFailed.steps).find((s) => s.status === 'failed') : undefined;
-    const ferr = firstFailed?.errors?.[0] ?? firstFailed?.error;
-    return {
-      ...base(),
-      error: fs?.error ?? (ferr ? errorModel(ferr) : undefined),
-      steps: fs ? [...steps, { ...fs, title: `${fs.title} (attempt ${firstFailed!.retry + 1})`, status: 'passed' as const }] : steps,
-    };
+  // A flaky pass is explained by the attempt that failed: which step, and why.
+  let flakyFailure: TestModel['flakyFailure'];
+  if (t.outcome() === 'flaky') {
+    const failed = results.find((r) => r.status === 'failed' || r.status === 'timedOut');
+    const fs = failed ? flowSteps(failed.steps).find((s) => s.status === 'failed') : undefined;
+    const ferr = failed?.errors?.[0] ?? failed?.error;
+    const error = fs?.error ?? (ferr ? errorModel(ferr) : undefined);
+    if (failed && error) flakyFailure = { attempt: failed.retry + 1, ...(fs ? { step: fs.title } : {}), error };
   }
-  return base();
-
-  function base(): TestModel {
-    return {
-      title: t.titlePath().slice(3).join(' › ') || t.title,
-      project: projectName(t),
-      tags: t.tags,
-      status: last?.status ?? 'skipped',
-      retries: Math.max(0, results.length - 1),
-      outcome: t.outcome(),
-      durationMs: Math.round(results.reduce((a, r) => a + r.duration, 0)),
-      steps,
-      ...(err ? { error: errorModel(err) } : {}),
-      evidence,
-      findings,
-      ran,
-    };
-  }
+  return {
+    title: t.titlePath().slice(3).join(' › ') || t.title,
+    project: projectName(t),
+    tags: t.tags,
+    status: last?.status ?? 'skipped',
+    retries: Math.max(0, results.length - 1),
+    outcome: t.outcome(),
+    durationMs: Math.round(results.reduce((a, r) => a + r.duration, 0)),
+    steps,
+    ...(err ? { error: errorModel(err) } : {}),
+    evidence,
+    findings,
+    ran,
+    ...(flakyFailure ? { flakyFailure } : {}),
+  };
 }
 
 export default VerdictReporter;

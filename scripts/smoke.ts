@@ -1,10 +1,10 @@
 // npm run smoke: runs preflight, the four flows and the auth-bypass probes, then exits with the verdict (0 GO, 1 NO-GO, 2 could not evaluate).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const root = join(__dirname, '..');
-const reports = join(root, 'reports');
+const reports = process.env.FLOWGATE_REPORTS_DIR ? resolve(process.env.FLOWGATE_REPORTS_DIR) : join(root, 'reports');
 const args = process.argv.slice(2);
 
 // Stale results would merge into this run's report and verdict.

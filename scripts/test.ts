@@ -5,7 +5,21 @@ import { join } from 'node:path';
 
 const root = join(__dirname, '..');
 const jsonFile = join(root, 'test-results', 'selftest.json');
+const matrixFile = join(root, 'test-results', 'fault-matrix.tsv');
 rmSync(jsonFile, { force: true });
+rmSync(matrixFile, { force: true });
+
+/** The fault matrix the harness tests recorded: fault → verdict, criterion/trigger, failing step, category, seconds. */
+function printMatrix() {
+  if (!existsSync(matrixFile)) return;
+  const rows = readFileSync(matrixFile, 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const head = ['fault', 'verdict', 'criterion/trigger', 'failing step', 'category', 's'];
+  const all = [head, ...rows.map((r) => [r[0], r[1], r[2], (r[3] ?? '').split(' — ')[0], r[4], r[5]])];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  console.log(`\nfault matrix (${rows.length} rows)`);
+  for (const r of all) console.log('  ' + r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  '));
+  console.log('');
+}
 
 const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', 'tests/selftest.config.ts', ...process.argv.slice(2)], {
   cwd: root,
@@ -21,6 +35,7 @@ child.on('exit', (code, signal) => {
     console.error(`flowgate: the self tests wrote no results (playwright exited ${signal ?? code})`);
     process.exit(1);
   }
+  printMatrix();
   const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
   const s = report.stats ?? {};
   const passed = (s.expected ?? 0) + (s.flaky ?? 0);

@@ -163,7 +163,8 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
   };
 
   const exitHook = () => {
-    // last resort when Node exits without stop(): the processes are killed by infra/process.ts' own hook
+    // last resort when Node exits without stop(): kill the groups (synchronously, nothing async runs now), then remove the dir
+    for (const x of [kafka, pg, redis]) x?.process.killNow();
     if (existsSync(tmpDir)) rmSync(tmpDir, { recursive: true, force: true });
   };
   process.on('exit', exitHook);
@@ -181,7 +182,8 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
       await Promise.all(
         services.map(async (s) => {
           if (s.app) await step(`closing ${s.name}'s HTTP server`, 5_000, () => s.app!.close());
-          if (s.bus) await step(`closing ${s.name}'s Kafka clients`, 5_000, () => s.bus!.close());
+          // a client of a broker stopped on purpose only retries in vain: give it less time
+          if (s.bus) await step(`closing ${s.name}'s Kafka clients`, componentStops.has('kafka') ? 1_000 : 5_000, () => s.bus!.close());
           if (s.pool) await step(`closing ${s.name}'s database pool`, 5_000, () => s.pool!.end());
         }),
       );
@@ -340,9 +342,13 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
       stop,
     };
   } catch (e) {
-    log(`stack: start failed after ${Date.now() - t0} ms: ${errText(e)}`);
+    log(`stack: start failed after ${Date.now() - t0} ms${e instanceof StartupError ? ` (${e.component})` : ''}; stopping what was started`);
     await stop().catch((se) => log(`stack: cleanup after the failed start: ${errText(se)}`));
-    if (e instanceof StartupError) throw e;
+    if (e instanceof StartupError) {
+      // the tail is in the message; the file itself went with the temp dir
+      if (e.logFile?.startsWith(tmpDir)) e.message = e.message.replace(`  log: ${e.logFile}`, `  log: ${e.logFile} (removed with the run's temp dir)`);
+      throw e;
+    }
     throw new StartupError({ component: 'stack', reason: errText(e), elapsedMs: Date.now() - t0, cause: e });
   }
 }

@@ -1,19 +1,28 @@
 // What the stack's tests use to prove a stop left nothing behind: processes still running from a directory, ports still accepting.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { isPortOpen } from './infra/ports';
 
-/** pid and command line of every live process whose command line mentions path (the run's temp dir appears in each infra process's arguments). */
+/**
+ * pid and command line of every live process whose command line or working directory is under path. Each infra
+ * process runs in its own dir inside the run's temp dir; redis-server rewrites its command line, so the cwd is what finds it.
+ */
 export function stackProcessesUnder(path: string): { pid: number; cmd: string }[] {
   const out: { pid: number; cmd: string }[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     let cmd: string;
+    let cwd = '';
     try {
       cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
     } catch {
       continue; // exited while we looked
     }
-    if (cmd.includes(path)) out.push({ pid: Number(entry), cmd: cmd.slice(0, 200) });
+    try {
+      cwd = readlinkSync(`/proc/${entry}/cwd`);
+    } catch {
+      // another user's process we may not inspect, or gone
+    }
+    if (cmd.includes(path) || cwd.startsWith(path)) out.push({ pid: Number(entry), cmd: cmd.slice(0, 200) });
   }
   return out;
 }

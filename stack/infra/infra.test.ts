@@ -71,7 +71,9 @@ test('freePort gives distinct bindable ports; isPortOpen tells listening from cl
 
 test('redis on a port already taken: StartupError naming redis, with its log tail', async () => {
   const port = await freePort();
-  const squatter: Server = createServer();
+  // the squatter accepts and never answers: readiness must notice Redis' exit, not wait for a PING reply
+  const conns = new Set<import('node:net').Socket>();
+  const squatter: Server = createServer((s) => conns.add(s));
   await new Promise<void>((r) => squatter.listen(port, '127.0.0.1', r));
   try {
     const err = await startRedis({ dir, port }).catch((e) => e);
@@ -81,6 +83,7 @@ test('redis on a port already taken: StartupError naming redis, with its log tai
     expect(err.logTail).toMatch(/Address already in use/i);
     expect(err.message).toMatch(/Address already in use/i);
   } finally {
+    for (const s of conns) s.destroy();
     await new Promise((r) => squatter.close(r));
   }
 });

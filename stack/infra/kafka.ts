@@ -115,7 +115,6 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaInstance> {
       component: 'kafka',
       reason: `${missing}; run \`npm ci\` (or \`bash scripts/install-deps.sh\`) to fetch the broker's jars from Maven Central, or point FLOWGATE_KAFKA_JARS at them`,
       elapsedMs: Date.now() - t0,
-      logFile,
     });
   }
 

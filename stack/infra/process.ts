@@ -172,8 +172,8 @@ async function waitGroupGone(pid: number, timeoutMs: number): Promise<void> {
   let wait = 10;
   let killed = false;
   while (groupAlive(pid)) {
-    if (!killed && Date.now() - start > timeoutMs / 2) {
-      // half the budget spent: stop asking nicely
+    if (!killed && Date.now() - start > 300) {
+      // the leader has already shut down cleanly; what outlives it by this long is an orphan, not a clean-up in progress
       signalGroup(pid, 'SIGKILL');
       killed = true;
     }
@@ -216,7 +216,8 @@ export async function waitUntil<T>(o: WaitOptions<T>): Promise<T> {
       throw new StartupError({ component: o.component, reason: `${o.process.describeExit()} while waiting for ${o.what}`, elapsedMs: Date.now() - startedAt, logFile });
     }
     try {
-      const v = await o.check();
+      // a check that hangs (a port that accepts but never answers) must not outlive the deadline or the process
+      const v = await raceCheck(o.check(), Math.max(50, deadline - Date.now()), o.process);
       if (v !== undefined && v !== false) return v as T;
       lastError = '';
     } catch (e) {
@@ -233,6 +234,20 @@ export async function waitUntil<T>(o: WaitOptions<T>): Promise<T> {
     const sleep = delay(Math.min(wait, Math.max(0, deadline - Date.now())));
     await (o.process ? Promise.race([sleep, o.process.exited]) : sleep);
     wait = Math.min(wait * 2, 250);
+  }
+}
+
+async function raceCheck<T>(check: Promise<T>, ms: number, proc?: ManagedProcess): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  check.catch(() => {}); // it may settle after we stopped listening
+  try {
+    return await Promise.race([
+      check,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the check did not answer within ${ms} ms`)), ms))),
+      ...(proc ? [proc.exited.then(() => undefined)] : []),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -71,7 +71,7 @@ export async function startRedis(opts: RedisOptions): Promise<RedisInstance> {
       startedAt: t0,
       check: async () => {
         // no reconnects, no offline queue: one honest attempt per poll
-        const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 1000 });
+        const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 1000, commandTimeout: 1000 });
         r.on('error', () => {});
         try {
           await r.connect();

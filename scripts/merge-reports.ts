@@ -1,0 +1,56 @@
+// npm run merge-reports [-- <dir>]: merges the shards' blob reports (reports/shards/<i>-of-<n>/) into one verdict; a missing shard means NO-GO.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const root = join(__dirname, '..');
+const reports = process.env.FLOWGATE_REPORTS_DIR ? resolve(process.env.FLOWGATE_REPORTS_DIR) : join(root, 'reports');
+const source = resolve(process.argv[2] ?? join(reports, 'shards'));
+
+function zipsUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? zipsUnder(p) : p.endsWith('.zip') ? [p] : [];
+  });
+}
+
+const zips = zipsUnder(source);
+if (zips.length === 0) {
+  console.error(`flowgate: no blob reports under ${source}; run npm run smoke -- --shard=i/n first. Could not evaluate.`);
+  process.exit(2);
+}
+
+// Each shard's folder says which one it was (npm run smoke names it "<i>-of-<n>").
+const seen = new Set<number>();
+const totals = new Set<number>();
+for (const z of zips) {
+  const m = /(\d+)-of-(\d+)/.exec(relative(source, dirname(z)));
+  if (m) {
+    seen.add(Number(m[1]));
+    totals.add(Number(m[2]));
+  }
+}
+if (totals.size > 1) {
+  console.error(`flowgate: blob reports from runs split differently (${[...totals].join(', ')} shards) under ${source}; could not evaluate.`);
+  process.exit(2);
+}
+const expected = Number(process.env.FLOWGATE_SHARDS_EXPECTED ?? [...totals][0] ?? seen.size);
+
+const blobDir = mkdtempSync(join(tmpdir(), 'flowgate-blobs-'));
+zips.forEach((z, i) => copyFileSync(z, join(blobDir, `${i}-${basename(z)}`)));
+for (const d of ['allure-results', 'go-no-go.json', 'go-no-go.md', 'junit.xml']) rmSync(join(reports, d), { recursive: true, force: true });
+
+const env = { ...process.env, FLOWGATE_REPORTS_DIR: reports, FLOWGATE_SHARDS_EXPECTED: String(expected), FLOWGATE_SHARDS_SEEN: [...seen].sort().join(',') };
+const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'merge-reports', '-c', join(root, 'reports', 'merge.config.ts'), blobDir], { cwd: root, env, stdio: 'inherit' });
+child.on('exit', (code) => {
+  rmSync(blobDir, { recursive: true, force: true });
+  const file = join(reports, 'go-no-go.json');
+  if (!existsSync(file)) {
+    console.error(`flowgate: merge-reports wrote no verdict (exit ${code}); could not evaluate.`);
+    process.exit(2);
+  }
+  const verdict = JSON.parse(readFileSync(file, 'utf8'));
+  process.exit(typeof verdict.exitCode === 'number' ? verdict.exitCode : verdict.verdict === 'GO' ? 0 : 1);
+});

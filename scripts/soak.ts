@@ -1,0 +1,65 @@
+// npm run soak -- --runs N: runs the healthy flows N times in a row (one embedded stack, or the configured target) and counts verdicts.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startStack, type StackHandle } from '../stack';
+
+const root = join(__dirname, '..');
+const argv = process.argv.slice(2);
+const runsArg = argv.find((a) => a.startsWith('--runs'));
+const runs = Number(runsArg?.includes('=') ? runsArg.split('=')[1] : argv[argv.indexOf('--runs') + 1] ?? 10);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`soak: --runs must be a positive integer, got ${runsArg ?? '(none)'}`);
+  process.exit(2);
+}
+const passthrough = argv.filter((a, i) => !a.startsWith('--runs') && argv[i - 1] !== '--runs');
+
+async function main() {
+  let stack: StackHandle | undefined;
+  const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+  if (!env.KONG_URL) {
+    stack = await startStack();
+    const { STACK_CONTROL_URL: _c, ...target } = stack.env;
+    Object.assign(env, target);
+  }
+  const counts: Record<string, number> = { GO: 0, 'NO-GO': 0, 'could not evaluate': 0 };
+  const failures: string[] = [];
+  const durations: number[] = [];
+  try {
+    for (let i = 1; i <= runs; i++) {
+      const dir = mkdtempSync(join(tmpdir(), 'flowgate-soak-'));
+      const started = Date.now();
+      const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['scripts/smoke.ts', '--reporter=dot', ...passthrough], {
+        cwd: root,
+        env: { ...env, FLOWGATE_REPORTS_DIR: dir },
+        encoding: 'utf8',
+        timeout: 600_000,
+      });
+      const seconds = (Date.now() - started) / 1000;
+      durations.push(seconds);
+      const file = join(dir, 'go-no-go.json');
+      const verdict = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+      const label = r.status === 2 || !verdict ? 'could not evaluate' : verdict.verdict;
+      counts[label] = (counts[label] ?? 0) + 1;
+      if (label !== 'GO') {
+        const why = (verdict?.flows ?? []).filter((f: any) => f.status !== 'passed').map((f: any) => `${f.name}: ${f.failingStep?.title ?? f.status} — ${f.failingStep?.error ?? ''}`);
+        failures.push(`run ${i}: ${label}${why.length ? `\n    ${why.join('\n    ')}` : `\n    ${(r.stdout + r.stderr).slice(-800)}`}`);
+      }
+      console.log(`soak run ${i}/${runs}: ${label} in ${seconds.toFixed(1)} s`);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await stack?.stop();
+  }
+  durations.sort((a, b) => a - b);
+  console.log(`\nsoak: ${runs} runs — GO ${counts.GO}, NO-GO ${counts['NO-GO']}, could not evaluate ${counts['could not evaluate']}; ` +
+    `median ${durations[Math.floor(durations.length / 2)].toFixed(1)} s, slowest ${durations.at(-1)!.toFixed(1)} s`);
+  if (failures.length) console.log(failures.join('\n'));
+  process.exit(counts.GO === runs ? 0 : 1);
+}
+
+main().catch((err) => {
+  console.error(`soak: ${err?.message ?? err}`);
+  process.exit(2);
+});

@@ -1,0 +1,100 @@
+// The fault matrix: every fault the stack lists must turn a run into NO-GO for its expected reason (criterion/trigger, step, category).
+import { expect } from '@playwright/test';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FAULTS, LATENCY_PREFIX } from '../../stack/faults';
+import { test, runSmoke, setFaults, targetEnv, cleanup, ROOT } from './harness';
+
+interface Row {
+  fault: string;
+  /** the Playwright project the fault breaks (preflight runs before it) */
+  project: 'auth' | 'scan' | 'asset' | 'payment' | 'auth-bypass';
+  /** the criterion that must fail, or the trigger that must fire */
+  expects: { criterion: number } | { trigger: 'auth-bypass'; route: string };
+  /** the failing step's title starts with this */
+  step: string;
+  category: string;
+}
+
+const c = (n: number) => ({ criterion: n });
+const bypass = (route: string) => ({ trigger: 'auth-bypass' as const, route });
+
+export const MATRIX: Row[] = [
+  { fault: 'P0-01-asset-no-jwt', project: 'auth-bypass', expects: bypass('POST /api/v1/assets'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
+  { fault: 'P0-02-asset-audit-no-trace', project: 'asset', expects: c(2), step: '2. Create asset', category: 'database state' },
+  { fault: 'P0-03-checkout-no-jwt', project: 'auth-bypass', expects: bypass('POST /api/v1/checkout/sessions'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
+  { fault: 'P0-04-payment-no-audit', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'database state' },
+  { fault: 'P0-09-scan-no-audit', project: 'scan', expects: c(8), step: '4. Start scan', category: 'database state' },
+  { fault: 'auth-csrf-unavailable', project: 'auth', expects: c(7), step: '1. Get CSRF token', category: 'unexpected response' },
+  { fault: 'auth-verify-no-activate', project: 'auth', expects: c(7), step: '4. Verify email', category: 'database state' },
+  { fault: 'auth-free-plan-never-activated', project: 'auth', expects: c(7), step: '7. Verify subscription activated', category: 'event not observed' },
+  { fault: 'auth-logout-no-blacklist', project: 'auth', expects: c(7), step: '8. Logout', category: 'database state' },
+  { fault: 'auth-login-audit-missing', project: 'auth', expects: c(12), step: '5. Login', category: 'database state' },
+  { fault: 'auth-logout-audit-missing', project: 'auth', expects: c(12), step: '8. Logout', category: 'database state' },
+  { fault: 'auth-registered-no-header', project: 'auth', expects: c(7), step: '3. Register user', category: 'contract violation' },
+  { fault: 'auth-dashboard-stale-session', project: 'auth', expects: c(7), step: '9.1. Dashboard after logout', category: 'assertion failed' },
+  { fault: 'scan-ownership-rejected', project: 'scan', expects: c(8), step: '3. Verify ownership', category: 'assertion failed' },
+  { fault: 'scan-never-completes', project: 'scan', expects: c(8), step: '5. Poll scan status', category: 'event not observed' },
+  { fault: 'scan-empty-results', project: 'scan', expects: c(8), step: '6. Get scan results', category: 'assertion failed' },
+  { fault: 'scan-results-contract-broken', project: 'scan', expects: c(8), step: '6. Get scan results', category: 'contract violation' },
+  { fault: 'scan-vuln-never-synced', project: 'scan', expects: c(8), step: '7. Verify vulnerability', category: 'budget exceeded' },
+  { fault: 'asset-update-lost', project: 'asset', expects: c(2), step: '4. Update asset', category: 'assertion failed' },
+  { fault: 'asset-created-no-header', project: 'asset', expects: c(2), step: '2. Create asset', category: 'contract violation' },
+  { fault: 'asset-deleted-event-missing', project: 'asset', expects: c(2), step: '6. Delete asset', category: 'event not observed' },
+  { fault: 'asset-quota-not-counted', project: 'asset', expects: c(2), step: '5. Verify quota updated', category: 'event not observed' },
+  { fault: 'asset-quota-not-decremented', project: 'asset', expects: c(2), step: '7. Verify quota decremented', category: 'event not observed' },
+  { fault: 'payment-plans-empty', project: 'payment', expects: c(9), step: '2. Get plans', category: 'assertion failed' },
+  { fault: 'payment-webhook-bad-signature-accepted', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'unexpected response' },
+  { fault: 'payment-subscription-not-upgraded', project: 'payment', expects: c(9), step: '5. Verify subscription updated', category: 'event not observed' },
+  { fault: 'payment-invoice-never-created', project: 'payment', expects: c(9), step: '6. Verify invoice created', category: 'budget exceeded' },
+  { fault: 'payment-event-bad-schema', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'contract violation' },
+  { fault: `${LATENCY_PREFIX}createAsset=9000`, project: 'asset', expects: c(2), step: '2. Create asset', category: 'budget exceeded' },
+];
+
+const MATRIX_FILE = join(ROOT, 'test-results', 'fault-matrix.tsv');
+
+test('every fault the stack lists has a matrix row, and latency injection has one too', () => {
+  const rows = new Set(MATRIX.map((r) => r.fault));
+  expect(FAULTS.map((f) => f.name).filter((n) => !rows.has(n)), 'faults without a matrix row').toEqual([]);
+  expect(MATRIX.some((r) => r.fault.startsWith(LATENCY_PREFIX))).toBe(true);
+  expect(MATRIX.length).toBeGreaterThanOrEqual(25);
+});
+
+test.describe('fault matrix', () => {
+  test.describe.configure({ timeout: 300_000 });
+
+  for (const row of MATRIX) {
+    test(`${row.fault} → NO-GO at "${row.step}" (${row.category})`, async ({ stack }) => {
+      await setFaults(stack.controlUrl, [row.fault]);
+      let run;
+      try {
+        run = await runSmoke(targetEnv(stack), [`--project=${row.project}`]);
+      } finally {
+        await setFaults(stack.controlUrl, []);
+      }
+      const v = run.verdict;
+      const flow = v?.flows?.find((f: any) => f.name === row.project);
+      const reason = 'criterion' in row.expects ? `criterion ${row.expects.criterion}` : `trigger ${row.expects.trigger}`;
+      mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+      appendFileSync(MATRIX_FILE, [row.fault, v?.verdict ?? '(none)', reason, flow?.failingStep?.title ?? '-', flow?.failingStep?.category ?? '-', run.seconds.toFixed(1)].join('\t') + '\n');
+      try {
+        expect(v, `a verdict was written; output:\n${run.output.slice(-3000)}`).toBeTruthy();
+        expect(run.exitCode, 'npm run smoke exits 1 on NO-GO').toBe(1);
+        expect(v.verdict).toBe('NO-GO');
+        expect(flow?.status, `the ${row.project} flow fails`).toBe('failed');
+        expect(flow?.failingStep?.title ?? '', 'the failing step').toMatch(new RegExp(`^${row.step.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+        expect(flow?.failingStep?.category, `the failure category (error: ${flow?.failingStep?.error})`).toBe(row.category);
+        const expects = row.expects;
+        if ('criterion' in expects) {
+          expect(v.criteria.find((x: any) => x.id === expects.criterion)?.status, reason).toBe('fail');
+        } else {
+          const trig = v.triggers.find((t: any) => t.id === 'auth-bypass');
+          expect(trig?.fired, 'the auth-bypass trigger fired').toBe(true);
+          expect(JSON.stringify(trig), 'the trigger names the route').toContain(expects.route);
+        }
+      } finally {
+        cleanup(run);
+      }
+    });
+  }
+});

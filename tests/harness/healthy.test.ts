@@ -1,0 +1,101 @@
+// Healthy runs: GO with evidence for every evaluated criterion, the same under a flood of foreign and broken messages, and no secret in any artifact.
+import { expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
+import { contracts } from '../../contracts';
+import { test, runSmoke, targetEnv, cleanup, ROOT } from './harness';
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/** Every secret of the target, as its values appear in the env (and the password inside each connection string). */
+function secretsOf(env: Record<string, string>): string[] {
+  const out = [env.STRIPE_WEBHOOK_SECRET, env.CAPTCHA_TEST_KEY, env.JWT_TEST_SIGNING_KEY];
+  for (const v of Object.values(env)) {
+    const m = /^[a-z]+:\/\/[^:/@]*:([^@]+)@/.exec(v);
+    if (m) out.push(decodeURIComponent(m[1]));
+  }
+  return [...new Set(out.filter((s) => s && s.length >= 6))];
+}
+
+test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence; npm run report writes the HTML; no secret in any artifact', async ({ stack }) => {
+  const run = await runSmoke(targetEnv(stack), []);
+  try {
+    expect(run.verdict, run.output.slice(-3000)).toBeTruthy();
+    expect(run.verdict.verdict, run.output.slice(-3000)).toBe('GO');
+    expect(run.exitCode).toBe(0);
+    for (const id of [2, 7, 8, 9, 12]) {
+      const c = run.verdict.criteria.find((x: any) => x.id === id);
+      expect(c?.status, `criterion ${id}`).toBe('pass');
+      expect(c?.evidence?.length, `criterion ${id} carries evidence`).toBeGreaterThan(0);
+    }
+    expect(run.verdict.criteria.find((x: any) => x.id === 1)?.status).toBe('not-evaluated');
+    expect(run.verdict.triggers.filter((t: any) => t.fired)).toEqual([]);
+    expect(run.verdict.flows.map((f: any) => `${f.name}:${f.status}`).sort()).toEqual(['asset:passed', 'auth-bypass:passed', 'auth:passed', 'payment:passed', 'scan:passed']);
+    // The console shows, per flow, its steps and the events and rows it observed.
+    expect(run.output).toContain('3. Register user — POST /api/v1/register/individual');
+
+    const report = spawnSync(join(ROOT, 'node_modules', '.bin', 'allure'), ['generate', join(run.reportsDir, 'allure-results'), '-o', join(run.reportsDir, 'allure-report')], { cwd: ROOT, encoding: 'utf8' });
+    expect(report.status, report.stderr).toBe(0);
+    expect(existsSync(join(run.reportsDir, 'allure-report', 'index.html'))).toBe(true);
+
+    const secrets = secretsOf(stack.env);
+    const jwt = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
+    const identityPassword = /Fg![A-Za-z0-9_-]{16}/;
+    const leaks: string[] = [];
+    const artifacts = filesUnder(run.reportsDir).filter((f) => !f.includes(`${join(run.reportsDir, 'allure-report')}`) && !/\.(png|zip|webm)$/.test(f));
+    expect(artifacts.some((f) => f.endsWith('junit.xml'))).toBe(true);
+    expect(artifacts.some((f) => f.includes('allure-results'))).toBe(true);
+    for (const [name, text] of [['console', run.output], ...artifacts.map((f) => [f, readFileSync(f, 'utf8')])]) {
+      for (const s of secrets) if (text.includes(s)) leaks.push(`${name}: a target secret (${s.slice(0, 3)}…)`);
+      if (jwt.test(text)) leaks.push(`${name}: a JWT`);
+      if (identityPassword.test(text)) leaks.push(`${name}: a test user's password`);
+    }
+    expect(leaks, 'secrets found in run artifacts').toEqual([]);
+  } finally {
+    cleanup(run);
+  }
+});
+
+test('noise on the frozen topics — other tenants, malformed JSON, no headers — leaves the verdict GO', async ({ stack }) => {
+  const c = contracts();
+  const kafka = new Kafka({ clientId: 'flowgate-noise', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  const topics = c.concreteTopics();
+  let sent = 0;
+  let flooding = true;
+  // Bounded: at most ~60 s of noise, in batches, stopped when the run ends.
+  const flood = (async () => {
+    const deadline = Date.now() + 60_000;
+    for (let i = 0; flooding && Date.now() < deadline; i++) {
+      const messages = topics.flatMap((topic) => [
+        { topic, messages: [{ key: `noise-${i}`, value: JSON.stringify({ userId: `usr_foreign_${i}`, tenantId: `ten_foreign_${i}`, assetId: `ast_foreign_${i}`, scanId: `scn_foreign_${i}`, sessionId: `cs_foreign_${i}` }), headers: { 'schema-version': '1.0' } }] },
+        { topic, messages: [{ key: `noise-bad-${i}`, value: '{"not": json at all' }] },
+        { topic, messages: [{ key: `noise-nohdr-${i}`, value: JSON.stringify({ tenantId: `ten_other_${i}`, unexpected: true }) }] },
+      ]);
+      await producer.sendBatch({ topicMessages: messages, compression: CompressionTypes.None });
+      sent += messages.length;
+      // Paced, so the flood is noise and not a load test of a 2-core machine.
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  const run = await runSmoke(targetEnv(stack), []);
+  flooding = false;
+  await flood;
+  await producer.disconnect();
+  try {
+    expect(sent, 'noise was produced while the flows ran').toBeGreaterThan(topics.length * 3);
+    expect(run.verdict?.verdict, run.output.slice(-3000)).toBe('GO');
+    expect(run.exitCode).toBe(0);
+  } finally {
+    cleanup(run);
+  }
+});
