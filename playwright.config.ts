@@ -10,7 +10,7 @@ const sharded = process.argv.some((a) => a.startsWith('--shard'));
 const flowTimeout = int('FLOWGATE_FLOW_BUDGET_MS', 180_000);
 // Self tests run many verdicts side by side; each gets its own reports folder.
 const reportsDir = process.env.FLOWGATE_REPORTS_DIR || 'reports';
-const flow = (name: string, file: string) => ({ name, testMatch: file, dependencies: ['preflight'], timeout: flowTimeout });
+const flow = (name: string, file: RegExp) => ({ name, testMatch: file, dependencies: ['preflight'], timeout: flowTimeout });
 
 export default defineConfig({
   testDir: './flows',
@@ -31,7 +31,8 @@ export default defineConfig({
     [
       'allure-playwright',
       {
-        resultsDir: `${reportsDir}/allure-results`,
+        // A shard writes its own (npm run smoke sets it); merge-reports copies them together, as Allure results merge by copying.
+        resultsDir: process.env.FLOWGATE_ALLURE_RESULTS_DIR || `${reportsDir}/allure-results`,
         detail: true,
         suiteTitle: true,
         environmentInfo: {

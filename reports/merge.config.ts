@@ -1,4 +1,4 @@
-// Reporters for `npm run merge-reports`: the shards' blob reports become one verdict, one JUnit file and one set of Allure results.
+// Reporters for `npm run merge-reports`: the shards' blob reports become one verdict and one JUnit file (Allure results are merged by copying).
 import { defineConfig } from '@playwright/test';
 
 const reportsDir = process.env.FLOWGATE_REPORTS_DIR || 'reports';
@@ -9,6 +9,5 @@ export default defineConfig({
     ['list'],
     ['./verdict-reporter.ts', { outputDir: reportsDir }],
     ['junit', { outputFile: `${reportsDir}/junit.xml`, includeProjectInTestName: true }],
-    ['allure-playwright', { resultsDir: `${reportsDir}/allure-results`, detail: true, suiteTitle: true }],
   ],
 });

@@ -1,6 +1,6 @@
-// npm run merge-reports [-- <dir>]: merges the shards' blob reports (reports/shards/<i>-of-<n>/) into one verdict; a missing shard means NO-GO.
+// npm run merge-reports [-- <dir>]: merges the shards (reports/shards/<i>-of-<n>/{blob,allure-results}) into one verdict and report; a missing shard means NO-GO.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -41,6 +41,12 @@ const expected = Number(process.env.FLOWGATE_SHARDS_EXPECTED ?? [...totals][0] ?
 const blobDir = mkdtempSync(join(tmpdir(), 'flowgate-blobs-'));
 zips.forEach((z, i) => copyFileSync(z, join(blobDir, `${i}-${basename(z)}`)));
 for (const d of ['allure-results', 'go-no-go.json', 'go-no-go.md', 'junit.xml']) rmSync(join(reports, d), { recursive: true, force: true });
+
+// Allure results are one file per test and attachment: the shards' folders merge by copying.
+for (const shardDir of readdirSync(source)) {
+  const results = join(source, shardDir, 'allure-results');
+  if (existsSync(results)) cpSync(results, join(reports, 'allure-results'), { recursive: true });
+}
 
 const env = { ...process.env, FLOWGATE_REPORTS_DIR: reports, FLOWGATE_SHARDS_EXPECTED: String(expected), FLOWGATE_SHARDS_SEEN: [...seen].sort().join(',') };
 const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'merge-reports', '-c', join(root, 'reports', 'merge.config.ts'), blobDir], { cwd: root, env, stdio: 'inherit' });

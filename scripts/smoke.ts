@@ -15,7 +15,9 @@ const env = { ...process.env };
 if (shard) {
   // Each shard keeps its blob in its own folder, so shards run on one machine do not overwrite each other.
   const id = (shard.split('=')[1] ?? args[args.indexOf(shard) + 1] ?? 'x').replace('/', '-of-');
-  env.PLAYWRIGHT_BLOB_OUTPUT_DIR = join(reports, 'shards', id);
+  env.PLAYWRIGHT_BLOB_OUTPUT_DIR = join(reports, 'shards', id, 'blob');
+  env.FLOWGATE_ALLURE_RESULTS_DIR = join(reports, 'shards', id, 'allure-results');
+  rmSync(env.FLOWGATE_ALLURE_RESULTS_DIR, { recursive: true, force: true });
 }
 
 const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', ...args], { cwd: root, env, stdio: 'inherit' });

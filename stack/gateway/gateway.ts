@@ -45,7 +45,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const corr = router.correlationId();
   const upstreams = { ...opts.upstreams };
 
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, requestTimeout: 0 });
+  // forceCloseConnections: closing the gateway ends keep-alive sockets at once, as a gateway going down would.
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, requestTimeout: 0, forceCloseConnections: true });
   // A proxy must not reinterpret bodies: every content type (and none) stays the exact bytes the client sent,
   // because e.g. the Stripe webhook signature is computed over the raw body.
   app.removeAllContentTypeParsers();

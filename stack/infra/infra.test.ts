@@ -1,6 +1,7 @@
 // Tests of the infrastructure layer on real processes: readiness waits, group stops, and startup errors that name the component with its log tail.
 import { test, expect } from '@playwright/test';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,29 @@ test('stop() kills the whole process group, children included', async () => {
   expect(groupAlive(p.pid)).toBe(false);
   expect(pidAlive(child)).toBe(false);
   await p.stop(); // idempotent
+});
+
+test('when the owner is SIGKILLed, the watchdog kills its process groups and removes its dirs', async () => {
+  test.setTimeout(60_000);
+  const victimDir = join(dir, 'victim');
+  require('node:fs').mkdirSync(victimDir);
+  // a separate Node process owns a process group and a dir, then dies without any chance to clean up
+  const script = `
+    const { startProcess } = require(${JSON.stringify(join(__dirname, 'process.ts'))});
+    const { reapDirOnDeath } = require(${JSON.stringify(join(__dirname, 'reaper.ts'))});
+    const p = startProcess({ component: 'victim', command: 'sleep', args: ['1000'], logFile: ${JSON.stringify(join(dir, 'victim.log'))} });
+    reapDirOnDeath(${JSON.stringify(victimDir)});
+    console.log('PID ' + p.pid);
+    setInterval(() => {}, 1000);
+  `;
+  const owner = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  owner.stdout.on('data', (d) => (out += d));
+  const pid = await waitUntil({ what: 'the owner to report its child pid', component: 'test', timeoutMs: 30_000, check: async () => Number(/PID (\d+)/.exec(out)?.[1]) || undefined });
+  expect(groupAlive(pid)).toBe(true);
+  process.kill(owner.pid!, 'SIGKILL');
+  await waitUntil({ what: `process group ${pid} to be killed by the watchdog`, component: 'test', timeoutMs: 15_000, check: async () => !groupAlive(pid) });
+  await waitUntil({ what: `${victimDir} to be removed by the watchdog`, component: 'test', timeoutMs: 15_000, check: async () => !existsSync(victimDir) });
 });
 
 test('a command that does not exist is a StartupError, not a hang', async () => {

@@ -87,3 +87,12 @@ test('env: exactly the documented keys, one URL per database from DATABASE_ENV',
   expect(env.VERIFICATION_DB_URL).toBe('postgres://u:p@127.0.0.1:5/cert_ix_asset_verification');
   expect(env.JWT_TEST_SIGNING_KEY).toBe('j');
 });
+
+test('a cluster id never starts with "-", which the storage tool would take for an option', () => {
+  // 0xfb… encodes to "-…" in base64url; the generator must draw again.
+  const draws = [Buffer.alloc(16, 0xfb), Buffer.alloc(16, 0x41)];
+  const id = kafkaClusterId(() => draws.shift()!);
+  expect(Buffer.alloc(16, 0xfb).toString('base64url').startsWith('-')).toBe(true);
+  expect(id.startsWith('-')).toBe(false);
+  expect(draws).toHaveLength(0);
+});

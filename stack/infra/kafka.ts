@@ -78,8 +78,12 @@ export function renderLog4j(): string {
 export const KAFKA_JVM_OPTS = ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
 
 /** A random cluster id in Kafka's format: 16 bytes, URL-safe base64 without padding. */
-export function kafkaClusterId(): string {
-  return randomBytes(16).toString('base64url');
+export function kafkaClusterId(random: () => Buffer = () => randomBytes(16)): string {
+  // Like Kafka's Uuid.randomUuid(): an id starting with '-' would be read by the storage tool as an option.
+  for (;;) {
+    const id = random().toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export function resolveKafkaJars(jarsDir?: string): string {

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import { StartupError, errText, tailOfFile } from './errors';
+import { forgetGroup, reapGroupOnDeath } from './reaper';
 
 export interface ExitInfo {
   code: number | null;
@@ -81,8 +82,13 @@ export class ManagedProcess {
         resolve(this.exitInfo);
       });
     });
-    void this.exited.then(() => live.delete(this));
     this.pid = this.child.pid ?? -1;
+    void this.exited.then(() => {
+      live.delete(this);
+      forgetGroup(this.pid);
+    });
+    // a watchdog kills the group even if this Node process is SIGKILLed and no exit hook runs
+    reapGroupOnDeath(this.pid);
     // Node keeps no reference: the stack's owner decides when to stop, not the event loop
     this.child.unref();
     live.add(this);
@@ -114,7 +120,19 @@ export class ManagedProcess {
 
   /** SIGKILL the whole group synchronously; for process 'exit' only. */
   killNow(): void {
-    signalGroup(this.pid, 'SIGKILL');
+    // only while running: the pid of an exited group may already belong to someone else
+    if (this.running) signalGroup(this.pid, 'SIGKILL');
+  }
+
+  /** An outage, not a shutdown: SIGKILL the group now; resolves when it is gone. Idempotent with stop(). */
+  crash(): Promise<void> {
+    return (this.stopping ??= (async () => {
+      if (this.running) {
+        signalGroup(this.pid, 'SIGKILL');
+        await this.exited;
+      }
+      await waitGroupGone(this.pid, 5_000);
+    })());
   }
 
   /** Stops the group: the clean signal, then SIGKILL after the grace period; resolves when the leader and its group are gone. Idempotent. */
@@ -122,8 +140,7 @@ export class ManagedProcess {
     return (this.stopping ??= (async () => {
       if (this.running) {
         signalGroup(this.pid, this.stopSignal);
-        const graceful = await Promise.race([this.exited.then(() => true), delay(this.stopGraceMs).then(() => false)]);
-        if (!graceful) signalGroup(this.pid, 'SIGKILL');
+        if (!(await exitsWithin(this, this.stopGraceMs))) signalGroup(this.pid, 'SIGKILL');
         await this.exited;
       }
       // the leader is gone; anything left in its group (a backend mid-exit) is killed and awaited
@@ -180,6 +197,16 @@ async function waitGroupGone(pid: number, timeoutMs: number): Promise<void> {
     if (Date.now() > deadline) throw new Error(`process group ${pid} still has members ${timeoutMs} ms after its leader exited`);
     await delay(wait);
     wait = Math.min(wait * 2, 100);
+  }
+}
+
+/** True when the process exits within ms; the timer is cleared either way, so it never holds the event loop open. */
+async function exitsWithin(p: ManagedProcess, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p.exited.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -254,7 +281,7 @@ async function raceCheck<T>(check: Promise<T>, ms: number, proc?: ManagedProcess
 /** Runs a short-lived tool (initdb, Kafka's StorageTool) to completion; a non-zero exit is a StartupError with the tool's output. */
 export async function runToCompletion(opts: ManagedProcessOptions & { timeoutMs: number; what: string }, startedAt = Date.now()): Promise<void> {
   const p = startProcess(opts);
-  const finished = await Promise.race([p.exited.then(() => true), delay(opts.timeoutMs).then(() => false)]);
+  const finished = await exitsWithin(p, opts.timeoutMs);
   if (!finished) {
     await p.stop();
     throw new StartupError({ component: opts.component, reason: `${opts.what} did not finish within ${opts.timeoutMs} ms`, elapsedMs: Date.now() - startedAt, logFile: opts.logFile });

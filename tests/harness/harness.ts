@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { request } from 'undici';
 import { startStack, type StackHandle } from '../../stack';
+import { stripAnsi } from '../../helpers/errors';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -38,12 +39,14 @@ export async function runSmoke(
   const started = Date.now();
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...FAST_BUDGETS, ...targetEnv, ...opts.env, FLOWGATE_REPORTS_DIR: reportsDir };
   delete env.STACK_FAULTS;
-  const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/smoke.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Plain text: the output is matched and quoted in assertions (Playwright's workers set FORCE_COLOR for their children).
+  env.FORCE_COLOR = '0';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   let triggered: Promise<void> | undefined;
   const onData = (d: Buffer) => {
     output += d;
-    if (opts.onOutput && !triggered && opts.onOutput.match.test(output)) triggered = opts.onOutput.run();
+    if (opts.onOutput && !triggered && opts.onOutput.match.test(stripAnsi(output))) triggered = opts.onOutput.run();
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);

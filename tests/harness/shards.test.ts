@@ -1,0 +1,56 @@
+// Sharded runs: shards 1/2 and 2/2 merged give the verdict of an unsharded run; one shard alone, or a merge missing one, is NO-GO.
+import { expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { test, runSmoke, targetEnv, FAST_BUDGETS, ROOT } from './harness';
+
+function merge(reportsDir: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/merge-reports.ts'], {
+    cwd: ROOT,
+    env: { ...(process.env as Record<string, string>), ...FAST_BUDGETS, ...env, FLOWGATE_REPORTS_DIR: reportsDir },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const file = join(reportsDir, 'go-no-go.json');
+  return { exitCode: r.status, output: r.stdout + r.stderr, verdict: existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined };
+}
+
+const summary = (v: any) => ({
+  verdict: v?.verdict,
+  criteria: (v?.criteria ?? []).map((c: any) => `${c.id}:${c.status}`),
+  triggers: (v?.triggers ?? []).map((t: any) => `${t.id}:${t.fired}`),
+  flows: (v?.flows ?? []).map((f: any) => `${f.name}:${f.status}`).sort(),
+});
+
+test('shards 1/2 and 2/2 merge into the unsharded verdict; a lone shard is NO-GO', async ({ stack }) => {
+  test.setTimeout(600_000);
+  const env = targetEnv(stack);
+  const whole = await runSmoke(env, []);
+  expect(whole.verdict?.verdict, whole.output.slice(-2000)).toBe('GO');
+
+  const reportsDir = mkdtempSync(join(tmpdir(), 'flowgate-shards-'));
+  try {
+    const one = await runSmoke(env, ['--shard=1/2']);
+    expect(one.verdict?.verdict, 'a shard alone saw only part of the run').toBe('NO-GO');
+    expect(one.exitCode).toBe(1);
+    const two = await runSmoke(env, ['--shard=2/2']);
+    cpSync(join(one.reportsDir, 'shards'), join(reportsDir, 'shards'), { recursive: true });
+
+    const partial = merge(reportsDir, { FLOWGATE_SHARDS_EXPECTED: '2' });
+    expect(partial.verdict?.verdict, `a merge missing shard 2 is NO-GO\n${partial.output.slice(-1500)}`).toBe('NO-GO');
+    expect(partial.exitCode).toBe(1);
+
+    cpSync(join(two.reportsDir, 'shards'), join(reportsDir, 'shards'), { recursive: true });
+    const merged = merge(reportsDir);
+    expect(merged.exitCode, merged.output.slice(-2000)).toBe(0);
+    expect(summary(merged.verdict)).toEqual(summary(whole.verdict));
+    // Both shards' Allure results were copied together for one report.
+    const allure = join(reportsDir, 'allure-results');
+    expect(existsSync(allure) && readdirSync(allure).filter((f) => f.endsWith('-result.json')).length, 'merged Allure results').toBe(whole.verdict.flows.reduce((n: number, f: any) => n + f.tests, 0) + 1);
+    for (const r of [whole, one, two]) rmSync(r.reportsDir, { recursive: true, force: true });
+  } finally {
+    rmSync(reportsDir, { recursive: true, force: true });
+  }
+});
