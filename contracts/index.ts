@@ -149,11 +149,15 @@ export class Contracts {
       const msg = resolveA(ch.subscribe?.message ?? ch.publish?.message ?? {});
       const headers = (msg.traits ?? []).reduce((acc: any, t: any) => t.headers ?? acc, msg.headers ?? {});
       const isPattern = name.includes('{');
-      const escaped = name.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^.]+');
+      // Each {placeholder} stands for one dot-free segment; everything else is literal.
+      const source = name
+        .split(/(\{[^}]+\})/)
+        .map((part) => (part.startsWith('{') ? '[^.]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+        .join('');
       return {
         name,
         isPattern,
-        regex: new RegExp(`^${escaped.replace(/\{[^}]+\}/g, '[^.]+')}$`),
+        regex: new RegExp(`^${source}$`),
         producer: ch['x-producer'],
         consumers: ch['x-consumers'] ?? [],
         payloadSchema: msg.payload ?? {},

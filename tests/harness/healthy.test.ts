@@ -41,6 +41,8 @@ test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence; npm run r
     expect(run.verdict.flows.map((f: any) => `${f.name}:${f.status}`).sort()).toEqual(['asset:passed', 'auth-bypass:passed', 'auth:passed', 'payment:passed', 'scan:passed']);
     // The console shows, per flow, its steps and the events and rows it observed.
     expect(run.output).toContain('3. Register user — POST /api/v1/register/individual');
+    expect(run.output).toContain('[auth] 3. Register user ↳ event: cert-ix.auth.user.registered.success');
+    expect(run.output).toContain('[auth] 3. Register user ↳ row: audit.register');
 
     const report = spawnSync(join(ROOT, 'node_modules', '.bin', 'allure'), ['generate', join(run.reportsDir, 'allure-results'), '-o', join(run.reportsDir, 'allure-report')], { cwd: ROOT, encoding: 'utf8' });
     expect(report.status, report.stderr).toBe(0);
