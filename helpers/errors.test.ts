@@ -22,57 +22,57 @@ test('EventNotObserved names the topic, the keys, the budget and what it saw ins
   expect(e).toBeInstanceOf(Error);
   expect(e.name).toBe('EventNotObserved');
   expect(e.category).toBe('event not observed');
-  expect(e.message).toMatch(/^EventNotObserved: no cert-ix\.subscription\.plan\.free\.activated for tenantId="t-123" within 10 s; saw 3 others/);
+  expect(String(e)).toMatch(/^EventNotObserved: no cert-ix\.subscription\.plan\.free\.activated for tenantId="t-123" within 10 s; saw 3 others/);
   expect(e.message).toContain('{"tenantId":"t-9"}');
   expect(e.stack).toMatch(/^EventNotObserved: no cert-ix/);
   expect([e.topic, e.budgetMs, e.sawCount]).toEqual(['cert-ix.subscription.plan.free.activated', 10_000, 3]);
-  expect(new EventNotObserved({ topic: 'x', match: { userId: 'u1' }, budgetMs: 500, sawCount: 0 }).message).toBe('EventNotObserved: no x for userId="u1" within 500 ms; saw nothing else on that topic');
+  expect(String(new EventNotObserved({ topic: 'x', match: { userId: 'u1' }, budgetMs: 500, sawCount: 0 }))).toBe('EventNotObserved: no x for userId="u1" within 500 ms; saw nothing else on that topic');
 });
 
 test('ContractViolation quotes the offending event (topic, partition, offset, headers, truncated value)', () => {
   const long = 'x'.repeat(2000);
   const e = new ContractViolation({ topic: 'cert-ix.asset.created', partition: 0, offset: '12', headers: { 'schema-version': '2.0' }, value: long, problems: ['header schema-version is "2.0" (expected "1.0")'] });
-  expect(e.message).toMatch(/^ContractViolation: event on cert-ix\.asset\.created \(partition 0, offset 12\) breaks the frozen contract: header schema-version is "2\.0"/);
+  expect(String(e)).toMatch(/^ContractViolation: event on cert-ix\.asset\.created \(partition 0, offset 12\) breaks the frozen contract: header schema-version is "2\.0"/);
   expect(e.message).toContain('"schema-version":"2.0"');
   expect(e.message.length).toBeLessThan(1200);
   expect(e.message).toContain('more chars');
   expect(e.category).toBe('contract violation');
   const r = new ContractViolation({ operationId: 'createAsset', status: 201, body: { id: 1 }, problems: ['/id must be string'] });
-  expect(r.message).toBe('ContractViolation: response of createAsset with status 201 breaks the frozen contract: /id must be string\n  body: {"id":1}');
+  expect(String(r)).toBe('ContractViolation: response of createAsset with status 201 breaks the frozen contract: /id must be string\n  body: {"id":1}');
 });
 
 test('UnexpectedResponse says method, path, expected and got status, body excerpt and trace id', () => {
   const e = new UnexpectedResponse({ method: 'POST', path: '/api/v1/assets', expected: [201], got: 500, body: '{"error":"boom"}', traceId: 'tr-1' });
-  expect(e.message).toBe('UnexpectedResponse: POST /api/v1/assets expected 201, got 500 (trace tr-1); body: {"error":"boom"}');
+  expect(String(e)).toBe('UnexpectedResponse: POST /api/v1/assets expected 201, got 500 (trace tr-1); body: {"error":"boom"}');
   expect(e.category).toBe('unexpected response');
   expect(new UnexpectedResponse({ method: 'GET', path: '/p', expected: [200, 204], got: 404 }).message).toContain('expected 200 or 204, got 404');
 });
 
 test('DbStateMismatch and RedisStateMismatch are database state, naming probe/key, expected and got', () => {
   const d = new DbStateMismatch({ probe: 'audit.register', expected: 'one audit row', got: [], params: { userId: 'u1' } });
-  expect(d.message).toBe('DbStateMismatch: probe audit.register ({"userId":"u1"}) expected one audit row, got no rows');
+  expect(String(d)).toBe('DbStateMismatch: probe audit.register ({"userId":"u1"}) expected one audit row, got no rows');
   expect(d.category).toBe('database state');
   expect(new DbStateMismatch({ probe: 'p', expected: 'tier pro', got: [{ tier: 'free' }] }).message).toContain('got 1 row: [{"tier":"free"}]');
   const r = new RedisStateMismatch({ key: 'blacklist:abc', expected: 'the token blacklisted', got: null });
-  expect(r.message).toBe('RedisStateMismatch: redis key blacklist:abc expected the token blacklisted, got nothing');
+  expect(String(r)).toBe('RedisStateMismatch: redis key blacklist:abc expected the token blacklisted, got nothing');
   expect(r.category).toBe('database state');
 });
 
 test('InfrastructureUnreachable removes credentials from the address and the cause', () => {
   const e = new InfrastructureUnreachable('postgres', 'postgres://app:s3cretpw@db:5432/auth', 'connect ECONNREFUSED via postgres://app:s3cretpw@db:5432');
   expect(e.message).not.toContain('s3cretpw');
-  expect(e.message).toBe('InfrastructureUnreachable: cannot reach postgres at postgres://db:5432/auth: connect ECONNREFUSED via postgres://db:5432');
+  expect(String(e)).toBe('InfrastructureUnreachable: cannot reach postgres at postgres://db:5432/auth: connect ECONNREFUSED via postgres://db:5432');
   expect(e.address).toBe('postgres://db:5432/auth');
   expect(e.category).toBe('infrastructure unreachable');
 });
 
 test('BudgetExceeded, AuthBypass and ConfigError', () => {
-  expect(new BudgetExceeded('quota to drop to 0', 30_000).message).toBe('BudgetExceeded: waited 30 s for quota to drop to 0');
+  expect(String(new BudgetExceeded('quota to drop to 0', 30_000))).toBe('BudgetExceeded: waited 30 s for quota to drop to 0');
   const a = new AuthBypass([{ route: 'POST /api/v1/checkout/sessions', service: 'checkout-orchestration-service', tokenKind: 'none', status: 201 }]);
   expect(a.message).toContain('POST /api/v1/checkout/sessions (checkout-orchestration-service) answered 201 to a none token');
   expect(a.category).toBe('auth bypass');
   const c = new ConfigError(['KONG_URL is required', 'REDIS_URL is required']);
-  expect(c.message).toBe('ConfigError: 2 problems in the target configuration:\n  - KONG_URL is required\n  - REDIS_URL is required');
+  expect(String(c)).toBe('ConfigError: 2 problems in the target configuration:\n  - KONG_URL is required\n  - REDIS_URL is required');
   expect(c.category).toBe('configuration');
 });
 

@@ -59,11 +59,11 @@ export function withoutCredentials(address: string): string {
 export abstract class FlowgateError extends Error {
   abstract readonly category: Category;
   constructor(name: string, detail: string) {
-    super(`${name}: ${detail}`);
+    // The message is the detail alone: Playwright, Allure and String(err) all print "<name>: <message>".
+    super(detail);
     // The class name, not 'Error', so categoryOf() and people can tell the kinds apart from the text alone.
     this.name = name;
-    // The stack header is "<name>: <message>" and the message already names the class: keep one.
-    if (typeof this.stack === 'string') this.stack = this.stack.replace(/^(Error|[A-Za-z]+): (?=[A-Za-z]+: )/, '');
+    if (typeof this.stack === 'string') this.stack = this.stack.replace(/^Error: /, `${name}: `);
   }
 }
 

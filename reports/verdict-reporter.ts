@@ -65,7 +65,7 @@ class VerdictReporter implements Reporter {
     // Every string that leaves the process goes through the redactor: known secrets and secret-shaped text.
     const safe = redactDeep(verdict, redact);
     this.lastResult = safe;
-    const outDir = resolve(this.options.outputDir ?? 'reports');
+    const outDir = resolve(this.options.outputDir ?? (process.env.FLOWGATE_REPORTS_DIR || 'reports'));
     mkdirSync(outDir, { recursive: true });
     // No second text pass over the JSON: redactDeep already covered every string, and a rest-of-line rule on
     // serialized JSON could cut a closing quote and break the file.

@@ -5,7 +5,14 @@ import { join, resolve } from 'node:path';
 
 const root = join(__dirname, '..');
 const reports = process.env.FLOWGATE_REPORTS_DIR ? resolve(process.env.FLOWGATE_REPORTS_DIR) : join(root, 'reports');
-const args = process.argv.slice(2);
+// `--reporter=x` replaces every configured reporter; the verdict reporter must stay, or there is no verdict.
+const VERDICT_REPORTER = './reports/verdict-reporter.ts';
+const args = process.argv.slice(2).flatMap((a, i, all) => {
+  if (a.startsWith('--reporter=')) return [`${a},${VERDICT_REPORTER}`];
+  if (a === '--reporter' && all[i + 1]) return [];
+  if (all[i - 1] === '--reporter') return [`--reporter=${a},${VERDICT_REPORTER}`];
+  return [a];
+});
 
 // Stale results would merge into this run's report and verdict.
 for (const d of ['allure-results', 'go-no-go.json', 'go-no-go.md', 'junit.xml']) rmSync(join(reports, d), { recursive: true, force: true });

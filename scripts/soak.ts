@@ -30,7 +30,7 @@ async function main() {
     for (let i = 1; i <= runs; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'flowgate-soak-'));
       const started = Date.now();
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', '--reporter=dot', ...passthrough], {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', ...passthrough], {
         cwd: root,
         env: { ...env, FLOWGATE_REPORTS_DIR: dir },
         encoding: 'utf8',
