@@ -1,9 +1,12 @@
 // flowgate's Playwright config: preflight, the four flows and the auth-bypass probes, and the reporters that make the verdict.
 import { defineConfig } from '@playwright/test';
-import { loadEnvFile } from './helpers/config';
+import { loadEnvFile, generateRunId } from './helpers/config';
 
 // The target may come from a dotenv file; variables already in the environment win.
 loadEnvFile(process.env.FLOWGATE_ENV_FILE);
+// One run id for the whole run: set here, in the runner, before the workers start (they inherit the environment).
+process.env.FLOWGATE_RUN_ID ||= generateRunId();
+const version = (pkg: string) => require(`${pkg}/package.json`).version as string;
 
 const int = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 const sharded = process.argv.some((a) => a.startsWith('--shard'));
@@ -37,8 +40,12 @@ export default defineConfig({
         suiteTitle: true,
         environmentInfo: {
           target: process.env.FLOWGATE_TARGET_NAME ?? (process.env.KONG_URL ? 'staging' : 'embedded'),
+          runId: process.env.FLOWGATE_RUN_ID,
+          flowgate: require('./package.json').version,
           node: process.version,
-          runId: process.env.FLOWGATE_RUN_ID ?? '(generated per worker)',
+          playwright: version('@playwright/test'),
+          kafkajs: version('kafkajs'),
+          contracts: 'openapi 1.0, asyncapi 1.0 (frozen)',
         },
         categories: [
           { name: 'auth bypass', messageRegex: '.*AuthBypass.*' },

@@ -1,5 +1,5 @@
 // npm run soak -- --runs N: runs the healthy flows N times in a row (one embedded stack, or the configured target) and counts verdicts.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,21 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 const passthrough = argv.filter((a, i) => !a.startsWith('--runs') && argv[i - 1] !== '--runs');
+
+function run(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolveRun({ status, stdout, stderr });
+    });
+  });
+}
 
 async function main() {
   let stack: StackHandle | undefined;
@@ -30,12 +45,8 @@ async function main() {
     for (let i = 1; i <= runs; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'flowgate-soak-'));
       const started = Date.now();
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', ...passthrough], {
-        cwd: root,
-        env: { ...env, FLOWGATE_REPORTS_DIR: dir },
-        encoding: 'utf8',
-        timeout: 600_000,
-      });
+      // Asynchronous on purpose: the embedded stack lives in this process, and a blocking spawn would freeze it.
+      const r = await run(['--import', 'tsx', 'scripts/smoke.ts', ...passthrough], { ...env, FLOWGATE_REPORTS_DIR: dir }, 600_000);
       const seconds = (Date.now() - started) / 1000;
       durations.push(seconds);
       const file = join(dir, 'go-no-go.json');
