@@ -2,7 +2,7 @@
 import { test, expect, login } from '../fixtures';
 
 test.describe('asset flow', () => {
-  test('CRUD asset → quota syncs', { tag: ['@flow-asset', '@criterion-2'] }, async ({ flow, api, observer, db, account, target, contract }) => {
+  test('CRUD asset → quota syncs', { tag: ['@flow-asset', '@criterion-2', '@gap-P0-02'] }, async ({ flow, api, observer, db, account, target, contract }) => {
     const budgets = target.budgets;
     const tenantId = account.tenantId;
     let token = '';

@@ -3,7 +3,7 @@ import { test, expect, login } from '../fixtures';
 import { signStripeWebhook, checkoutCompletedEvent } from '../helpers/stripe';
 
 test.describe('payment flow', () => {
-  test('checkout → pay → subscription active', { tag: ['@flow-payment', '@criterion-2', '@criterion-9'] }, async ({ flow, api, observer, db, account, target, contract }) => {
+  test('checkout → pay → subscription active', { tag: ['@flow-payment', '@criterion-2', '@criterion-9', '@gap-P0-04'] }, async ({ flow, api, observer, db, account, target, contract }) => {
     const budgets = target.budgets;
     const tenantId = account.tenantId;
     let token = '';

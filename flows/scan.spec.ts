@@ -2,7 +2,7 @@
 import { test, expect, login } from '../fixtures';
 
 test.describe('scan flow', () => {
-  test('create → scan → results → vulnerability', { tag: ['@flow-scan', '@criterion-2', '@criterion-8'] }, async ({ flow, api, observer, db, account, target, contract }) => {
+  test('create → scan → results → vulnerability', { tag: ['@flow-scan', '@criterion-2', '@criterion-8', '@gap-P0-09'] }, async ({ flow, api, observer, db, account, target, contract }) => {
     const budgets = target.budgets;
     const engine = contract.scanEngines[0] ?? 'nuclei';
     const priority = 'normal';
