@@ -16,7 +16,6 @@ export interface RouteContract {
   routerPath: string;
   service: string;
   protected: boolean;
-  headers: { name: string; required: boolean }[];
   bodySchema?: object;
   /** status code → JSON schema of the body (undefined for no body / non-JSON) */
   responses: Record<string, object | undefined>;
@@ -124,9 +123,6 @@ export class Contracts {
           routerPath: path.replace(/\{([^}]+)\}/g, ':$1'),
           service: op['x-service'],
           protected: security.some((s: any) => s && 'bearerAuth' in s),
-          headers: (op.parameters ?? [])
-            .filter((p: any) => p.in === 'header')
-            .map((p: any) => ({ name: String(p.name).toLowerCase(), required: !!p.required })),
           bodySchema: body ? openApiToJsonSchema(resolveO(body)) : undefined,
           responses,
         });

@@ -1,6 +1,7 @@
 // npm run merge-reports [-- <dir>]: merges the shards (reports/shards/<i>-of-<n>/{blob,allure-results}) into one verdict and report; a missing shard means NO-GO.
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { exitFromVerdict } from './verdict-exit';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -52,11 +53,5 @@ const env = { ...process.env, FLOWGATE_REPORTS_DIR: reports, FLOWGATE_SHARDS_EXP
 const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'merge-reports', '-c', join(root, 'reports', 'merge.config.ts'), blobDir], { cwd: root, env, stdio: 'inherit' });
 child.on('exit', (code) => {
   rmSync(blobDir, { recursive: true, force: true });
-  const file = join(reports, 'go-no-go.json');
-  if (!existsSync(file)) {
-    console.error(`flowgate: merge-reports wrote no verdict (exit ${code}); could not evaluate.`);
-    process.exit(2);
-  }
-  const verdict = JSON.parse(readFileSync(file, 'utf8'));
-  process.exit(typeof verdict.exitCode === 'number' ? verdict.exitCode : verdict.verdict === 'GO' ? 0 : 1);
+  process.exit(exitFromVerdict(reports, code, 'merge-reports'));
 });

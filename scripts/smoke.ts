@@ -1,6 +1,7 @@
 // npm run smoke: runs preflight, the four flows and the auth-bypass probes, then exits with the verdict (0 GO, 1 NO-GO, 2 could not evaluate).
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { exitFromVerdict } from './verdict-exit';
 import { join, resolve } from 'node:path';
 
 const root = join(__dirname, '..');
@@ -32,24 +33,4 @@ const forward = (sig: NodeJS.Signals) => child.kill(sig);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
 
-child.on('exit', (code, signal) => {
-  const verdictFile = join(reports, 'go-no-go.json');
-  if (!existsSync(verdictFile)) {
-    console.error(`flowgate: no verdict was written (playwright exited ${signal ?? code}); could not evaluate.`);
-    process.exit(2);
-  }
-  let verdict: any;
-  try {
-    verdict = JSON.parse(readFileSync(verdictFile, 'utf8'));
-  } catch (err: any) {
-    console.error(`flowgate: ${verdictFile} is not valid JSON (${err.message}); could not evaluate.`);
-    process.exit(2);
-  }
-  const exit = typeof verdict.exitCode === 'number' ? verdict.exitCode : verdict.verdict === 'GO' ? 0 : 1;
-  // A GO that Playwright itself disagrees with (a crash after the verdict) is not trusted.
-  if (exit === 0 && code !== 0) {
-    console.error(`flowgate: verdict GO but playwright exited ${code}; reporting NO-GO.`);
-    process.exit(1);
-  }
-  process.exit(exit);
-});
+child.on('exit', (code, signal) => process.exit(exitFromVerdict(reports, signal ? null : code, 'playwright')));

@@ -1,0 +1,25 @@
+// The process exit code of a run from the verdict it wrote: 0 GO, 1 NO-GO, 2 could not evaluate (no or unreadable verdict).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function exitFromVerdict(reportsDir: string, runnerExit: number | null, what: string): number {
+  const file = join(reportsDir, 'go-no-go.json');
+  if (!existsSync(file)) {
+    console.error(`flowgate: ${what} wrote no verdict (exit ${runnerExit}); could not evaluate.`);
+    return 2;
+  }
+  let verdict: any;
+  try {
+    verdict = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err: any) {
+    console.error(`flowgate: ${file} is not valid JSON (${err.message}); could not evaluate.`);
+    return 2;
+  }
+  const exit = typeof verdict.exitCode === 'number' ? verdict.exitCode : verdict.verdict === 'GO' ? 0 : 1;
+  // A GO that the runner itself disagrees with (a crash after the verdict) is not trusted.
+  if (exit === 0 && runnerExit !== 0) {
+    console.error(`flowgate: verdict GO but ${what} exited ${runnerExit}; reporting NO-GO.`);
+    return 1;
+  }
+  return exit;
+}
