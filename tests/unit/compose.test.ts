@@ -3,14 +3,15 @@ import { test, expect } from '@playwright/test';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parse as parseDotenv } from 'dotenv';
 import { contracts } from '../../contracts';
 import { KONG_FILE } from '../../stack/gateway/routes';
 
 const repoRoot = join(__dirname, '..', '..');
-const schemasDir = join(repoRoot, '..', 'shared', 'schemas');
+// The Compose Specification's schema as the dclint package ships it (its exports map hides the file, so resolve from package.json).
+const COMPOSE_SCHEMA = join(dirname(require.resolve('dclint/package.json')), 'schemas', 'compose.schema.json');
 const COMPOSE_FILE = join(repoRoot, 'docker-compose.test.yml');
 const ENV_EXAMPLE = join(repoRoot, '.env.example');
 
@@ -128,7 +129,8 @@ function hostPort(url: string): { host: string; port: number } {
 }
 
 test('docker-compose.test.yml parses and validates against the Compose Specification schema', () => {
-  const schema = JSON.parse(readFileSync(join(schemasDir, 'compose-spec.json'), 'utf8'));
+  const schema = JSON.parse(readFileSync(COMPOSE_SCHEMA, 'utf8'));
+  expect(schema.title).toBe('Compose Specification');
   // The spec names its meta-schema as https://json-schema.org/draft-07/schema, an alias ajv does not register;
   // ajv's default dialect is draft-07 already, so the declaration can go.
   delete schema.$schema;
@@ -138,6 +140,9 @@ test('docker-compose.test.yml parses and validates against the Compose Specifica
   const doc = compose();
   validate(doc);
   expect(validate.errors ?? [], 'compose-spec errors').toEqual([]);
+  // positive control: the schema rejects what Compose rejects
+  expect(validate({ ...doc, services: { ...doc.services, redis: { ...doc.services.redis, restart_policy: 'always' } } })).toBe(false);
+  expect(validate({ ...doc, services: { ...doc.services, redis: { ...doc.services.redis, depends_on: 'postgres' } } })).toBe(false);
 });
 
 test('the infrastructure is there on official images: Kafka (KRaft), PostgreSQL, Redis, Kong, and the topic creator', () => {
