@@ -1,6 +1,6 @@
 // flowgate's Playwright config: preflight, the four flows and the auth-bypass probes, and the reporters that make the verdict.
 import { defineConfig } from '@playwright/test';
-import { loadEnvFile, generateRunId } from './helpers/config';
+import { loadEnvFile, generateRunId, runSettings, checkFlowgateVars } from './helpers/config';
 
 // The target may come from a dotenv file; variables already in the environment win.
 loadEnvFile(process.env.FLOWGATE_ENV_FILE);
@@ -8,25 +8,28 @@ loadEnvFile(process.env.FLOWGATE_ENV_FILE);
 process.env.FLOWGATE_RUN_ID ||= generateRunId();
 const version = (pkg: string) => require(`${pkg}/package.json`).version as string;
 
-const int = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+// Bad FLOWGATE_* run settings stop here with a ConfigError naming each one (npm run smoke checks them before it starts Playwright).
+const run = runSettings();
+// The step budget is a target setting: preflight names it when it is bad; until then the default stands.
+const stepBudgetMs = checkFlowgateVars(process.env, { only: ['FLOWGATE_STEP_BUDGET_MS'] }).settings.FLOWGATE_STEP_BUDGET_MS ?? 15_000;
 const sharded = process.argv.some((a) => a.startsWith('--shard'));
-const flowTimeout = int('FLOWGATE_FLOW_BUDGET_MS', 180_000);
+const flowTimeout = run.FLOWGATE_FLOW_BUDGET_MS ?? 180_000;
 // Self tests run many verdicts side by side; each gets its own reports folder.
-const reportsDir = process.env.FLOWGATE_REPORTS_DIR || 'reports';
+const reportsDir = run.FLOWGATE_REPORTS_DIR ?? 'reports';
 const flow = (name: string, file: RegExp) => ({ name, testMatch: file, dependencies: ['preflight'], timeout: flowTimeout });
 
 export default defineConfig({
   testDir: './flows',
-  outputDir: process.env.FLOWGATE_REPORTS_DIR ? `${reportsDir}/test-results` : './test-results/flows',
+  outputDir: run.FLOWGATE_REPORTS_DIR ? `${reportsDir}/test-results` : './test-results/flows',
   // No KONG_URL: the embedded reference stack is started for the run and stopped after it.
   globalSetup: './stack/global-setup.ts',
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   // A pass that needed a retry is reported as flaky and counts as NO-GO unless FLOWGATE_ALLOW_FLAKY=1.
-  retries: int('FLOWGATE_RETRIES', 0),
-  workers: int('FLOWGATE_WORKERS', 3),
+  retries: run.FLOWGATE_RETRIES ?? 0,
+  workers: run.FLOWGATE_WORKERS ?? 3,
   timeout: flowTimeout,
-  expect: { timeout: int('FLOWGATE_STEP_BUDGET_MS', 15_000) },
+  expect: { timeout: stepBudgetMs },
   reporter: [
     ['list', { printSteps: true }],
     ['./reports/verdict-reporter.ts', { outputDir: reportsDir }],
@@ -35,7 +38,7 @@ export default defineConfig({
       'allure-playwright',
       {
         // A shard writes its own (npm run smoke sets it); merge-reports copies them together, as Allure results merge by copying.
-        resultsDir: process.env.FLOWGATE_ALLURE_RESULTS_DIR || `${reportsDir}/allure-results`,
+        resultsDir: run.FLOWGATE_ALLURE_RESULTS_DIR ?? `${reportsDir}/allure-results`,
         detail: true,
         suiteTitle: true,
         environmentInfo: {

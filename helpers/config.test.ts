@@ -3,7 +3,7 @@ import { test, expect } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './errors';
-import { DB_VARS, generateRunId, kafkaClientConfig, loadEnvFile, parseTargetConfig, pgClientConfig, redisOptions, type Env } from './config';
+import { DB_VARS, checkFlowgateVars, generateRunId, kafkaClientConfig, loadEnvFile, parseBool, parseTargetConfig, pgClientConfig, redisOptions, runSettings, type Env } from './config';
 
 const valid: Env = {
   KONG_URL: 'https://api.staging.example/',
@@ -83,7 +83,7 @@ test('malformed values are each named, without echoing credentials', () => {
     'KONG_URL must be the gateway base URL',
     'KONG_EXTRA_HEADERS must be a JSON object',
     'KAFKA_BROKERS must be a comma-separated host:port list, bad entries: "nohost", "bad:99999"',
-    'KAFKA_SSL must be true or false, got "maybe"',
+    'KAFKA_SSL must be true/false (or 1/0, yes/no, on/off), got "maybe"',
     'KAFKA_SSL_CA_FILE names a file that does not exist',
     'KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512',
     'KAFKA_SASL_USERNAME is required',
@@ -94,7 +94,7 @@ test('malformed values are each named, without echoing credentials', () => {
     'STRIPE_WEBHOOK_SECRET must start with whsec_',
     'FLOWGATE_STEP_BUDGET_MS must be a positive integer',
     'FLOWGATE_QUOTA_BUDGET_MS must be a positive integer',
-    'FLOWGATE_ALLOW_FLAKY must be 0 or 1, got "2"',
+    'FLOWGATE_ALLOW_FLAKY must be true/false (or 1/0, yes/no, on/off), got "2"',
     'FLOWGATE_RUN_ID may contain only',
     'FLOWGATE_PROFILE names a file that does not exist: nope.json',
   ])
@@ -175,4 +175,34 @@ test('loadEnvFile fills only variables the environment does not set', async ({},
 test('generated run ids are time-sortable and unique', () => {
   expect(generateRunId(new Date(Date.UTC(2026, 10, 23, 15, 1, 2)), 'abcdef')).toBe('fg-20261123150102-abcdef');
   expect(generateRunId()).not.toBe(generateRunId());
+});
+
+test('booleans accept the same spellings everywhere; anything else is undefined', () => {
+  for (const t of ['true', 'TRUE', '1', 'yes', 'on', ' On ']) expect(parseBool(t), t).toBe(true);
+  for (const f of ['false', '0', 'no', 'off', 'OFF']) expect(parseBool(f), f).toBe(false);
+  for (const x of ['', '2', 'maybe', undefined]) expect(parseBool(x), String(x)).toBeUndefined();
+  expect(parseTargetConfig({ ...valid, FLOWGATE_ALLOW_FLAKY: 'yes', KAFKA_SSL: 'off' })).toMatchObject({ allowFlaky: true, kafka: { ssl: false } });
+});
+
+test('run settings (workers, retries, flow budget …) go through the checker and name each bad variable', () => {
+  expect(runSettings({ FLOWGATE_WORKERS: '2', FLOWGATE_RETRIES: '0', FLOWGATE_FLOW_BUDGET_MS: '90000', FLOWGATE_STACK_LOG: 'on' })).toEqual({
+    FLOWGATE_WORKERS: 2, FLOWGATE_RETRIES: 0, FLOWGATE_FLOW_BUDGET_MS: 90_000, FLOWGATE_STACK_LOG: true,
+  });
+  expect(runSettings({})).toEqual({});
+  let err: any;
+  try {
+    runSettings({ FLOWGATE_WORKERS: 'three', FLOWGATE_RETRIES: '-1', FLOWGATE_FLOW_BUDGET_MS: '3m', FLOWGATE_GAP_URL: 'https://x/#gap', FLOWGATE_SHARDS_EXPECTED: '0', FLOWGATE_ALLOW_FLAKY: 'maybe' });
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ConfigError);
+  expect(err.problems).toEqual([
+    'FLOWGATE_FLOW_BUDGET_MS must be a positive integer number of milliseconds, got "3m"',
+    'FLOWGATE_WORKERS must be a positive integer, got "three"',
+    'FLOWGATE_RETRIES must be a whole number (0 or more), got "-1"',
+    'FLOWGATE_GAP_URL must contain %s where the gap id goes, got "https://x/#gap"',
+    'FLOWGATE_SHARDS_EXPECTED must be a positive integer, got "0"',
+  ]);
+  // target settings are the preflight's to report, not the runner's
+  expect(checkFlowgateVars({ FLOWGATE_ALLOW_FLAKY: 'maybe' }).problems).toEqual(['FLOWGATE_ALLOW_FLAKY must be true/false (or 1/0, yes/no, on/off), got "maybe"']);
 });

@@ -69,8 +69,124 @@ export function generateRunId(now = new Date(), hex = randomBytes(3).toString('h
   return `fg-${stamp}-${hex}`;
 }
 
-const BOOL_TRUE = ['true', '1', 'yes'];
-const BOOL_FALSE = ['false', '0', 'no'];
+/** The spellings every flowgate boolean accepts (variables, the install script), case-insensitively. */
+export const BOOL_TRUE = ['true', '1', 'yes', 'on'];
+export const BOOL_FALSE = ['false', '0', 'no', 'off'];
+const BOOL_WORDS = 'true/false (or 1/0, yes/no, on/off)';
+
+/** A boolean in any accepted spelling; undefined when not one of them. */
+export function parseBool(v: string | undefined): boolean | undefined {
+  const s = (v ?? '').trim().toLowerCase();
+  if (BOOL_TRUE.includes(s)) return true;
+  if (BOOL_FALSE.includes(s)) return false;
+  return undefined;
+}
+
+/** Thrown by a variable's parser: the part of the message after "<NAME> ". */
+class Invalid {
+  constructor(readonly why: string) {}
+}
+type Parser<T> = (raw: string, ctx: { cwd: string }) => T;
+const positiveInt: Parser<number> = (v) => {
+  if (!/^\d+$/.test(v) || Number(v) <= 0 || !Number.isSafeInteger(Number(v))) throw new Invalid(`must be a positive integer, got ${JSON.stringify(v.slice(0, 40))}`);
+  return Number(v);
+};
+const countFrom0: Parser<number> = (v) => {
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new Invalid(`must be a whole number (0 or more), got ${JSON.stringify(v.slice(0, 40))}`);
+  return Number(v);
+};
+const milliseconds: Parser<number> = (v, c) => {
+  try {
+    return positiveInt(v, c);
+  } catch (e) {
+    throw new Invalid(`must be a positive integer number of milliseconds${(e as Invalid).why.replace(/^must be a positive integer/, '')}`);
+  }
+};
+const boolean: Parser<boolean> = (v) => {
+  const b = parseBool(v);
+  if (b === undefined) throw new Invalid(`must be ${BOOL_WORDS}, got ${JSON.stringify(v.slice(0, 40))}`);
+  return b;
+};
+const text: Parser<string> = (v) => v;
+// Run ids and names end up in e-mail addresses, tenant names and consumer groups.
+const token: Parser<string> = (v) => {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(v)) throw new Invalid(`may contain only letters, digits, '.', '_' and '-' (at most 64), got ${JSON.stringify(v.slice(0, 80))}`);
+  return v;
+};
+const existingPath: Parser<string> = (v, { cwd }) => {
+  const abs = resolve(cwd, v);
+  if (!existsSync(abs)) throw new Invalid(`names a file that does not exist: ${v}`);
+  return abs;
+};
+const path: Parser<string> = (v, { cwd }) => resolve(cwd, v);
+const shardList: Parser<number[]> = (v) => {
+  const parts = v.split(',').map((x) => x.trim());
+  if (!parts.every((x) => /^\d+$/.test(x) && Number(x) > 0)) throw new Invalid(`must be a comma-separated list of shard numbers, got ${JSON.stringify(v.slice(0, 40))}`);
+  return parts.map(Number);
+};
+const gapUrl: Parser<string> = (v) => {
+  if (!v.includes('%s')) throw new Invalid(`must contain %s where the gap id goes, got ${JSON.stringify(v.slice(0, 80))}`);
+  return v;
+};
+
+/**
+ * Every FLOWGATE_* variable, with its parser: the one place they are read and checked (tests/unit/env-vars.test.ts
+ * holds the code, this table and .env.example to each other). `scope` says who reads it.
+ */
+export const FLOWGATE_VARS = {
+  FLOWGATE_TARGET_NAME: { scope: 'target', parse: text },
+  FLOWGATE_PROFILE: { scope: 'target', parse: existingPath },
+  FLOWGATE_STEP_BUDGET_MS: { scope: 'target', parse: milliseconds },
+  FLOWGATE_EVENT_BUDGET_MS: { scope: 'target', parse: milliseconds },
+  FLOWGATE_QUOTA_BUDGET_MS: { scope: 'target', parse: milliseconds },
+  FLOWGATE_SCAN_BUDGET_MS: { scope: 'target', parse: milliseconds },
+  FLOWGATE_ALLOW_FLAKY: { scope: 'target', parse: boolean },
+  FLOWGATE_RUN_ID: { scope: 'target', parse: token },
+  FLOWGATE_ENV_FILE: { scope: 'run', parse: path },
+  FLOWGATE_FLOW_BUDGET_MS: { scope: 'run', parse: milliseconds },
+  FLOWGATE_WORKERS: { scope: 'run', parse: positiveInt },
+  FLOWGATE_RETRIES: { scope: 'run', parse: countFrom0 },
+  FLOWGATE_REPORTS_DIR: { scope: 'run', parse: path },
+  FLOWGATE_GAP_URL: { scope: 'run', parse: gapUrl },
+  FLOWGATE_SHARDS_EXPECTED: { scope: 'run', parse: positiveInt },
+  FLOWGATE_STACK_LOG: { scope: 'run', parse: boolean },
+  // set by npm run smoke / merge-reports for the Playwright process they start
+  FLOWGATE_ALLURE_RESULTS_DIR: { scope: 'internal', parse: path },
+  FLOWGATE_SHARDS_SEEN: { scope: 'internal', parse: shardList },
+  FLOWGATE_KAFKA_JARS: { scope: 'stack', parse: path },
+  FLOWGATE_PG_BINDIR: { scope: 'stack', parse: path },
+  FLOWGATE_SKIP_KAFKA_FETCH: { scope: 'install', parse: boolean },
+  FLOWGATE_SKIP_CHROMIUM: { scope: 'install', parse: boolean },
+  FLOWGATE_KEEP_TMP: { scope: 'test', parse: boolean },
+} as const satisfies Record<`FLOWGATE_${string}`, { scope: 'target' | 'run' | 'internal' | 'stack' | 'install' | 'test'; parse: Parser<unknown> }>;
+export type FlowgateVar = keyof typeof FLOWGATE_VARS;
+export type FlowgateSettings = { [K in FlowgateVar]?: ReturnType<(typeof FLOWGATE_VARS)[K]['parse']> };
+
+/** Parses every FLOWGATE_* variable that is set; problems name the variable. Empty means not set. */
+export function checkFlowgateVars(env: Env, opts: { cwd?: string; only?: readonly FlowgateVar[] } = {}): { settings: FlowgateSettings; problems: string[] } {
+  const settings: Record<string, unknown> = {};
+  const problems: string[] = [];
+  const cwd = opts.cwd ?? process.cwd();
+  for (const [name, spec] of Object.entries(FLOWGATE_VARS)) {
+    if (opts.only && !opts.only.includes(name as FlowgateVar)) continue;
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    try {
+      settings[name] = (spec.parse as Parser<unknown>)(raw, { cwd });
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      problems.push(`${name} ${withoutCredentials(e.why)}`);
+    }
+  }
+  return { settings: settings as FlowgateSettings, problems };
+}
+
+/** The run-level settings (workers, retries, flow budget, reports folder…), or a ConfigError naming each bad variable. */
+export function runSettings(env: Env = process.env, cwd?: string): FlowgateSettings {
+  const { settings, problems } = checkFlowgateVars(env, { cwd, only: (Object.keys(FLOWGATE_VARS) as FlowgateVar[]).filter((k) => FLOWGATE_VARS[k].scope !== 'target') });
+  if (problems.length) throw new ConfigError(problems, 'the run settings');
+  return settings;
+}
 
 /**
  * Validates every variable and returns the whole configuration, or throws one ConfigError listing every
@@ -91,13 +207,12 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
     if (v === undefined) problems.push(`${k} is required (${what})`);
     return v;
   };
-  const bool = (k: string, what: string): boolean | undefined => {
+  const bool = (k: string): boolean | undefined => {
     const v = get(k);
     if (v === undefined) return undefined;
-    if (BOOL_TRUE.includes(v.toLowerCase())) return true;
-    if (BOOL_FALSE.includes(v.toLowerCase())) return false;
-    problems.push(`${k} must be ${what}, got ${show(v)}`);
-    return undefined;
+    const b = parseBool(v);
+    if (b === undefined) problems.push(`${k} must be ${BOOL_WORDS}, got ${show(v)}`);
+    return b;
   };
   const file = (k: string): string | undefined => {
     const v = get(k);
@@ -105,15 +220,6 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
     const abs = resolve(cwd, v);
     if (!existsSync(abs)) problems.push(`${k} names a file that does not exist: ${v}`);
     return abs;
-  };
-  const posInt = (k: string, dflt: number): number => {
-    const v = get(k);
-    if (v === undefined) return dflt;
-    if (!/^\d+$/.test(v) || Number(v) <= 0 || !Number.isSafeInteger(Number(v))) {
-      problems.push(`${k} must be a positive integer number of milliseconds, got ${show(v)}`);
-      return dflt;
-    }
-    return Number(v);
   };
   const url = (k: string, protocols: string[], what: string, isRequired: boolean): string | undefined => {
     const v = isRequired ? required(k, what) : get(k);
@@ -164,7 +270,7 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
     if (bad.length || brokers.length === 0) problems.push(`KAFKA_BROKERS must be a comma-separated host:port list, bad entries: ${bad.map(show).join(', ') || '(empty)'}`);
   }
   const sslCaFile = file('KAFKA_SSL_CA_FILE');
-  const ssl = bool('KAFKA_SSL', 'true or false') ?? sslCaFile !== undefined;
+  const ssl = bool('KAFKA_SSL') ?? sslCaFile !== undefined;
   const mechRaw = get('KAFKA_SASL_MECHANISM');
   let sasl: TargetConfig['kafka']['sasl'];
   if (mechRaw !== undefined) {
@@ -196,26 +302,26 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
   const captcha = required('CAPTCHA_TEST_KEY', "the CAPTCHA service's test key");
   const jwtKey = required('JWT_TEST_SIGNING_KEY', 'the key the expired-token probe signs with');
 
+  // FLOWGATE_* target settings go through the one table (checkFlowgateVars).
+  const { settings: fg, problems: fgProblems } = checkFlowgateVars(env, { cwd, only: (Object.keys(FLOWGATE_VARS) as FlowgateVar[]).filter((k) => FLOWGATE_VARS[k].scope === 'target') });
+  problems.push(...fgProblems);
   // The default profile lives in this repository, wherever the command is run from; a user's path is relative to cwd.
-  const profileRaw = get('FLOWGATE_PROFILE');
-  const profile = profileRaw !== undefined ? resolve(cwd, profileRaw) : resolve(__dirname, '..', DEFAULTS.profile);
-  if (!existsSync(profile)) problems.push(`FLOWGATE_PROFILE names a file that does not exist: ${profileRaw ?? profile}`);
+  const profile = fg.FLOWGATE_PROFILE ?? resolve(__dirname, '..', DEFAULTS.profile);
+  if (get('FLOWGATE_PROFILE') === undefined && !existsSync(profile)) problems.push(`FLOWGATE_PROFILE names a file that does not exist: ${profile}`);
 
   const budgets = {
-    stepMs: posInt('FLOWGATE_STEP_BUDGET_MS', DEFAULTS.stepBudgetMs),
-    eventMs: posInt('FLOWGATE_EVENT_BUDGET_MS', DEFAULTS.eventBudgetMs),
-    quotaMs: posInt('FLOWGATE_QUOTA_BUDGET_MS', DEFAULTS.quotaBudgetMs),
-    scanMs: posInt('FLOWGATE_SCAN_BUDGET_MS', DEFAULTS.scanBudgetMs),
+    stepMs: fg.FLOWGATE_STEP_BUDGET_MS ?? DEFAULTS.stepBudgetMs,
+    eventMs: fg.FLOWGATE_EVENT_BUDGET_MS ?? DEFAULTS.eventBudgetMs,
+    quotaMs: fg.FLOWGATE_QUOTA_BUDGET_MS ?? DEFAULTS.quotaBudgetMs,
+    scanMs: fg.FLOWGATE_SCAN_BUDGET_MS ?? DEFAULTS.scanBudgetMs,
   };
-  const allowFlaky = bool('FLOWGATE_ALLOW_FLAKY', '0 or 1') ?? false;
+  const allowFlaky = fg.FLOWGATE_ALLOW_FLAKY ?? false;
   const runId = get('FLOWGATE_RUN_ID') ?? generateRunId(opts.now);
-  // The run id ends up in e-mail addresses, tenant names and consumer groups.
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(runId)) problems.push(`FLOWGATE_RUN_ID may contain only letters, digits, '.', '_' and '-' (at most 64), got ${show(runId)}`);
   const chromiumPath = get('CHROMIUM_PATH') ?? DEFAULTS.chromiumPath;
 
   if (problems.length) throw new ConfigError(problems);
   return {
-    name: get('FLOWGATE_TARGET_NAME') ?? DEFAULTS.targetName,
+    name: fg.FLOWGATE_TARGET_NAME ?? DEFAULTS.targetName,
     kong: { url: kongUrl!.replace(/\/+$/, ''), extraHeaders },
     kafka: { brokers, ssl, ...(sslCaFile ? { sslCaFile } : {}), ...(sasl ? { sasl } : {}), observerGroupPrefix },
     db: db as TargetConfig['db'],

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
-import { parseTargetConfig, type Env } from '../helpers/config';
+import { checkFlowgateVars, parseTargetConfig, type Env } from '../helpers/config';
 import { categoryOf, stripAnsi, withoutCredentials } from '../helpers/errors';
 import { BYPASS_FINDING_ATTACHMENT, type BypassFinding, EVIDENCE_ATTACHMENT, type Evidence, parseBypassFinding, parseEvidence } from '../helpers/evidence';
 import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '../helpers/redact';
@@ -83,8 +83,10 @@ class VerdictReporter implements Reporter {
   private buildModel(env: Env, result: FullResult): RunModel {
     const tests = (this.suite?.allTests() ?? []).map((t) => testModel(t));
     const shard = this.config?.shard;
-    const envShards = env.FLOWGATE_SHARDS_EXPECTED ? Number(env.FLOWGATE_SHARDS_EXPECTED) : undefined;
-    const envSeen = env.FLOWGATE_SHARDS_SEEN ? env.FLOWGATE_SHARDS_SEEN.split(',').map((s) => Number(s.trim())).filter(Number.isFinite) : undefined;
+    // npm run merge-reports checked these before it started; a bad value here reads as not set (and the shard count then decides).
+    const { settings: fg } = checkFlowgateVars(env, { only: ['FLOWGATE_SHARDS_EXPECTED', 'FLOWGATE_SHARDS_SEEN', 'FLOWGATE_ALLOW_FLAKY'] });
+    const envShards = fg.FLOWGATE_SHARDS_EXPECTED;
+    const envSeen = fg.FLOWGATE_SHARDS_SEEN;
     // A shard's own run sees only its part: the verdict says so (NO-GO) until the shards are merged.
     const shardsExpected = this.options.shardsExpected ?? envShards ?? (shard && shard.total > 1 ? shard.total : undefined);
     const shardsSeen = this.options.shardsSeen ?? envSeen ?? (shard && shard.total > 1 ? [shard.current] : undefined);
@@ -93,7 +95,7 @@ class VerdictReporter implements Reporter {
       target: { name: env.FLOWGATE_TARGET_NAME || (kongUrl ? 'staging' : 'embedded'), ...(kongUrl ? { kongUrl } : {}) },
       startedAt: (result.startTime ?? this.startedAt).toISOString(),
       finishedAt: new Date().toISOString(),
-      allowFlaky: this.options.allowFlaky ?? ['1', 'true', 'yes'].includes((env.FLOWGATE_ALLOW_FLAKY ?? '').toLowerCase()),
+      allowFlaky: this.options.allowFlaky ?? fg.FLOWGATE_ALLOW_FLAKY ?? false,
       tests,
       ...(this.options.expectedProjects ? { expectedProjects: this.options.expectedProjects } : {}),
       ...(shardsExpected ? { shardsExpected } : {}),

@@ -3,25 +3,29 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The same boolean spellings as helpers/config.ts (BOOL_TRUE).
+is_true() { case "$(printf '%s' "${1:-}" | tr '[:upper:]' '[:lower:]' | tr -d '[:space:]')" in true|1|yes|on) return 0 ;; *) return 1 ;; esac; }
+
 KAFKA_DIR=".cache/kafka/jars"
-if [ "${FLOWGATE_SKIP_KAFKA_FETCH:-}" != "1" ]; then
+if ! is_true "${FLOWGATE_SKIP_KAFKA_FETCH:-}"; then
   if [ -f "$KAFKA_DIR/.complete" ] && cmp -s stack/kafka/pom.xml "$KAFKA_DIR/.pom"; then
     echo "flowgate: Kafka jars already in $KAFKA_DIR"
   else
-    if ! command -v mvn >/dev/null; then
-      echo "flowgate: mvn not found; the embedded stack needs Maven to fetch the Kafka broker's jars" >&2
-      exit 1
-    fi
+    if ! command -v mvn >/dev/null || ! command -v java >/dev/null; then
+      # Not an install failure: a machine that only targets staging needs neither.
+      echo "flowgate: embedded stack unavailable: no $(command -v java >/dev/null && echo Maven || echo JDK/Maven) to fetch the Kafka broker's jars; install a JDK 17 and Maven (apt-get install openjdk-17-jdk-headless maven) and run bash scripts/install-deps.sh, or target staging (see .env.example). npm run doctor lists what is missing." >&2
+    else
     echo "flowgate: fetching the Kafka broker's jars from Maven Central into $KAFKA_DIR"
     rm -rf "$KAFKA_DIR" && mkdir -p "$KAFKA_DIR"
     mvn -q -B -f stack/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$PWD/$KAFKA_DIR"
     cp stack/kafka/pom.xml "$KAFKA_DIR/.pom"
     touch "$KAFKA_DIR/.complete"
+    fi
   fi
 fi
 
 # Browser steps use Debian's chromium, never a browser download by Playwright.
-if [ "${FLOWGATE_SKIP_CHROMIUM:-}" != "1" ] && [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then
+if ! is_true "${FLOWGATE_SKIP_CHROMIUM:-}" && [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     echo "flowgate: installing Debian's chromium for the dashboard step"
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \

@@ -4,10 +4,30 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, sta
 import { exitFromVerdict } from './verdict-exit';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { scriptArgs } from './args';
+import { runSettings } from '../helpers/config';
+import { ConfigError } from '../helpers/errors';
 
+const { positionals } = scriptArgs({
+  usage: `usage: npm run merge-reports [-- <shards folder>]
+  Merges the blob reports of a sharded run (npm run smoke -- --shard=1/2, --shard=2/2; default folder reports/shards)
+  into one verdict: reports/go-no-go.json, go-no-go.md, junit.xml and allure-results. A missing shard is NO-GO.
+  FLOWGATE_SHARDS_EXPECTED says how many shards the run had when the folders cannot. Exit 0 GO, 1 NO-GO, 2 could not evaluate.`,
+  options: {},
+  maxPositionals: 1,
+});
+
+let settings: ReturnType<typeof runSettings>;
+try {
+  settings = runSettings();
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  console.error(`flowgate: ${e.message}\ncould not evaluate (exit 2).`);
+  process.exit(2);
+}
 const root = join(__dirname, '..');
-const reports = process.env.FLOWGATE_REPORTS_DIR ? resolve(process.env.FLOWGATE_REPORTS_DIR) : join(root, 'reports');
-const source = resolve(process.argv[2] ?? join(reports, 'shards'));
+const reports = settings.FLOWGATE_REPORTS_DIR ?? join(root, 'reports');
+const source = resolve(positionals[0] ?? join(reports, 'shards'));
 
 function zipsUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -37,7 +57,7 @@ if (totals.size > 1) {
   console.error(`flowgate: blob reports from runs split differently (${[...totals].join(', ')} shards) under ${source}; could not evaluate.`);
   process.exit(2);
 }
-const expected = Number(process.env.FLOWGATE_SHARDS_EXPECTED ?? [...totals][0] ?? seen.size);
+const expected = settings.FLOWGATE_SHARDS_EXPECTED ?? [...totals][0] ?? seen.size;
 
 const blobDir = mkdtempSync(join(tmpdir(), 'flowgate-blobs-'));
 zips.forEach((z, i) => copyFileSync(z, join(blobDir, `${i}-${basename(z)}`)));

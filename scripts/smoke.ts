@@ -2,13 +2,47 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { exitFromVerdict } from './verdict-exit';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { scriptArgs } from './args';
+import { loadEnvFile, runSettings } from '../helpers/config';
+import { ConfigError } from '../helpers/errors';
+
+// Arguments first: --help must not delete the previous results.
+const { rest } = scriptArgs({
+  usage: `usage: npm run smoke [-- <Playwright Test options>]
+  Runs preflight, the auth, scan, asset and payment flows and the auth-bypass probes against the target, writes
+  reports/go-no-go.json, go-no-go.md, junit.xml and allure-results, and exits 0 GO, 1 NO-GO, 2 could not evaluate.
+  The target comes from the environment or .env (see .env.example; FLOWGATE_ENV_FILE names another file).
+  With no KONG_URL the embedded reference stack is started for the run (npm run doctor says whether it can run here).
+  Other options go to Playwright Test, e.g. --grep auth, --shard=1/2, --reporter=line (npx playwright test --help).`,
+  options: {},
+  passThrough: true,
+});
 
 const root = join(__dirname, '..');
-const reports = process.env.FLOWGATE_REPORTS_DIR ? resolve(process.env.FLOWGATE_REPORTS_DIR) : join(root, 'reports');
+let settings: ReturnType<typeof runSettings>;
+try {
+  loadEnvFile(process.env.FLOWGATE_ENV_FILE);
+  settings = runSettings();
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  console.error(`flowgate: ${e.message}\ncould not evaluate (exit 2).`);
+  process.exit(2);
+}
+if (!process.env.KONG_URL) {
+  // Loaded only for the embedded stack: a staging run does not pay for it.
+  const { requirements, missingForEmbedded } = require('../stack/requirements') as typeof import('../stack/requirements');
+  const missing = missingForEmbedded(requirements({ versions: false }));
+  if (missing.length) {
+    console.error(`flowgate: no KONG_URL, so the embedded reference stack would be the target, but this machine lacks: ${missing.map((r) => `${r.name} (${r.how})`).join('; ')}.`);
+    console.error('flowgate: set the target\'s variables (see .env.example) to test staging, or install the above (npm run doctor checks). Could not evaluate (exit 2).');
+    process.exit(2);
+  }
+}
+const reports = settings.FLOWGATE_REPORTS_DIR ?? join(root, 'reports');
 // `--reporter=x` replaces every configured reporter; the verdict reporter must stay, or there is no verdict.
 const VERDICT_REPORTER = './reports/verdict-reporter.ts';
-const args = process.argv.slice(2).flatMap((a, i, all) => {
+const args = rest.flatMap((a, i, all) => {
   if (a.startsWith('--reporter=')) return [`${a},${VERDICT_REPORTER}`];
   if (a === '--reporter' && all[i + 1]) return [];
   if (all[i - 1] === '--reporter') return [`--reporter=${a},${VERDICT_REPORTER}`];

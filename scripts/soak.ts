@@ -3,17 +3,23 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startStack, type StackHandle } from '../stack';
+import { scriptArgs } from './args';
+import type { StackHandle } from '../stack';
 
-const root = join(__dirname, '..');
-const argv = process.argv.slice(2);
-const runsArg = argv.find((a) => a.startsWith('--runs'));
-const runs = Number(runsArg?.includes('=') ? runsArg.split('=')[1] : argv[argv.indexOf('--runs') + 1] ?? 10);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error(`soak: --runs must be a positive integer, got ${runsArg ?? '(none)'}`);
+const { values, rest } = scriptArgs({
+  usage: `usage: npm run soak -- [--runs N] [-- <npm run smoke options>]
+  Runs npm run smoke N times in a row (default 10) against the configured target, or one embedded stack started
+  for all runs when there is no KONG_URL, and counts GO / NO-GO / could not evaluate with the median and slowest time.
+  Exit 0 when every run was GO. Options after a second -- go to each smoke run, e.g. -- --grep auth.`,
+  options: { runs: { type: 'string' } },
+});
+const runs = Number(values.runs ?? 10);
+if (!/^\d+$/.test(String(values.runs ?? 10)) || runs < 1) {
+  console.error(`flowgate: --runs must be a positive integer, got ${JSON.stringify(values.runs)}`);
   process.exit(2);
 }
-const passthrough = argv.filter((a, i) => !a.startsWith('--runs') && argv[i - 1] !== '--runs');
+const passthrough = rest;
+const root = join(__dirname, '..');
 
 function run(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun) => {
@@ -34,6 +40,7 @@ async function main() {
   let stack: StackHandle | undefined;
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   if (!env.KONG_URL) {
+    const { startStack } = await import('../stack');
     stack = await startStack();
     const { STACK_CONTROL_URL: _c, ...target } = stack.env;
     Object.assign(env, target);

@@ -1,14 +1,24 @@
 // `npm run stack`: the embedded reference stack in the foreground; prints the target's variables, stops everything on Ctrl-C.
 import { listFaultsText, UnknownFault } from './faults';
 import { startStack, StartupError, type StackHandle } from './index';
+import { scriptArgs } from '../scripts/args';
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--list-faults')) {
+  const { values } = scriptArgs(
+    {
+      usage: `usage: npm run stack [-- --list-faults]
+  Starts the embedded reference stack (Kafka, PostgreSQL, Redis, the services, the gateway) in the foreground and
+  prints the target's variables (KEY=value lines for .env or the environment); Ctrl-C stops everything.
+  --list-faults      list the faults STACK_FAULTS can inject, and exit
+  STACK_FAULTS=a,b   faults to inject at start
+  STACK_VERBOSE=1    print the services' logs on stderr
+  npm run doctor says whether this machine has what the stack needs.`,
+      options: { 'list-faults': { type: 'boolean' } },
+    },
+    argv,
+  );
+  if (values['list-faults']) {
     process.stdout.write(`${listFaultsText()}\n`);
-    return 0;
-  }
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write('usage: npm run stack [-- --list-faults]\n  STACK_FAULTS=a,b   faults to inject at start (see --list-faults)\n  STACK_VERBOSE=1    print the services\' logs on stderr\n');
     return 0;
   }
 
