@@ -5,7 +5,9 @@ import { request } from 'undici';
 import { loadTarget } from '../fixtures';
 import { DbProbes, loadProfile, createRedis, dbUrlFor } from '../fixtures/probes';
 import { kafkaClientConfig, pgClientConfig, redisOptions } from '../helpers/config';
-import { InfrastructureUnreachable } from '../helpers/errors';
+import { Client } from 'pg';
+import { ConfigError, InfrastructureUnreachable } from '../helpers/errors';
+import { kafkaProblem, missingTopicsProblem, postgresProblem, redisProblem } from '../helpers/misconfig';
 import { contracts } from '../contracts';
 
 setup('preflight: configuration valid, target reachable', async ({}, testInfo) => {
@@ -28,21 +30,39 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
       await admin.connect();
       topics = await admin.listTopics();
     } catch (err: any) {
-      throw new InfrastructureUnreachable('kafka', target.kafka.brokers.join(','), err.message);
+      throw kafkaProblem(target.kafka.brokers, err);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
     const missing = c.topics.filter((t) => !topics.some((n) => c.topicFor(n) === t)).map((t) => t.name);
-    expect(missing, 'frozen topics missing on the broker').toEqual([]);
+    const problem = missingTopicsProblem(target.kafka.brokers, missing);
+    if (problem) throw problem;
   });
 
   await setup.step('every database the probes use answers', async () => {
-    const probes = new DbProbes(loadProfile(target.profile), (k) => { const url = dbUrlFor(target, k); return url ? pgClientConfig(url, target) : undefined; });
-    try {
-      for (const key of probes.envKeys()) await probes.query(key, 'SELECT 1', []);
-    } finally {
-      await probes.close();
-    }
+    const keys = new DbProbes(loadProfile(target.profile), () => undefined).envKeys();
+    // Every database at once, so one run names every wrong URL.
+    const problems = await Promise.all(
+      keys.map(async (key) => {
+        const url = dbUrlFor(target, key);
+        if (!url) return new ConfigError([`${key} is not configured but the profile's probes use it`]);
+        const client = new Client({ ...pgClientConfig(url, target), connectionTimeoutMillis: target.budgets.stepMs });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          await client.query('SELECT 1');
+          return undefined;
+        } catch (err: any) {
+          return postgresProblem(key, url, err) ?? new InfrastructureUnreachable('postgres', key, `${err.code ?? ''} ${err.message}`.trim());
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      }),
+    );
+    const config = problems.filter((p): p is ConfigError => p instanceof ConfigError);
+    if (config.length) throw new ConfigError(config.flatMap((p) => p.problems));
+    const unreachable = problems.find((p) => p !== undefined);
+    if (unreachable) throw unreachable;
   });
 
   await setup.step('Redis answers', async () => {
@@ -52,7 +72,7 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
       await redis.connect();
       expect(await redis.ping()).toBe('PONG');
     } catch (err: any) {
-      throw new InfrastructureUnreachable('redis', target.redis.url, err.message);
+      throw redisProblem(target.redis.url, err) ?? new InfrastructureUnreachable('redis', 'REDIS_URL', err.message);
     } finally {
       redis.disconnect();
     }
