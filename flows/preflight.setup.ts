@@ -67,12 +67,14 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
 
   await setup.step('Redis answers', async () => {
     const redis = createRedis(redisOptions(target));
-    redis.on('error', () => undefined);
+    // ioredis reports a refused AUTH (WRONGPASS/NOAUTH) as an 'error' event, then rejects connect() with "Connection is closed".
+    let refused: Error | undefined;
+    redis.on('error', (e) => (refused ??= e));
     try {
       await redis.connect();
       expect(await redis.ping()).toBe('PONG');
     } catch (err: any) {
-      throw redisProblem(target.redis.url, err) ?? new InfrastructureUnreachable('redis', 'REDIS_URL', err.message);
+      throw redisProblem(target.redis.url, refused ?? err) ?? redisProblem(target.redis.url, err) ?? new InfrastructureUnreachable('redis', 'REDIS_URL', err.message);
     } finally {
       redis.disconnect();
     }
