@@ -1,0 +1,71 @@
+// A misconfigured target (wrong password, missing database, SASL refused, frozen topics missing) is "could not evaluate" (exit 2) naming the variable, never a platform NO-GO.
+import { expect } from '@playwright/test';
+import { Kafka, logLevel } from 'kafkajs';
+import { startStack } from '../../stack';
+import { test, runSmoke, targetEnv, cleanup } from './harness';
+
+/** The URL with its password replaced (or removed when `pw` is empty). */
+const withPassword = (url: string, pw: string) => {
+  const u = new URL(url);
+  u.password = pw;
+  return u.toString();
+};
+
+const cases: { name: string; env: (t: Record<string, string>) => Record<string, string>; names: RegExp }[] = [
+  { name: 'AUTH_DB_URL with a wrong password', env: (t) => ({ AUTH_DB_URL: withPassword(t.AUTH_DB_URL, 'wrong-pw') }), names: /AUTH_DB_URL: .*refused the password .*28P01/ },
+  { name: 'AUTH_DB_URL naming a missing database', env: (t) => ({ AUTH_DB_URL: t.AUTH_DB_URL.replace(/\/[a-z_]+$/, '/cert_ix_nope') }), names: /AUTH_DB_URL: the database .* does not exist .*3D000/ },
+  { name: 'REDIS_URL with a wrong password', env: (t) => ({ REDIS_URL: withPassword(t.REDIS_URL, 'wrong-pw') }), names: /REDIS_URL: Redis at .* refused .*WRONGPASS/ },
+  { name: 'REDIS_URL without the password', env: (t) => ({ REDIS_URL: withPassword(t.REDIS_URL, '') }), names: /REDIS_URL: Redis at .* requires a password .*NOAUTH/ },
+  { name: 'Kafka SASL credentials the broker refuses', env: () => ({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'nobody', KAFKA_SASL_PASSWORD: 'wrong' }), names: /KAFKA_SASL_USERNAME \/ KAFKA_SASL_PASSWORD: .*refused SASL authentication/ },
+];
+
+test.describe('misconfigured target', () => {
+  test.describe.configure({ timeout: 120_000 });
+
+  test('positive control: the same target, configured right, passes preflight', async ({ stack }) => {
+    const run = await runSmoke(targetEnv(stack), ['--project=preflight']);
+    try {
+      expect(run.output, run.output.slice(-2000)).toMatch(/✓\s+\d+ \[preflight\]/);
+      expect(run.output).not.toMatch(/problem in the target configuration/);
+    } finally {
+      cleanup(run);
+    }
+  });
+
+  for (const c of cases) {
+    test(`${c.name} → could not evaluate (exit 2), naming it`, async ({ stack }) => {
+      const run = await runSmoke(targetEnv(stack), ['--project=preflight'], { env: c.env(targetEnv(stack)) });
+      try {
+        expect(run.exitCode, run.output.slice(-2500)).toBe(2);
+        expect(run.verdict?.couldNotEvaluate).toBe(true);
+        expect(run.output).toMatch(c.names);
+        expect(JSON.stringify(run.verdict)).toMatch(c.names);
+      } finally {
+        cleanup(run);
+      }
+    });
+  }
+
+  test('frozen topics missing on the broker → could not evaluate (exit 2), listing them', async () => {
+    // A stack of its own: the worker's stack is shared with the other harness files, and this one loses a topic.
+    const own = await startStack();
+    try {
+      const target = targetEnv(own);
+      const admin = new Kafka({ brokers: target.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+      await admin.connect();
+      const gone = (await admin.listTopics()).filter((t) => t.endsWith('asset.deleted'));
+      expect(gone, 'the topic to delete exists').toHaveLength(1);
+      await admin.deleteTopics({ topics: gone });
+      await admin.disconnect();
+      const run = await runSmoke(target, ['--project=preflight']);
+      try {
+        expect(run.exitCode, run.output.slice(-2500)).toBe(2);
+        expect(run.output).toMatch(new RegExp(`KAFKA_BROKERS: .* lack 1 frozen topic .*: ${gone[0].replace(/\./g, '\\.')};`));
+      } finally {
+        cleanup(run);
+      }
+    } finally {
+      await own.stop();
+    }
+  });
+});

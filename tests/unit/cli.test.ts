@@ -1,0 +1,64 @@
+// flowgate's commands from the outside: --help prints usage and exits 0 touching nothing, bad flags and settings exit 2 naming them.
+import { test, expect } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+// an empty env file, so a developer's .env does not become the target
+const EMPTY_ENV = join(mkdtempSync(join(tmpdir(), 'flowgate-cli-')), 'empty.env');
+writeFileSync(EMPTY_ENV, '');
+const SCRIPTS = { smoke: 'scripts/smoke.ts', soak: 'scripts/soak.ts', 'merge-reports': 'scripts/merge-reports.ts', stack: 'stack/cli.ts', doctor: 'scripts/doctor.ts' };
+
+function run(script: string, args: string[], env: Record<string, string | undefined> = {}) {
+  const base = { ...process.env };
+  // the target comes from the test, never from the developer's shell
+  for (const k of Object.keys(base)) if (/^(KONG_|KAFKA_|REDIS_|FLOWGATE_)|_DB_URL$/.test(k)) delete base[k];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...base, FLOWGATE_ENV_FILE: EMPTY_ENV, ...env }, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+test.describe.configure({ mode: 'parallel' });
+
+for (const [name, script] of Object.entries(SCRIPTS)) {
+  test(`npm run ${name} -- --help prints usage, exits 0 and leaves the reports folder alone`, async ({}, testInfo) => {
+    const reports = testInfo.outputPath('reports');
+    mkdirSync(join(reports, 'allure-results'), { recursive: true });
+    writeFileSync(join(reports, 'go-no-go.json'), '{"verdict":"GO"}');
+    writeFileSync(join(reports, 'junit.xml'), '<testsuites/>');
+    const before = readdirSync(reports).sort();
+    for (const flag of ['--help', '-h']) {
+      const r = run(script, [flag], { FLOWGATE_REPORTS_DIR: reports });
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain(`usage: npm run ${name}`);
+    }
+    expect(readdirSync(reports).sort()).toEqual(before);
+  });
+}
+
+test('an unknown flag to a flowgate script is named (exit 2); smoke passes Playwright options through', () => {
+  for (const script of [SCRIPTS.soak, SCRIPTS['merge-reports'], SCRIPTS.stack, SCRIPTS.doctor]) {
+    const r = run(script, ['--frobnicate']);
+    expect(r.code, `${script}: ${r.out}`).toBe(2);
+    expect(r.out).toContain("'--frobnicate'");
+  }
+  const soak = run(SCRIPTS.soak, ['--runs', 'many']);
+  expect(soak.code).toBe(2);
+  expect(soak.out).toContain('--runs must be a positive integer, got "many"');
+});
+
+test('npm run smoke: bad run settings and a missing embedded stack are "could not evaluate" (exit 2) saying what is wrong', async ({}, testInfo) => {
+  const reports = testInfo.outputPath('reports');
+  const bad = run(SCRIPTS.smoke, ['--list'], { FLOWGATE_REPORTS_DIR: reports, FLOWGATE_WORKERS: 'three', FLOWGATE_RETRIES: '-1' });
+  expect(bad.code, bad.out).toBe(2);
+  expect(bad.out).toContain('FLOWGATE_WORKERS must be a positive integer, got "three"');
+  expect(bad.out).toContain('FLOWGATE_RETRIES must be a whole number');
+  // no KONG_URL: the embedded stack would be the target, and its Kafka jars are not there
+  const noStack = run(SCRIPTS.smoke, ['--list'], { FLOWGATE_REPORTS_DIR: reports, FLOWGATE_KAFKA_JARS: testInfo.outputPath('no-jars') });
+  expect(noStack.code, noStack.out).toBe(2);
+  expect(noStack.out).toMatch(/no KONG_URL, so the embedded reference stack .* lacks: Kafka broker jars \(npm ci/);
+  // positive control: with the jars where they are, the same command lists the tests (Playwright's --list passes through)
+  const ok = run(SCRIPTS.smoke, ['--list'], { FLOWGATE_REPORTS_DIR: reports, KONG_URL: 'http://127.0.0.1:9' });
+  expect(ok.out, ok.out).toMatch(/\[preflight\]/);
+});
