@@ -34,7 +34,7 @@ if (!process.env.KONG_URL) {
   const { requirements, missingForEmbedded } = require('../stack/requirements') as typeof import('../stack/requirements');
   const missing = missingForEmbedded(requirements({ versions: false }));
   if (missing.length) {
-    console.error(`flowgate: no KONG_URL, so the embedded reference stack would be the target, but this machine lacks: ${missing.map((r) => `${r.name} (${r.how})`).join('; ')}.`);
+    console.error(`flowgate: no KONG_URL, so the embedded reference stack would be the target, but this machine lacks:\n${missing.map((r) => `  - ${r.name}: ${r.how}`).join('\n')}`);
     console.error('flowgate: set the target\'s variables (see .env.example) to test staging, or install the above (npm run doctor checks). Could not evaluate (exit 2).');
     process.exit(2);
   }
