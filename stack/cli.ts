@@ -2,6 +2,7 @@
 import { listFaultsText, UnknownFault } from './faults';
 import { startStack, StartupError, type StackHandle } from './index';
 import { scriptArgs } from '../scripts/args';
+import { parseBool } from '../helpers/config';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = scriptArgs(
@@ -22,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const verbose = !!process.env.STACK_VERBOSE;
+  const verbose = parseBool(process.env.STACK_VERBOSE) ?? false;
   // progress and errors on stderr, so stdout carries only the KEY=value lines and the two # lines
   const log = (m: string) => {
     if (verbose || m.startsWith('stack:') || m.startsWith('kafka:') || m.startsWith('postgres:') || m.startsWith('redis:')) process.stderr.write(`${m}\n`);
