@@ -1,0 +1,25 @@
+// npm run report: the Allure report of the last run (or merge), named after and opening on its verdict; one HTML file that opens from disk.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readVerdict, reportPaths } from '../reports/allure-config';
+import { verdictResults } from '../reports/allure-verdict';
+
+const root = join(__dirname, '..');
+const paths = reportPaths();
+if (!existsSync(paths.results)) {
+  console.error(`flowgate: no Allure results in ${paths.results}; run npm run smoke (or merge-reports) first.`);
+  process.exit(2);
+}
+const verdict = readVerdict(paths.reportsDir);
+rmSync(paths.verdictResults, { recursive: true, force: true });
+mkdirSync(paths.verdictResults, { recursive: true });
+if (verdict) {
+  const started = Date.parse((verdict as any).startedAt ?? '') || Date.now();
+  for (const r of verdictResults(verdict, started)) writeFileSync(join(paths.verdictResults, `${r.uuid}-result.json`), JSON.stringify(r));
+} else console.error(`flowgate: no verdict in ${paths.reportsDir}/go-no-go.json; the report says so in its name.`);
+
+const allure = join(root, 'node_modules', '.bin', 'allure');
+const r = spawnSync(allure, ['generate', '--config', join(root, 'reports', 'allurerc.ts')], { cwd: root, stdio: 'inherit', env: process.env });
+if (r.status === 0) console.log(`flowgate: report ${join(paths.output, 'index.html')} (opens from disk)`);
+process.exit(r.status ?? 2);
