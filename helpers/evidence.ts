@@ -41,6 +41,8 @@ export interface Evidence {
   name?: string;
   /** the observed thing itself (payload, rows …), already redacted by the writer; the reporter redacts again */
   data?: unknown;
+  /** when it was observed (ms since the epoch): an event's arrival, a row's first sight */
+  at?: number;
 }
 
 export type TokenKind = 'none' | 'malformed' | 'wrong-key' | 'expired' | 'logged-out';
@@ -78,7 +80,7 @@ export function parseEvidence(body: string | Buffer | undefined): Evidence | und
   const v = parseJson(body);
   if (!v || typeof v !== 'object') return undefined;
   if (!EVIDENCE_KINDS.includes(v.kind) || typeof v.step !== 'string' || typeof v.summary !== 'string') return undefined;
-  return { kind: v.kind, step: v.step, summary: v.summary, ...(typeof v.name === 'string' ? { name: v.name } : {}), ...('data' in v ? { data: v.data } : {}) };
+  return { kind: v.kind, step: v.step, summary: v.summary, ...(typeof v.name === 'string' ? { name: v.name } : {}), ...('data' in v ? { data: v.data } : {}), ...(typeof v.at === 'number' ? { at: v.at } : {}) };
 }
 
 /** Reads a bypass-finding attachment body back; undefined when malformed. */

@@ -6,6 +6,7 @@ import { checkFlowgateVars, parseTargetConfig, type Env } from '../helpers/confi
 import { categoryOf, stripAnsi, withoutCredentials } from '../helpers/errors';
 import { BYPASS_FINDING_ATTACHMENT, type BypassFinding, EVIDENCE_ATTACHMENT, type Evidence, parseBypassFinding, parseEvidence } from '../helpers/evidence';
 import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '../helpers/redact';
+import { releaseExtras, withExtras } from './release-extras';
 import { computeVerdict, exitCode, renderConsoleTable, renderMarkdown, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
 
 export interface VerdictReporterOptions {
@@ -61,17 +62,22 @@ class VerdictReporter implements Reporter {
     if (result.status === 'timedout') verdict.notes.unshift('the run hit its global timeout before it finished');
     if ((result.status === 'interrupted' || result.status === 'timedout') && verdict.verdict === 'GO') verdict.verdict = 'NO-GO';
     verdict.exitCode = exitCode(verdict);
+    const outDir = resolve(this.options.outputDir ?? (process.env.FLOWGATE_REPORTS_DIR || 'reports'));
+    mkdirSync(outDir, { recursive: true });
+    // History, environment and timelines for the release manager; a shard's own partial verdict joins no history.
+    const shard = this.config?.shard;
+    const extras = releaseExtras({ env, outDir, verdict, tests: model.tests, cases: this.suite?.allTests() ?? [], partial: !!shard && shard.total > 1 });
+    Object.assign(verdict, extras.fields);
 
     // Every string that leaves the process goes through the redactor: known secrets and secret-shaped text.
     const safe = redactDeep(verdict, redact);
     this.lastResult = safe;
-    const outDir = resolve(this.options.outputDir ?? (process.env.FLOWGATE_REPORTS_DIR || 'reports'));
-    mkdirSync(outDir, { recursive: true });
     // No second text pass over the JSON: redactDeep already covered every string, and a rest-of-line rule on
     // serialized JSON could cut a closing quote and break the file.
     writeFileSync(join(outDir, 'go-no-go.json'), JSON.stringify(safe, null, 2) + '\n');
-    writeFileSync(join(outDir, 'go-no-go.md'), redact(renderMarkdown(safe)));
-    if (this.options.print !== false) process.stdout.write(redact(renderConsoleTable(safe)));
+    writeFileSync(join(outDir, 'go-no-go.md'), redact(withExtras(renderMarkdown(safe), extras.markdownHead, extras.markdownTail)));
+    if (this.options.print !== false) process.stdout.write(redact(renderConsoleTable(safe) + (extras.consoleLine ? `${extras.consoleLine}\n` : '')));
+    extras.commit();
     return safe.verdict === 'GO' ? undefined : { status: 'failed' };
   }
 
