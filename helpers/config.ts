@@ -108,6 +108,10 @@ const boolean: Parser<boolean> = (v) => {
   return b;
 };
 const text: Parser<string> = (v) => v;
+const targetKind: Parser<'embedded' | 'staging'> = (v) => {
+  if (v !== 'embedded' && v !== 'staging') throw new Invalid(`must be embedded or staging, got ${JSON.stringify(v.slice(0, 40))}`);
+  return v;
+};
 // Run ids and names end up in e-mail addresses, tenant names and consumer groups.
 const token: Parser<string> = (v) => {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(v)) throw new Invalid(`may contain only letters, digits, '.', '_' and '-' (at most 64), got ${JSON.stringify(v.slice(0, 80))}`);
@@ -135,6 +139,8 @@ const gapUrl: Parser<string> = (v) => {
  */
 export const FLOWGATE_VARS = {
   FLOWGATE_TARGET_NAME: { scope: 'target', parse: text },
+  // which target the run is meant for (the nightly job sets staging)
+  FLOWGATE_TARGET: { scope: 'target', parse: targetKind },
   FLOWGATE_PROFILE: { scope: 'target', parse: existingPath },
   FLOWGATE_STEP_BUDGET_MS: { scope: 'target', parse: milliseconds },
   FLOWGATE_EVENT_BUDGET_MS: { scope: 'target', parse: milliseconds },
@@ -150,6 +156,10 @@ export const FLOWGATE_VARS = {
   FLOWGATE_GAP_URL: { scope: 'run', parse: gapUrl },
   FLOWGATE_SHARDS_EXPECTED: { scope: 'run', parse: positiveInt },
   FLOWGATE_STACK_LOG: { scope: 'run', parse: boolean },
+  // the run history (reports/history.jsonl) and the report's own (npm run report)
+  FLOWGATE_HISTORY: { scope: 'run', parse: path },
+  FLOWGATE_FLAKY_WINDOW: { scope: 'run', parse: positiveInt },
+  FLOWGATE_ALLURE_HISTORY: { scope: 'run', parse: path },
   // set by npm run smoke / merge-reports for the Playwright process they start
   FLOWGATE_ALLURE_RESULTS_DIR: { scope: 'internal', parse: path },
   FLOWGATE_SHARDS_SEEN: { scope: 'internal', parse: shardList },

@@ -70,8 +70,8 @@ export function renderTimelineSvg(t: Timeline): string {
   const body: string[] = [];
   let y = 56;
   const text = (tx: number, ty: number, s: string, attrs = '') => body.push(`<text x="${tx.toFixed(1)}" y="${ty}" ${attrs}>${esc(s)}</text>`);
-  // A note right of a mark, or left of it near the right edge, so it is never cut.
-  const note = (tx: number, ty: number, s: string, attrs = '') => (tx > W - 190 ? text(tx - 12, ty, s, `text-anchor="end" ${attrs}`) : text(tx, ty, s, attrs));
+  // A note right of a mark (at tx), or left of where the mark starts (lx) near the right edge, so it is never cut or covered.
+  const note = (tx: number, ty: number, s: string, attrs = '', lx = tx) => (tx > W - 190 ? text(lx - 6, ty, s, `text-anchor="end" ${attrs}`) : text(tx, ty, s, attrs));
 
   for (const s of t.steps) {
     const failed = s.status === 'failed';
@@ -81,7 +81,7 @@ export function renderTimelineSvg(t: Timeline): string {
     }
     body.push(`<rect x="${x(s.start).toFixed(1)}" y="${y - 11}" width="${Math.max(2, x(s.end) - x(s.start)).toFixed(1)}" height="12" rx="2" fill="${color}"><title>${esc(`${s.title}: ${s.status}, ${fmt(s.end - s.start)}`)}</title></rect>`);
     text(8, y, cut(s.title, 52), `font-weight="bold" fill="${failed ? COLORS.failed : '#222'}"`);
-    note(x(s.end) + 4, y, `${fmt(s.end - s.start)}${failed ? ' FAILED' : ''}`, `fill="${color}"`);
+    note(x(s.end) + 4, y, `${fmt(s.end - s.start)}${failed ? ' FAILED' : ''}`, `fill="${color}"`, x(s.start));
     y += ROW;
     for (const i of t.items.filter((it) => it.step === s.title)) {
       y = drawItem(i, y);
@@ -98,21 +98,21 @@ export function renderTimelineSvg(t: Timeline): string {
     if (i.kind === 'http') {
       body.push(`<line x1="${at.toFixed(1)}" x2="${Math.max(at + 2, x(i.end ?? i.start)).toFixed(1)}" y1="${yy - 4}" y2="${yy - 4}" stroke="${COLORS.http}" stroke-width="6"><title>${esc(i.label)}</title></line>`);
       text(20, yy, `→ ${cut(i.label, 58)}`, `fill="${COLORS.http}"`);
-      note(Math.max(at + 2, x(i.end ?? i.start)) + 4, yy, fmt((i.end ?? i.start) - i.start), `fill="${COLORS.http}"`);
+      note(Math.max(at + 2, x(i.end ?? i.start)) + 4, yy, fmt((i.end ?? i.start) - i.start), `fill="${COLORS.http}"`, at);
     } else if (i.kind === 'wait') {
       const until = i.ok === false && i.budgetMs ? i.start + i.budgetMs : (i.end ?? i.start);
       if (i.budgetMs) body.push(`<rect x="${at.toFixed(1)}" y="${yy - 9}" width="${Math.max(1, x(i.start + i.budgetMs) - at).toFixed(1)}" height="10" fill="none" stroke="#9aa5b4" stroke-dasharray="3,2"><title>budget ${fmt(i.budgetMs)}</title></rect>`);
       const color = i.ok === false ? COLORS.missing : '#9aa5b4';
       body.push(`<rect x="${at.toFixed(1)}" y="${yy - 7}" width="${Math.max(1, x(until) - at).toFixed(1)}" height="6" fill="${color}" opacity="0.7"/>`);
-      text(20, yy, `${i.ok === false ? '⌛ never came: ' : '… waited for '}${cut(i.label, 52)}`, `fill="${i.ok === false ? COLORS.missing : '#666'}"`);
-      note(x(until) + 4, yy, i.ok === false ? `budget ${fmt(i.budgetMs ?? 0)} ran out` : fmt(until - i.start), `fill="${color}"`);
+      text(20, yy, `${i.ok === false ? '✗ never came: ' : '… waited for '}${cut(i.label, 52)}`, `fill="${i.ok === false ? COLORS.missing : '#666'}"`);
+      note(Math.max(x(until), i.budgetMs ? x(i.start + i.budgetMs) : 0) + 4, yy, i.ok === false ? `budget ${fmt(i.budgetMs ?? 0)} ran out` : fmt(until - i.start), `fill="${color}"`, at);
     } else {
       const color = COLORS[i.kind];
       body.push(`<circle cx="${at.toFixed(1)}" cy="${yy - 4}" r="4" fill="${color}"><title>${esc(i.label)}</title></circle>`);
       text(20, yy, `${i.kind === 'event' ? '◆' : '●'} ${i.kind} ${cut(i.label, 56)}`, `fill="${color}"`);
       const before = t.steps.find((s) => s.title === i.step && i.start < s.start);
       const lag = i.lagMs !== undefined ? `+${fmt(i.lagMs)} after the request` : before ? 'seen before this step began' : '';
-      if (lag) note(at + 8, yy, lag, `fill="${color}"`);
+      if (lag) note(at + 8, yy, lag, `fill="${color}"`, at - 4);
     }
     return yy + ROW;
   }
