@@ -1,6 +1,6 @@
 // Unit tests of the report's configuration: headline, release state before and after the sign-off model, variables, verdict entries first.
 import { test, expect } from '@playwright/test';
-import { allureConfig, headline, releaseState, reportName, reportPaths, reportVariables } from './allure-config';
+import { allureConfig, harden, headline, releaseState, reportName, reportPaths, reportVariables } from './allure-config';
 import { verdictResults } from './allure-verdict';
 
 const criteria = (over: Record<number, string> = {}) =>
@@ -55,4 +55,13 @@ test('the configuration: single file, epic then story, history limit 30, categor
   expect(cfg.categories.rules.map((r) => r.name)).toEqual(['auth bypass', 'contract violation', 'event not observed', 'database state', 'infrastructure unreachable', 'budget exceeded', 'unexpected response', 'configuration']);
   expect(cfg.categories.rules.find((r) => r.name === 'event not observed')!.matchers.message.test('EventNotObserved: no cert-ix.asset.deleted')).toBe(true);
   expect(cfg.globalAttachments).toEqual([]);
+});
+
+test('harden: the embedded data store is declared before the app script, the analytics tag is gone, twice is once', () => {
+  const html = '<html><head><title>x</title></head><body><script src="data:app"></script><script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script><script async>window.allureReportData = window.allureReportData || {};</script></body></html>';
+  const out = harden(html);
+  expect(out.indexOf('window.allureReportData || {};</script>\n</head>')).toBeLessThan(out.indexOf('data:app'));
+  expect(out).not.toContain('googletagmanager');
+  expect(harden(out)).toBe(out);
+  expect(harden('<html>not a report</html>')).toBe('<html>not a report</html>');
 });

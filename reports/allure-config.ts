@@ -139,3 +139,18 @@ export function allureConfig(paths: ReportPaths, verdict: VerdictLike | undefine
     },
   };
 }
+
+const DATA_FIRST = '<script>window.allureReportDataReady = false; window.allureReportData = window.allureReportData || {};</script>';
+
+/**
+ * Makes the single-file report open from disk every time. Allure's template declares its embedded data store
+ * after the app script, so on a busy machine the app may look for it too early and fall back to fetch(),
+ * which file:// refuses (an empty report). Declaring the store in <head> makes the app wait for the data.
+ * The analytics tag is dropped too: a report opened from disk calls nobody.
+ */
+export function harden(html: string): string {
+  if (!html.includes('window.allureReportData')) return html;
+  let out = html.replace(/<script async src="https:\/\/www\.googletagmanager\.com\/[^"]*"><\/script>/g, '');
+  if (!out.includes(DATA_FIRST)) out = out.replace('</head>', `${DATA_FIRST}\n</head>`);
+  return out;
+}

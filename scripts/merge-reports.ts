@@ -1,6 +1,6 @@
 // npm run merge-reports [-- <dir>]: merges the shards (reports/shards/<i>-of-<n>/{blob,allure-results}) into one verdict and report; a missing shard means NO-GO.
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { exitFromVerdict } from './verdict-exit';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -69,7 +69,11 @@ for (const shardDir of readdirSync(source)) {
   if (existsSync(results)) cpSync(results, join(reports, 'allure-results'), { recursive: true });
 }
 
-const env = { ...process.env, FLOWGATE_REPORTS_DIR: reports, FLOWGATE_SHARDS_EXPECTED: String(expected), FLOWGATE_SHARDS_SEEN: [...seen].sort().join(',') };
+// The merged verdict, its history line and the Allure environment name the run the shards share.
+const runIds = new Set(readdirSync(source).map((d) => join(source, d, 'run-id')).filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8').trim()));
+if (!process.env.FLOWGATE_RUN_ID && runIds.size > 1) console.error(`flowgate: the shards carry different run ids (${[...runIds].join(', ')}); set FLOWGATE_RUN_ID for every shard.`);
+const runId = process.env.FLOWGATE_RUN_ID || (runIds.size === 1 ? [...runIds][0] : undefined);
+const env = { ...process.env, ...(runId ? { FLOWGATE_RUN_ID: runId } : {}), FLOWGATE_REPORTS_DIR: reports, FLOWGATE_SHARDS_EXPECTED: String(expected), FLOWGATE_SHARDS_SEEN: [...seen].sort().join(',') };
 const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'merge-reports', '-c', join(root, 'reports', 'merge.config.ts'), blobDir], { cwd: root, env, stdio: 'inherit' });
 child.on('exit', (code) => {
   rmSync(blobDir, { recursive: true, force: true });

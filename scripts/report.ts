@@ -1,8 +1,8 @@
 // npm run report: the Allure report of the last run (or merge), named after and opening on its verdict; one HTML file that opens from disk.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readVerdict, reportPaths } from '../reports/allure-config';
+import { harden, readVerdict, reportPaths } from '../reports/allure-config';
 import { verdictResults } from '../reports/allure-verdict';
 
 const root = join(__dirname, '..');
@@ -21,5 +21,7 @@ if (verdict) {
 
 const allure = join(root, 'node_modules', '.bin', 'allure');
 const r = spawnSync(allure, ['generate', '--config', join(root, 'reports', 'allurerc.ts')], { cwd: root, stdio: 'inherit', env: process.env });
+const html = join(paths.output, 'index.html');
+if (r.status === 0 && existsSync(html)) writeFileSync(html, harden(readFileSync(html, 'utf8')));
 if (r.status === 0) console.log(`flowgate: report ${join(paths.output, 'index.html')} (opens from disk)`);
 process.exit(r.status ?? 2);

@@ -1,6 +1,7 @@
 // npm run smoke: runs preflight, the four flows and the auth-bypass probes, then exits with the verdict (0 GO, 1 NO-GO, 2 could not evaluate).
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { generateRunId } from '../helpers/config';
 import { exitFromVerdict } from './verdict-exit';
 import { join } from 'node:path';
 import { scriptArgs } from './args';
@@ -60,6 +61,10 @@ if (shard) {
   env.PLAYWRIGHT_BLOB_OUTPUT_DIR = join(reports, 'shards', id, 'blob');
   env.FLOWGATE_ALLURE_RESULTS_DIR = join(reports, 'shards', id, 'allure-results');
   rmSync(env.FLOWGATE_ALLURE_RESULTS_DIR, { recursive: true, force: true });
+  // The shard's run id beside its results, so a merge of shards run without FLOWGATE_RUN_ID still names one run.
+  env.FLOWGATE_RUN_ID ||= generateRunId();
+  mkdirSync(join(reports, 'shards', id), { recursive: true });
+  writeFileSync(join(reports, 'shards', id, 'run-id'), env.FLOWGATE_RUN_ID);
 }
 
 const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', ...args], { cwd: root, env, stdio: 'inherit' });

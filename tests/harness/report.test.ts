@@ -31,6 +31,8 @@ async function firstScreen(html: string, check: (page: import('@playwright/test'
     const failedRequests: string[] = [];
     page.on('requestfailed', (r) => r.url().startsWith('file:') && failedRequests.push(r.url()));
     await page.goto(pathToFileURL(html).href);
+    // A 4 MB page renders in seconds on a loaded machine; the verdict group is the first thing it draws in the tree.
+    await page.getByText(/^Go\/No-Go: /).waitFor({ timeout: 60_000 });
     await check(page);
     expect(failedRequests, 'the single-file report loads nothing from disk beside itself').toEqual([]);
   } finally {
