@@ -2,6 +2,7 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { TestCase } from '@playwright/test/reporter';
+import { checkFlowgateVars } from '../helpers/config';
 import { TIMELINE_ATTACHMENT } from '../helpers/timeline';
 import { appendHistory, compareWithHistory, historyFile, type HistoryUpdate, type TestLike } from './history';
 
@@ -77,7 +78,8 @@ function collectTimelines(cases: TestCase[], outDir: string, tests: TestLike[]):
 export function releaseExtras(input: ExtrasInput): Extras {
   const { env, outDir, verdict, tests, cases, partial } = input;
   const file = historyFile(env, outDir);
-  const window = Number(env.FLOWGATE_FLAKY_WINDOW) > 0 ? Number(env.FLOWGATE_FLAKY_WINDOW) : undefined;
+  // A malformed window is named by the run's own settings check; here it falls back to the default.
+  const window = checkFlowgateVars(env, { only: ['FLOWGATE_FLAKY_WINDOW'] }).settings.FLOWGATE_FLAKY_WINDOW;
   const cmp = compareWithHistory(file, verdict, tests, window);
   let timelines: { flow: string; test: string; file: string }[] = [];
   try {

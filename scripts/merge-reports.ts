@@ -5,7 +5,7 @@ import { exitFromVerdict } from './verdict-exit';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { scriptArgs } from './args';
-import { runSettings } from '../helpers/config';
+import { checkFlowgateVars, runSettings } from '../helpers/config';
 import { ConfigError } from '../helpers/errors';
 
 const { positionals } = scriptArgs({
@@ -71,8 +71,9 @@ for (const shardDir of readdirSync(source)) {
 
 // The merged verdict, its history line and the Allure environment name the run the shards share.
 const runIds = new Set(readdirSync(source).map((d) => join(source, d, 'run-id')).filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8').trim()));
-if (!process.env.FLOWGATE_RUN_ID && runIds.size > 1) console.error(`flowgate: the shards carry different run ids (${[...runIds].join(', ')}); set FLOWGATE_RUN_ID for every shard.`);
-const runId = process.env.FLOWGATE_RUN_ID || (runIds.size === 1 ? [...runIds][0] : undefined);
+const givenRunId = checkFlowgateVars(process.env, { only: ['FLOWGATE_RUN_ID'] }).settings.FLOWGATE_RUN_ID;
+if (!givenRunId && runIds.size > 1) console.error(`flowgate: the shards carry different run ids (${[...runIds].join(', ')}); set FLOWGATE_RUN_ID for every shard.`);
+const runId = givenRunId || (runIds.size === 1 ? [...runIds][0] : undefined);
 const env = { ...process.env, ...(runId ? { FLOWGATE_RUN_ID: runId } : {}), FLOWGATE_REPORTS_DIR: reports, FLOWGATE_SHARDS_EXPECTED: String(expected), FLOWGATE_SHARDS_SEEN: [...seen].sort().join(',') };
 const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'merge-reports', '-c', join(root, 'reports', 'merge.config.ts'), blobDir], { cwd: root, env, stdio: 'inherit' });
 child.on('exit', (code) => {
