@@ -1,37 +1,8 @@
 // Unit tests of the Go/No-Go computation: a clean run is GO, and every way a run can fall short is NO-GO for the stated reason.
 import { test, expect } from '@playwright/test';
-import type { Evidence } from './evidence';
-import { computeVerdict, exitCode, renderConsoleTable, renderMarkdown, type RunModel, type TestModel } from './verdict';
-
-const audit = (p: string): Evidence => ({ kind: 'row', step: 'audit', name: `audit.${p}`, summary: `audit row ${p} for u-1` });
-
-function flowTest(project: string, over: Partial<TestModel> = {}): TestModel {
-  return {
-    title: `${project} flow`,
-    project,
-    tags: [`@flow-${project}`],
-    status: 'passed',
-    retries: 0,
-    outcome: 'expected',
-    durationMs: 1000,
-    steps: [
-      { title: '1. First — GET /a', status: 'passed', durationMs: 400 },
-      { title: '2. Second — POST /b', status: 'passed', durationMs: 600 },
-    ],
-    evidence: project === 'auth' ? [audit('register'), audit('login'), audit('logout'), { kind: 'event', step: '1. First — GET /a', name: 'cert-ix.auth.user.registered.success', summary: 'registered u-1' }] : [{ kind: 'event', step: '2. Second — POST /b', summary: `${project} event` }],
-    findings: [],
-    ...over,
-  };
-}
-
-function run(tests: TestModel[], over: Partial<RunModel> = {}): RunModel {
-  return { target: { name: 'embedded', kongUrl: 'http://127.0.0.1:8000' }, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:01:00.000Z', allowFlaky: false, tests, ...over };
-}
-
-const healthy = () => [flowTest('preflight', { tags: [], evidence: [] }), ...['auth', 'scan', 'asset', 'payment', 'auth-bypass'].map((p) => flowTest(p))];
-const crit = (r: ReturnType<typeof computeVerdict>, id: number) => r.criteria.find((c) => c.id === id)!;
-const trig = (r: ReturnType<typeof computeVerdict>, id: string) => r.triggers.find((t) => t.id === id)!;
-const flow = (r: ReturnType<typeof computeVerdict>, n: string) => r.flows.find((f) => f.name === n)!;
+import { renderConsoleTable, renderMarkdown } from '../reports/render';
+import { computeVerdict, exitCode } from './verdict';
+import { audit, crit, flow, flowTest, healthy, run, trig } from './verdict.fixtures';
 
 test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence, the rest not evaluated, no trigger fired', () => {
   const r = computeVerdict(run(healthy()));
@@ -227,30 +198,4 @@ test('a failing test tagged for a criterion outside its flow fails that criterio
   const r = computeVerdict(run([...healthy(), flowTest('extra', { tags: ['@criterion-9'], status: 'failed', outcome: 'unexpected' })]));
   expect(crit(r, 9).status).toBe('fail');
   expect(r.verdict).toBe('NO-GO');
-});
-
-test('markdown and console table show verdict, criteria, triggers and the failing step', () => {
-  const r = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? flowTest('scan', { status: 'failed', outcome: 'unexpected', steps: [{ title: '4. Start scan — POST /api/v1/scans', status: 'failed', durationMs: 12, error: { message: 'UnexpectedResponse: POST /api/v1/scans expected 202, got 500\nmore', category: 'unexpected response' } }] }) : t))));
-  const md = renderMarkdown(r);
-  expect(md).toContain('# Go/No-Go: **NO-GO**');
-  expect(md).toContain('| 8 | Scan flow: create → scan → results works E2E | ❌ fail |');
-  expect(md).toContain('| 1 | All P0 gaps remediated | ➖ not evaluated |');
-  expect(md).toContain('🔥 FIRED');
-  expect(md).toContain('failing step: 4. Start scan — POST /api/v1/scans (unexpected response): UnexpectedResponse: POST /api/v1/scans expected 202, got 500');
-  const table = renderConsoleTable(r);
-  expect(table).toContain('flowgate verdict: NO-GO');
-  expect(table).toMatch(/ 8 Scan flow.*fail/);
-  expect(table).toContain('flow-failing: scan failed at "4. Start scan — POST /api/v1/scans"');
-  expect(table).toMatch(/scan\s+failed\s+1 s\s+4\. Start scan — POST \/api\/v1\/scans: UnexpectedResponse: POST \/api\/v1\/scans expected 202, got 500/);
-  expect(table).not.toContain('more');
-  expect(table).toMatch(/ 7 Auth flow: register → login → access → logout works E2E\s+pass\s+4/);
-  expect(r.notes).toEqual([
-    'scan failed at "4. Start scan — POST /api/v1/scans": UnexpectedResponse: POST /api/v1/scans expected 202, got 500',
-    'No-Go trigger fired: flow-failing',
-    'criterion 2 fail',
-    'criterion 8 fail',
-  ]);
-  const go = renderConsoleTable(computeVerdict(run(healthy())));
-  expect(go).toContain('flowgate verdict: GO');
-  expect(go).toContain('triggers fired: none');
 });

@@ -6,7 +6,8 @@ import { checkFlowgateVars, parseTargetConfig, type Env } from '../helpers/confi
 import { categoryOf, stripAnsi, withoutCredentials } from '../helpers/errors';
 import { BYPASS_FINDING_ATTACHMENT, type BypassFinding, EVIDENCE_ATTACHMENT, type Evidence, parseBypassFinding, parseEvidence } from '../helpers/evidence';
 import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '../helpers/redact';
-import { computeVerdict, exitCode, renderConsoleTable, renderMarkdown, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
+import { renderConsoleTable, renderMarkdown } from './render';
+import { computeVerdict, exitCode, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
 
 export interface VerdictReporterOptions {
   /** where go-no-go.json/md go; default reports/ (relative to the working directory, as Playwright's own reporters resolve paths) */

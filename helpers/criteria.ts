@@ -1,0 +1,168 @@
+// The seed §7 table: one evaluator per Go criterion and per No-Go trigger, each deciding its status from the run's evidence.
+import { firstLine } from './errors';
+import { AUDIT_PROBES, BYPASS_FLOW, type Evidence, FLOWS } from './evidence';
+import {
+  criterionFromFlows,
+  type CriterionEvidence,
+  type CriterionStatus,
+  describeFlow,
+  evidenceOf,
+  type FlowResult,
+  flowOfTest,
+  type RunModel,
+  type TestModel,
+  testFlowStatus,
+  type TriggerResult,
+} from './run';
+
+/** What an evaluator reads: the run, its tests grouped by flow, and the flows' results. */
+export interface RunContext {
+  run: RunModel;
+  flows: FlowResult[];
+  flow(name: string): FlowResult;
+  testsOfFlow(name: string): TestModel[];
+  /** tests of the named flows, plus every test tagged `@criterion-<id>` */
+  testsFor(flows: readonly string[], id: number): TestModel[];
+}
+
+export interface CriterionOutcome {
+  status: CriterionStatus;
+  detail: string;
+  evidence: CriterionEvidence[];
+}
+
+export interface CriterionEvaluator {
+  id: number;
+  title: string;
+  /** the seed's verification method */
+  verification: string;
+  evaluate(ctx: RunContext): CriterionOutcome;
+}
+
+export type TriggerOutcome = Omit<TriggerResult, 'id' | 'title'>;
+
+export interface TriggerEvaluator {
+  id: string;
+  title: string;
+  evaluate(ctx: RunContext, criteria: ReadonlyMap<number, CriterionOutcome>): TriggerOutcome;
+}
+
+const notEvaluated = (): CriterionOutcome => ({ status: 'not-evaluated', detail: 'not evaluated by flowgate (outside the four flows)', evidence: [] });
+
+/** A criterion decided by flows: each must pass; a failing test tagged for the criterion elsewhere cannot be outvoted. */
+function fromFlows(names: readonly string[], id: number) {
+  return (ctx: RunContext): CriterionOutcome => {
+    const tests = ctx.testsFor(names, id);
+    let r = criterionFromFlows(names.map(ctx.flow), ctx.run.allowFlaky);
+    const extra = tests.filter((t) => !names.includes(flowOfTest(t) ?? ''));
+    const extraBad = extra.filter((t) => testFlowStatus(t) === 'failed' || (testFlowStatus(t) === 'flaky' && !ctx.run.allowFlaky));
+    if (extraBad.length && r.status !== 'fail')
+      r = { status: 'fail', detail: `${extraBad.map((t) => `"${t.title}" (${t.project}) ${testFlowStatus(t)}`).join('; ')}${r.detail ? `; ${r.detail}` : ''}` };
+    return { ...r, evidence: tests.map((t) => evidenceOf(t)) };
+  };
+}
+
+export const isAuditRow = (probe: string) => (e: Evidence) => e.kind === 'row' && (e.name === probe || (e.name === undefined && e.summary.includes(probe)));
+
+function auditRows(ctx: RunContext): CriterionOutcome {
+  const tests = ctx.testsFor(['auth'], 12);
+  const authTests = tests.filter((t) => flowOfTest(t) === 'auth');
+  const rows = (e: Evidence) => e.kind === 'row' && AUDIT_PROBES.some((p) => isAuditRow(p)(e));
+  return { ...criterion12(authTests, ctx.flow('auth')), evidence: tests.map((t) => evidenceOf(t, rows)) };
+}
+
+function criterion12(authTests: TestModel[], authFlow: FlowResult): { status: CriterionStatus; detail: string } {
+  const seen = AUDIT_PROBES.filter((p) => authTests.some((t) => t.evidence.some(isAuditRow(p))));
+  const notSeen = AUDIT_PROBES.filter((p) => !seen.includes(p));
+  // A failing audit probe is the direct evidence that a row is missing.
+  for (const t of authTests) {
+    const failed = t.steps.find((s) => s.status === 'failed');
+    const err = failed?.error ?? t.error;
+    if (err && err.category === 'database state' && (AUDIT_PROBES.some((p) => err.message.includes(p)) || /\baudit\b/i.test(err.message)))
+      return { status: 'fail', detail: `audit row missing at "${failed?.title ?? '(outside any step)'}": ${firstLine(err.message)}` };
+  }
+  if (notSeen.length === 0) return { status: 'pass', detail: `audit rows observed for ${AUDIT_PROBES.join(', ')}` };
+  if (authFlow.status !== 'passed' && authFlow.status !== 'flaky')
+    return { status: 'not-run', detail: `audit rows not observed for ${notSeen.join(', ')}: ${describeFlow(authFlow, false)}` };
+  // The flow passed but reported no evidence: the criterion is unconfirmed, so it cannot count as a pass.
+  return { status: 'not-run', detail: `the auth flow passed but reported no audit row evidence for ${notSeen.join(', ')}` };
+}
+
+/** Seed §7 Go criteria: id, title, verification method, and how a run decides each. A new criterion is one entry. */
+export const CRITERIA: readonly CriterionEvaluator[] = [
+  { id: 1, title: 'All P0 gaps remediated', verification: 'Code review + deployment verification', evaluate: notEvaluated },
+  { id: 2, title: 'All 4 E2E flow smoke tests pass', verification: 'Automated test scripts on staging', evaluate: fromFlows(FLOWS, 2) },
+  { id: 3, title: 'No hardcoded secrets in any deployed service', verification: 'grep audit of docker-compose, .env, source', evaluate: notEvaluated },
+  { id: 4, title: 'TLS enforced on all external endpoints', verification: 'curl -k test against Kong + all public ports', evaluate: notEvaluated },
+  { id: 5, title: 'Kafka SSL enabled for all producers/consumers', verification: 'Config audit + connection test', evaluate: notEvaluated },
+  { id: 6, title: 'Redis TLS enabled for all services', verification: 'Config audit + connection test', evaluate: notEvaluated },
+  { id: 7, title: 'Auth flow: register → login → access → logout works E2E', verification: 'Flow 1 smoke test', evaluate: fromFlows(['auth'], 7) },
+  { id: 8, title: 'Scan flow: create → scan → results works E2E', verification: 'Flow 2 smoke test', evaluate: fromFlows(['scan'], 8) },
+  { id: 9, title: 'Payment flow: checkout → pay → subscription active works E2E', verification: 'Flow 4 smoke test', evaluate: fromFlows(['payment'], 9) },
+  { id: 10, title: 'All P0 services have health endpoints responding', verification: 'Health check script', evaluate: notEvaluated },
+  { id: 11, title: 'Kafka event contracts frozen and documented', verification: 'This document', evaluate: notEvaluated },
+  { id: 12, title: 'Audit logs exist for auth events (login/logout/register)', verification: 'DB query verification', evaluate: auditRows },
+];
+
+const notEvaluatedTrigger = (): TriggerOutcome => ({ fired: false, status: 'not-evaluated', detail: 'not evaluated by flowgate' });
+const failingOrFlaky = (f: FlowResult, allowFlaky: boolean) => f.status === 'failed' || (f.status === 'flaky' && !allowFlaky);
+const passedOrAllowed = (f: FlowResult, allowFlaky: boolean) => f.status === 'passed' || (f.status === 'flaky' && allowFlaky);
+
+function flowFailing(ctx: RunContext): TriggerOutcome {
+  const e2e = FLOWS.map(ctx.flow);
+  const failing = e2e.filter((f) => failingOrFlaky(f, ctx.run.allowFlaky));
+  const unrun = e2e.filter((f) => f.status === 'not-run' || f.status === 'skipped');
+  return {
+    fired: failing.length > 0,
+    status: failing.length ? 'fired' : unrun.length ? 'not-run' : 'clear',
+    detail: failing.length
+      ? failing.map((f) => describeFlow(f, ctx.run.allowFlaky)).join('; ')
+      : unrun.length
+        ? `no failure seen, but ${unrun.map((f) => f.name).join(', ')} did not run`
+        : 'all four flows passed',
+  };
+}
+
+function authBypass(ctx: RunContext): TriggerOutcome {
+  const { run } = ctx;
+  const bypassTests = ctx.testsOfFlow(BYPASS_FLOW);
+  const findings = run.tests.flatMap((t) => t.findings.map((f) => ({ ...f, test: t.title })));
+  const bypassErrors = run.tests.filter((t) => testFlowStatus(t) !== 'passed' && (t.error?.category === 'auth bypass' || t.steps.some((s) => s.error?.category === 'auth bypass')));
+  const bypassFlow = ctx.flow(BYPASS_FLOW);
+  let detail: string;
+  if (findings.length) {
+    const byRoute = new Map<string, string[]>();
+    for (const f of findings) byRoute.set(f.route, [...(byRoute.get(f.route) ?? []), `${f.tokenKind} token → ${f.status}`]);
+    detail = [...byRoute].map(([route, kinds]) => `${route} accepted ${kinds.join(', ')}`).join('; ');
+  } else if (bypassErrors.length) {
+    const t = bypassErrors[0];
+    detail = firstLine((t.steps.find((s) => s.error?.category === 'auth bypass')?.error ?? t.error)?.message);
+  } else if (passedOrAllowed(bypassFlow, run.allowFlaky)) {
+    detail = `every protected route answered 401 to every bad token (${bypassTests.length} test${bypassTests.length === 1 ? '' : 's'})`;
+  } else {
+    detail = `bypass not ruled out: ${describeFlow(bypassFlow, run.allowFlaky)}`;
+  }
+  const fired = findings.length > 0 || bypassErrors.length > 0;
+  return {
+    fired,
+    status: fired ? 'fired' : passedOrAllowed(bypassFlow, run.allowFlaky) ? 'clear' : 'not-run',
+    detail,
+    ...(findings.length ? { findings } : {}),
+  };
+}
+
+function paymentBroken(ctx: RunContext): TriggerOutcome {
+  const pay = ctx.flow('payment');
+  const fired = failingOrFlaky(pay, ctx.run.allowFlaky);
+  return { fired, status: fired ? 'fired' : pay.status === 'passed' || pay.status === 'flaky' ? 'clear' : 'not-run', detail: describeFlow(pay, ctx.run.allowFlaky) };
+}
+
+/** Seed §7 No-Go triggers, each with its evaluator (which may read the criteria's outcomes). */
+export const TRIGGERS: readonly TriggerEvaluator[] = [
+  { id: 'p0-gap-not-remediated', title: 'Any P0 gap not remediated', evaluate: notEvaluatedTrigger },
+  { id: 'flow-failing', title: 'Any E2E flow smoke test failing', evaluate: flowFailing },
+  { id: 'hardcoded-secret', title: 'Hardcoded secret found in production config', evaluate: notEvaluatedTrigger },
+  { id: 'tls-not-enforced', title: 'TLS not enforced on external-facing endpoint', evaluate: notEvaluatedTrigger },
+  { id: 'auth-bypass', title: 'Auth bypass possible on any P0 service', evaluate: authBypass },
+  { id: 'payment-broken', title: 'Payment flow broken (Stripe integration)', evaluate: paymentBroken },
+];

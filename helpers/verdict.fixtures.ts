@@ -1,0 +1,34 @@
+// Run models for the verdict's unit tests: a healthy run of every project, and test models to vary it.
+import type { Evidence } from './evidence';
+import { computeVerdict, type RunModel, type TestModel } from './verdict';
+
+export const audit = (p: string): Evidence => ({ kind: 'row', step: 'audit', name: `audit.${p}`, summary: `audit row ${p} for u-1` });
+
+export function flowTest(project: string, over: Partial<TestModel> = {}): TestModel {
+  return {
+    title: `${project} flow`,
+    project,
+    tags: [`@flow-${project}`],
+    status: 'passed',
+    retries: 0,
+    outcome: 'expected',
+    durationMs: 1000,
+    steps: [
+      { title: '1. First — GET /a', status: 'passed', durationMs: 400 },
+      { title: '2. Second — POST /b', status: 'passed', durationMs: 600 },
+    ],
+    evidence: project === 'auth' ? [audit('register'), audit('login'), audit('logout'), { kind: 'event', step: '1. First — GET /a', name: 'cert-ix.auth.user.registered.success', summary: 'registered u-1' }] : [{ kind: 'event', step: '2. Second — POST /b', summary: `${project} event` }],
+    findings: [],
+    ...over,
+  };
+}
+
+export function run(tests: TestModel[], over: Partial<RunModel> = {}): RunModel {
+  return { target: { name: 'embedded', kongUrl: 'http://127.0.0.1:8000' }, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:01:00.000Z', allowFlaky: false, tests, ...over };
+}
+
+export const healthy = () => [flowTest('preflight', { tags: [], evidence: [] }), ...['auth', 'scan', 'asset', 'payment', 'auth-bypass'].map((p) => flowTest(p))];
+export const crit = (r: ReturnType<typeof computeVerdict>, id: number) => r.criteria.find((c) => c.id === id)!;
+export const trig = (r: ReturnType<typeof computeVerdict>, id: string) => r.triggers.find((t) => t.id === id)!;
+export const flow = (r: ReturnType<typeof computeVerdict>, n: string) => r.flows.find((f) => f.name === n)!;
+
