@@ -47,7 +47,29 @@ export interface TriggerEvaluator {
   evaluate(ctx: RunContext, criteria: ReadonlyMap<number, CriterionOutcome>): TriggerOutcome;
 }
 
-const notEvaluated = (): CriterionOutcome => ({ status: 'not-evaluated', detail: 'not evaluated by flowgate (outside the four flows)', evidence: [] });
+/** Until a check for it exists, a criterion waits for a person: it is never silently counted as met. */
+const awaiting = (why: string) => (): CriterionOutcome => ({ status: 'awaiting-sign-off', detail: why, evidence: [] });
+
+const bad = (t: TestModel, allowFlaky: boolean) => testFlowStatus(t) === 'failed' || (testFlowStatus(t) === 'flaky' && !allowFlaky);
+const unfinished = (t: TestModel) => testFlowStatus(t) === 'not-run' || testFlowStatus(t) === 'skipped';
+const named = (ts: TestModel[]) => ts.map((t) => `"${t.title}" (${t.project}) ${testFlowStatus(t)}`).join('; ');
+
+/**
+ * A criterion decided by the tests tagged `@criterion-<id>`: pass when all of them passed, fail when one failed,
+ * not-run when one did not finish; `whenNone` when the run has no such test at all.
+ */
+export function fromTagged(id: number, whenNone: () => CriterionOutcome) {
+  return (ctx: RunContext): CriterionOutcome => {
+    const tests = ctx.run.tests.filter((t) => t.tags.includes(`@criterion-${id}`));
+    if (tests.length === 0) return whenNone();
+    const evidence = tests.map((t) => evidenceOf(t));
+    const failed = tests.filter((t) => bad(t, ctx.run.allowFlaky));
+    if (failed.length) return { status: 'fail', detail: failed.map((t) => `"${t.title}" failed: ${evidenceOf(t).failingStep?.error ?? testFlowStatus(t)}`).join('; '), evidence };
+    const missing = tests.filter(unfinished);
+    if (missing.length) return { status: 'not-run', detail: `${named(missing)}`, evidence };
+    return { status: 'pass', detail: `${tests.length} check${tests.length === 1 ? '' : 's'} passed: ${tests.map((t) => t.title).join('; ')}`, evidence };
+  };
+}
 
 /** A criterion decided by flows: each must pass; a failing test tagged for the criterion elsewhere cannot be outvoted. */
 function fromFlows(names: readonly string[], id: number) {
@@ -55,9 +77,8 @@ function fromFlows(names: readonly string[], id: number) {
     const tests = ctx.testsFor(names, id);
     let r = criterionFromFlows(names.map(ctx.flow), ctx.run.allowFlaky);
     const extra = tests.filter((t) => !names.includes(flowOfTest(t) ?? ''));
-    const extraBad = extra.filter((t) => testFlowStatus(t) === 'failed' || (testFlowStatus(t) === 'flaky' && !ctx.run.allowFlaky));
-    if (extraBad.length && r.status !== 'fail')
-      r = { status: 'fail', detail: `${extraBad.map((t) => `"${t.title}" (${t.project}) ${testFlowStatus(t)}`).join('; ')}${r.detail ? `; ${r.detail}` : ''}` };
+    const extraBad = extra.filter((t) => bad(t, ctx.run.allowFlaky));
+    if (extraBad.length && r.status !== 'fail') r = { status: 'fail', detail: `${named(extraBad)}${r.detail ? `; ${r.detail}` : ''}` };
     return { ...r, evidence: tests.map((t) => evidenceOf(t)) };
   };
 }
@@ -88,23 +109,36 @@ function criterion12(authTests: TestModel[], authFlow: FlowResult): { status: Cr
   return { status: 'not-run', detail: `the auth flow passed but reported no audit row evidence for ${notSeen.join(', ')}` };
 }
 
+const TRANSPORT = awaiting('no transport check in this run (config audit + connection test): a sign-off decides it');
+
 /** Seed §7 Go criteria: id, title, verification method, and how a run decides each. A new criterion is one entry. */
 export const CRITERIA: readonly CriterionEvaluator[] = [
-  { id: 1, title: 'All P0 gaps remediated', verification: 'Code review + deployment verification', evaluate: notEvaluated },
+  { id: 1, title: 'All P0 gaps remediated', verification: 'Code review + deployment verification', evaluate: awaiting('not decided by this run yet') },
   { id: 2, title: 'All 4 E2E flow smoke tests pass', verification: 'Automated test scripts on staging', evaluate: fromFlows(FLOWS, 2) },
-  { id: 3, title: 'No hardcoded secrets in any deployed service', verification: 'grep audit of docker-compose, .env, source', evaluate: notEvaluated },
-  { id: 4, title: 'TLS enforced on all external endpoints', verification: 'curl -k test against Kong + all public ports', evaluate: notEvaluated },
-  { id: 5, title: 'Kafka SSL enabled for all producers/consumers', verification: 'Config audit + connection test', evaluate: notEvaluated },
-  { id: 6, title: 'Redis TLS enabled for all services', verification: 'Config audit + connection test', evaluate: notEvaluated },
+  { id: 3, title: 'No hardcoded secrets in any deployed service', verification: 'grep audit of docker-compose, .env, source', evaluate: awaiting('not decided by this run yet') },
+  { id: 4, title: 'TLS enforced on all external endpoints', verification: 'curl -k test against Kong + all public ports', evaluate: fromTagged(4, TRANSPORT) },
+  { id: 5, title: 'Kafka SSL enabled for all producers/consumers', verification: 'Config audit + connection test', evaluate: fromTagged(5, TRANSPORT) },
+  { id: 6, title: 'Redis TLS enabled for all services', verification: 'Config audit + connection test', evaluate: fromTagged(6, TRANSPORT) },
   { id: 7, title: 'Auth flow: register → login → access → logout works E2E', verification: 'Flow 1 smoke test', evaluate: fromFlows(['auth'], 7) },
   { id: 8, title: 'Scan flow: create → scan → results works E2E', verification: 'Flow 2 smoke test', evaluate: fromFlows(['scan'], 8) },
   { id: 9, title: 'Payment flow: checkout → pay → subscription active works E2E', verification: 'Flow 4 smoke test', evaluate: fromFlows(['payment'], 9) },
-  { id: 10, title: 'All P0 services have health endpoints responding', verification: 'Health check script', evaluate: notEvaluated },
-  { id: 11, title: 'Kafka event contracts frozen and documented', verification: 'This document', evaluate: notEvaluated },
+  { id: 10, title: 'All P0 services have health endpoints responding', verification: 'Health check script', evaluate: awaiting('not decided by this run yet') },
+  { id: 11, title: 'Kafka event contracts frozen and documented', verification: 'This document', evaluate: awaiting('not decided by this run yet') },
   { id: 12, title: 'Audit logs exist for auth events (login/logout/register)', verification: 'DB query verification', evaluate: auditRows },
 ];
 
-const notEvaluatedTrigger = (): TriggerOutcome => ({ fired: false, status: 'not-evaluated', detail: 'not evaluated by flowgate' });
+export const CRITERION_IDS: readonly number[] = CRITERIA.map((c) => c.id);
+
+/** A trigger that fires when any of its criteria failed; clear when none failed and none went unchecked. */
+function fromCriteria(ids: number[], clearText: string) {
+  return (_ctx: RunContext, criteria: ReadonlyMap<number, CriterionOutcome>): TriggerOutcome => {
+    const failed = ids.filter((id) => criteria.get(id)?.status === 'fail');
+    if (failed.length) return { fired: true, status: 'fired', detail: failed.map((id) => `criterion ${id}: ${criteria.get(id)!.detail}`).join('; ') };
+    const unrun = ids.filter((id) => criteria.get(id)?.status === 'not-run');
+    if (unrun.length) return { fired: false, status: 'not-run', detail: `criteria ${unrun.join(', ')} not run` };
+    return { fired: false, status: 'clear', detail: clearText };
+  };
+}
 const failingOrFlaky = (f: FlowResult, allowFlaky: boolean) => f.status === 'failed' || (f.status === 'flaky' && !allowFlaky);
 const passedOrAllowed = (f: FlowResult, allowFlaky: boolean) => f.status === 'passed' || (f.status === 'flaky' && allowFlaky);
 
@@ -159,10 +193,10 @@ function paymentBroken(ctx: RunContext): TriggerOutcome {
 
 /** Seed §7 No-Go triggers, each with its evaluator (which may read the criteria's outcomes). */
 export const TRIGGERS: readonly TriggerEvaluator[] = [
-  { id: 'p0-gap-not-remediated', title: 'Any P0 gap not remediated', evaluate: notEvaluatedTrigger },
+  { id: 'p0-gap-not-remediated', title: 'Any P0 gap not remediated', evaluate: fromCriteria([1], 'no P0 gap found open') },
   { id: 'flow-failing', title: 'Any E2E flow smoke test failing', evaluate: flowFailing },
-  { id: 'hardcoded-secret', title: 'Hardcoded secret found in production config', evaluate: notEvaluatedTrigger },
-  { id: 'tls-not-enforced', title: 'TLS not enforced on external-facing endpoint', evaluate: notEvaluatedTrigger },
+  { id: 'hardcoded-secret', title: 'Hardcoded secret found in production config', evaluate: fromCriteria([3], 'no hardcoded secret found') },
+  { id: 'tls-not-enforced', title: 'TLS not enforced on external-facing endpoint', evaluate: fromCriteria([4, 5, 6], 'no plaintext endpoint found') },
   { id: 'auth-bypass', title: 'Auth bypass possible on any P0 service', evaluate: authBypass },
   { id: 'payment-broken', title: 'Payment flow broken (Stripe integration)', evaluate: paymentBroken },
 ];

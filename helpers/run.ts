@@ -1,12 +1,17 @@
 // The run model the verdict reads (tests, steps, evidence) and the primitives every criterion evaluator shares: flow status, failing step, evidence.
 import { type Category, firstLine } from './errors';
 import { BYPASS_FLOW, type BypassFinding, type Evidence, FLOWS } from './evidence';
+import type { SignOff } from './signoffs';
 
 export type TestStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
 export type TestOutcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'not-run';
 export type FlowStatus = 'passed' | 'failed' | 'flaky' | 'skipped' | 'not-run';
-export type CriterionStatus = 'pass' | 'fail' | 'not-run' | 'not-evaluated';
+/**
+ * pass / fail / not-run: decided by this run's evidence. awaiting-sign-off: no run can see it (a code review, a source
+ * the harness was not given); signed-off: a named person vouched for it in the FLOWGATE_SIGNOFFS file.
+ */
+export type CriterionStatus = 'pass' | 'fail' | 'not-run' | 'awaiting-sign-off' | 'signed-off';
 
 export interface ErrorModel {
   message: string;
@@ -56,6 +61,8 @@ export interface RunModel {
   /** errors outside any test (global setup failed, a worker crashed …) */
   globalErrors?: ErrorModel[];
   runId?: string;
+  /** sign-offs read from FLOWGATE_SIGNOFFS */
+  signoffs?: SignOff[];
 }
 
 export interface ObservedItem {
@@ -87,13 +94,27 @@ export interface CriterionResult {
   status: CriterionStatus;
   detail: string;
   evidence: CriterionEvidence[];
+  /** criterion 1: one row per P0 gap of seed §3 */
+  rows?: GapRow[];
+  /** who vouched for it, when a sign-off decided it */
+  signoff?: SignOff;
+}
+
+/** One P0 gap of seed §3 as criterion 1 sees it. */
+export interface GapRow {
+  gap: string;
+  service: string;
+  status: 'remediated' | 'open' | 'needs code review' | 'not-run';
+  /** the checks that show it, or why it is open / unconfirmed */
+  detail: string;
+  checks: string[];
 }
 
 export interface TriggerResult {
   id: string;
   title: string;
   fired: boolean;
-  status: 'fired' | 'clear' | 'not-run' | 'not-evaluated';
+  status: 'fired' | 'clear' | 'not-run';
   detail: string;
   /** auth-bypass only: every finding */
   findings?: (BypassFinding & { test: string })[];
@@ -110,7 +131,14 @@ export interface FlowResult {
 }
 
 export interface VerdictResult {
+  /** the automated evidence: GO when nothing failed, nothing required is missing and no trigger fired */
   verdict: 'GO' | 'NO-GO';
+  /** ready when all twelve criteria are pass or signed-off */
+  release: 'ready' | 'awaiting-sign-off';
+  /** criteria waiting for a named sign-off */
+  awaitingSignOff: number[];
+  /** the sign-offs the run read, each with what became of it */
+  signoffs: (SignOff & { applied: boolean; reason?: string })[];
   target: { name: string; kongUrl?: string };
   runId?: string;
   startedAt: string;

@@ -1,23 +1,26 @@
 // Unit tests of the Go/No-Go computation: a clean run is GO, and every way a run can fall short is NO-GO for the stated reason.
 import { test, expect } from '@playwright/test';
 import { renderConsoleTable, renderMarkdown } from '../reports/render';
-import { computeVerdict, exitCode } from './verdict';
+import { computeVerdict, exitCode, headline } from './verdict';
 import { audit, crit, flow, flowTest, healthy, run, trig } from './verdict.fixtures';
 
-test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence, the rest not evaluated, no trigger fired', () => {
+test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence, what no run saw awaits sign-off, no trigger fired', () => {
   const r = computeVerdict(run(healthy()));
   expect(r.verdict).toBe('GO');
   expect(exitCode(r)).toBe(0);
   expect(r.criteria.map((c) => c.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   for (const id of [2, 7, 8, 9, 12]) expect(crit(r, id).status, `criterion ${id}`).toBe('pass');
-  for (const id of [1, 3, 4, 5, 6, 10, 11]) expect(crit(r, id).status).toBe('not-evaluated');
+  for (const id of [4, 5, 6]) expect(crit(r, id).status).toBe('awaiting-sign-off');
+  expect(r.release).toBe('awaiting-sign-off');
+  expect(r.awaitingSignOff).toEqual(r.criteria.filter((c) => c.status === 'awaiting-sign-off').map((c) => c.id));
+  expect(r.criteria.every((c) => ['pass', 'fail', 'not-run', 'awaiting-sign-off', 'signed-off'].includes(c.status))).toBe(true);
   expect(crit(r, 2).evidence.map((e) => e.project)).toEqual(['auth', 'scan', 'asset', 'payment']);
   expect(crit(r, 12).evidence[0].observed.map((o) => o.name)).toEqual(['audit.register', 'audit.login', 'audit.logout']);
   expect(r.triggers.map((t) => [t.id, t.fired, t.status])).toEqual([
-    ['p0-gap-not-remediated', false, 'not-evaluated'],
+    ['p0-gap-not-remediated', false, 'clear'],
     ['flow-failing', false, 'clear'],
-    ['hardcoded-secret', false, 'not-evaluated'],
-    ['tls-not-enforced', false, 'not-evaluated'],
+    ['hardcoded-secret', false, 'clear'],
+    ['tls-not-enforced', false, 'clear'],
     ['auth-bypass', false, 'clear'],
     ['payment-broken', false, 'clear'],
   ]);
@@ -198,4 +201,32 @@ test('a failing test tagged for a criterion outside its flow fails that criterio
   const r = computeVerdict(run([...healthy(), flowTest('extra', { tags: ['@criterion-9'], status: 'failed', outcome: 'unexpected' })]));
   expect(crit(r, 9).status).toBe('fail');
   expect(r.verdict).toBe('NO-GO');
+});
+
+test('sign-offs: an awaiting criterion becomes signed-off; a decided one keeps its status and the sign-off is ignored with a note', () => {
+  const awaiting = computeVerdict(run(healthy())).awaitingSignOff;
+  const by = (criterion: number) => ({ criterion, by: 'Dana Reviewer', date: '2026-11-20', evidence: 'https://tracker.example/REVIEW-123' });
+  const r = computeVerdict(run(healthy(), { signoffs: [...awaiting.map(by), by(2)] }));
+  expect(r.verdict).toBe('GO');
+  expect(r.release).toBe('ready');
+  expect(r.awaitingSignOff).toEqual([]);
+  for (const id of awaiting) expect(crit(r, id)).toMatchObject({ status: 'signed-off', signoff: { by: 'Dana Reviewer', date: '2026-11-20' } });
+  expect(crit(r, 2).status).toBe('pass');
+  expect(r.signoffs.find((s) => s.criterion === 2)).toMatchObject({ applied: false, reason: expect.stringContaining('evidence beats opinion') });
+  expect(r.notes.some((n) => n.startsWith('sign-off for criterion 2 by Dana Reviewer ignored'))).toBe(true);
+  expect(headline(r)).toBe('GO — release ready');
+
+  // A failed criterion is never signed off.
+  const failed = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flowTest('payment', { status: 'failed', outcome: 'unexpected' }) : t)), { signoffs: [by(9)] }));
+  expect(crit(failed, 9).status).toBe('fail');
+  expect(failed.signoffs[0].reason).toContain('a failed criterion is never signed off');
+  expect(failed.release).toBe('awaiting-sign-off');
+});
+
+test('headline: the verdict and the release state in one line', () => {
+  const r = computeVerdict(run(healthy()));
+  expect(headline(r)).toBe(`GO — release awaiting sign-off: criteria ${r.awaitingSignOff.join(', ')}`);
+  expect(headline({ ...r, awaitingSignOff: [1], release: 'awaiting-sign-off' })).toBe('GO — release awaiting sign-off: criterion 1');
+  const failed = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? flowTest('scan', { status: 'failed', outcome: 'unexpected' }) : t)), { signoffs: r.awaitingSignOff.map((criterion) => ({ criterion, by: 'x', date: '2026-11-20', evidence: 'y' })) }));
+  expect(headline(failed)).toBe('NO-GO — release blocked: criteria 2, 8 not met');
 });

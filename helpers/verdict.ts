@@ -2,6 +2,7 @@
 import { firstLine, truncate } from './errors';
 import { PREFLIGHT_PROJECT } from './evidence';
 import { CRITERIA, type CriterionOutcome, type RunContext, TRIGGERS } from './criteria';
+import type { SignOff } from './signoffs';
 import {
   ALL_FLOWS,
   type CriterionResult,
@@ -18,7 +19,7 @@ import {
 } from './run';
 
 export * from './run';
-export { CRITERIA, TRIGGERS } from './criteria';
+export { CRITERIA, CRITERION_IDS, TRIGGERS } from './criteria';
 
 function shardNote(run: RunModel): string | undefined {
   if (!run.shardsExpected || run.shardsExpected <= 1) return undefined;
@@ -87,6 +88,8 @@ export function computeVerdict(run: RunModel): VerdictResult {
     outcomes.set(id, o);
     return { id, title, verification, ...o };
   });
+  const signoffs = applySignoffs(criteria, run.signoffs ?? []);
+  for (const s of signoffs) if (!s.applied) notes.push(`sign-off for criterion ${s.criterion} by ${s.by} ${s.reason}`);
   const triggers: TriggerResult[] = TRIGGERS.map(({ id, title, evaluate }) => ({ id, title, ...evaluate(ctx, outcomes) }));
 
   // Each reason once: a trigger or criterion whose detail is already a note is named without repeating it.
@@ -101,7 +104,7 @@ export function computeVerdict(run: RunModel): VerdictResult {
     (run.globalErrors ?? []).length === 0 &&
     !sn &&
     run.tests.length > 0 &&
-    criteria.every((c) => c.status === 'pass' || c.status === 'not-evaluated') &&
+    criteria.every((c) => c.status !== 'fail' && c.status !== 'not-run') &&
     triggers.every((t) => !t.fired) &&
     expected.every((p) => {
       const f = flows.find((x) => x.name === p);
@@ -111,8 +114,12 @@ export function computeVerdict(run: RunModel): VerdictResult {
   if (go && flows.some((f) => f.status === 'flaky')) notes.push('flaky passes were allowed (FLOWGATE_ALLOW_FLAKY=1)');
   if (!go && notes.length === 0) notes.push('NO-GO: not every required check passed'); // never a NO-GO without a reason
 
+  const awaitingSignOff = criteria.filter((c) => c.status === 'awaiting-sign-off').map((c) => c.id);
   return {
     verdict: go ? 'GO' : 'NO-GO',
+    release: criteria.every((c) => c.status === 'pass' || c.status === 'signed-off') ? 'ready' : 'awaiting-sign-off',
+    awaitingSignOff,
+    signoffs,
     target: run.target,
     ...(run.runId ? { runId: run.runId } : {}),
     startedAt: run.startedAt,
@@ -124,6 +131,31 @@ export function computeVerdict(run: RunModel): VerdictResult {
     notes,
     couldNotEvaluate,
   };
+}
+
+/**
+ * Sign-offs decide only what no run can see: a criterion awaiting sign-off becomes signed-off. Evidence beats opinion,
+ * so a sign-off for a criterion the run decided (pass, fail, not-run) is ignored with the reason.
+ */
+function applySignoffs(criteria: CriterionResult[], signoffs: SignOff[]): VerdictResult['signoffs'] {
+  return signoffs.map((s) => {
+    const c = criteria.find((x) => x.id === s.criterion);
+    if (!c) return { ...s, applied: false, reason: `criterion ${s.criterion} is not a seed §7 criterion` };
+    if (c.status !== 'awaiting-sign-off')
+      return { ...s, applied: false, reason: `ignored: the run decided criterion ${c.id} from evidence (${c.status}); evidence beats opinion${c.status === 'fail' ? ', and a failed criterion is never signed off' : ''}` };
+    c.status = 'signed-off';
+    c.signoff = s;
+    c.detail = `signed off by ${s.by} on ${s.date} (${s.evidence})${s.note ? `: ${s.note}` : ''}; before sign-off: ${c.detail}`;
+    return { ...s, applied: true };
+  });
+}
+
+/** The one-line headline every report leads with: the verdict and the release state, e.g. `GO — release awaiting sign-off: criteria 1, 3`. */
+export function headline(r: Pick<VerdictResult, 'verdict' | 'release' | 'awaitingSignOff' | 'criteria'>): string {
+  if (r.release === 'ready') return `${r.verdict} — release ready`;
+  if (r.awaitingSignOff.length) return `${r.verdict} — release awaiting sign-off: criteri${r.awaitingSignOff.length === 1 ? 'on' : 'a'} ${r.awaitingSignOff.join(', ')}`;
+  const blocking = r.criteria.filter((c) => c.status === 'fail' || c.status === 'not-run').map((c) => c.id);
+  return `${r.verdict} — release blocked: criteri${blocking.length === 1 ? 'on' : 'a'} ${blocking.join(', ')} not met`;
 }
 
 /** 0 GO, 1 NO-GO, 2 could not evaluate (preflight failed on configuration or infrastructure, or nothing ran). */

@@ -1,15 +1,16 @@
 // The verdict's renderings for people: go-no-go.md and the console table printed at the end of a run.
 import { firstLine, formatMs } from '../helpers/errors';
-import type { CriterionStatus, FlowStatus, VerdictResult } from '../helpers/verdict';
+import { type CriterionStatus, type FlowStatus, headline, type VerdictResult } from '../helpers/verdict';
 
 const FLOW_MARK: Record<FlowStatus, string> = { passed: '✅ passed', failed: '❌ failed', flaky: '⚠️ flaky', skipped: '⏭️ skipped', 'not-run': '⛔ not-run' };
-const CRIT_MARK: Record<CriterionStatus, string> = { pass: '✅ pass', fail: '❌ fail', 'not-run': '⛔ not-run', 'not-evaluated': '➖ not evaluated' };
+const CRIT_MARK: Record<CriterionStatus, string> = { pass: '✅ pass', fail: '❌ fail', 'not-run': '⛔ not-run', 'awaiting-sign-off': '✍️ awaiting sign-off', 'signed-off': '🖊️ signed off' };
+const GAP_MARK: Record<string, string> = { remediated: '✅ remediated', open: '❌ open', 'needs code review': '✍️ needs code review', 'not-run': '⛔ not-run' };
 const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** go-no-go.md: the same content as go-no-go.json, for people. */
 export function renderMarkdown(r: VerdictResult): string {
   const out: string[] = [];
-  out.push(`# Go/No-Go: **${r.verdict}**`, '');
+  out.push(`# Go/No-Go: **${headline(r)}**`, '');
   out.push(`- target: ${r.target.name}${r.target.kongUrl ? ` (${r.target.kongUrl})` : ''}`);
   if (r.runId) out.push(`- run: ${r.runId}`);
   out.push(`- started: ${r.startedAt}`, `- finished: ${r.finishedAt}`);
@@ -22,6 +23,15 @@ export function renderMarkdown(r: VerdictResult): string {
   }
   out.push('## Criteria (seed §7)', '', '| # | criterion | status | detail |', '|---|---|---|---|');
   for (const c of r.criteria) out.push(`| ${c.id} | ${md(c.title)} | ${CRIT_MARK[c.status]} | ${md(c.detail)} |`);
+  const gaps = r.criteria.find((c) => c.rows?.length);
+  if (gaps?.rows) {
+    out.push('', `## Criterion ${gaps.id}: P0 gaps (seed §3)`, '', '| gap | service | status | detail |', '|---|---|---|---|');
+    for (const g of gaps.rows) out.push(`| ${g.gap} | ${g.service} | ${GAP_MARK[g.status] ?? g.status} | ${md(g.detail)} |`);
+  }
+  out.push('', '## Sign-offs', '');
+  if (!r.signoffs.length) out.push(r.awaitingSignOff.length ? `- none given (FLOWGATE_SIGNOFFS); awaiting: criteria ${r.awaitingSignOff.join(', ')}` : '- none needed');
+  for (const so of r.signoffs)
+    out.push(`- criterion ${so.criterion}: ${md(so.by)}, ${so.date}, [evidence](${so.evidence})${so.note ? ` — ${md(so.note)}` : ''}${so.applied ? '' : ` — ${md(so.reason ?? 'ignored')}`}`);
   out.push('', '## No-Go triggers', '', '| trigger | fired | detail |', '|---|---|---|');
   for (const t of r.triggers) out.push(`| ${md(t.title)} (\`${t.id}\`) | ${t.fired ? '🔥 FIRED' : t.status === 'clear' ? 'no' : t.status} | ${md(t.detail)} |`);
   out.push('', '## Flows', '', '| flow | status | duration | failing step |', '|---|---|---|---|');
@@ -33,9 +43,9 @@ export function renderMarkdown(r: VerdictResult): string {
     for (const s of f.steps) out.push(`- ${s.status === 'passed' ? '✅' : s.status === 'failed' ? '❌' : '⏭️'} ${md(s.title)} (${formatMs(s.durationMs)})${s.error ? ` — ${md(s.error)}` : ''}`);
   }
   out.push('', '## Evidence', '');
-  for (const c of r.criteria.filter((x) => x.status !== 'not-evaluated')) {
+  for (const c of r.criteria) {
     out.push(`### Criterion ${c.id}: ${md(c.title)} — ${CRIT_MARK[c.status]}`, '');
-    if (!c.evidence.length) out.push('- no test gave evidence');
+    if (!c.evidence.length) out.push(`- no test gave evidence${c.status === 'pass' ? '' : `: ${md(c.detail)}`}`);
     for (const e of c.evidence) {
       out.push(`- **${md(e.test)}** (${e.project}): ${e.status}${e.retries ? `, ${e.retries} retr${e.retries === 1 ? 'y' : 'ies'}` : ''}, ${formatMs(e.durationMs)}`);
       if (e.failingStep) out.push(`  - failing step: ${md(e.failingStep.title)} (${e.failingStep.category}): ${md(e.failingStep.error)}`);
@@ -54,11 +64,12 @@ const pad = (s: string, n: number) => (s.length >= n ? `${s.slice(0, n - 2)}… 
 export function renderConsoleTable(r: VerdictResult): string {
   const lines: string[] = [];
   const bar = '─'.repeat(78);
-  lines.push(bar, `flowgate verdict: ${r.verdict}${r.couldNotEvaluate ? ' (could not evaluate)' : ''}   target: ${r.target.name}${r.target.kongUrl ? ` ${r.target.kongUrl}` : ''}${r.runId ? `   run: ${r.runId}` : ''}`, bar);
-  lines.push(`${pad('criterion', 64)}${pad('status', 15)}evidence`);
+  lines.push(bar, `flowgate verdict: ${headline(r)}${r.couldNotEvaluate ? ' (could not evaluate)' : ''}   target: ${r.target.name}${r.target.kongUrl ? ` ${r.target.kongUrl}` : ''}${r.runId ? `   run: ${r.runId}` : ''}`, bar);
+  lines.push(`${pad('criterion', 64)}${pad('status', 19)}evidence`);
   for (const c of r.criteria) {
     const n = c.evidence.reduce((a, e) => a + e.observed.length, 0);
-    lines.push(`${pad(`${String(c.id).padStart(2)} ${c.title}`, 64)}${pad(c.status, 15)}${c.status === 'not-evaluated' ? '' : String(n)}`);
+    lines.push(`${pad(`${String(c.id).padStart(2)} ${c.title}`, 64)}${pad(c.status, 19)}${c.signoff ? `by ${c.signoff.by}, ${c.signoff.date}` : c.evidence.length ? String(n) : ''}`);
+    for (const g of c.rows ?? []) lines.push(`     ${pad(g.gap, 7)}${pad(g.status, 19)}${firstLine(g.detail).slice(0, 120)}`);
   }
   const fired = r.triggers.filter((t) => t.fired);
   lines.push('', `triggers fired: ${fired.length ? '' : 'none'}`);
