@@ -224,6 +224,14 @@ export class Contracts {
     return v(headers) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
   }
 
+  /** A value against a named schema of openapi.yaml's components (e.g. `Health`). */
+  validateSchema(name: string, value: unknown): ValidationResult {
+    const schema = this.openapi.components?.schemas?.[name];
+    if (!schema) return { ok: false, errors: [`no schema ${name} in openapi.yaml components`] };
+    const v = this.validator(`schema:${name}`, openApiToJsonSchema(refResolver(this.openapi)(schema)));
+    return v(value) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
+  }
+
   /** A response body against the route's schema for that status. */
   validateResponse(operationId: string, status: number, body: unknown): ValidationResult {
     const r = this.route(operationId);

@@ -1,6 +1,7 @@
 // The seed §7 table: one evaluator per Go criterion and per No-Go trigger, each deciding its status from the run's evidence.
 import { firstLine } from './errors';
-import { AUDIT_PROBES, BYPASS_FLOW, type Evidence, FLOWS } from './evidence';
+import { AUDIT_PROBES, BYPASS_FLOW, type Evidence, FLOWS, PREFLIGHT_PROJECT } from './evidence';
+import { HEALTH_EVIDENCE, type HealthCheck } from './health';
 import {
   criterionFromFlows,
   type CriterionEvidence,
@@ -109,6 +110,18 @@ function criterion12(authTests: TestModel[], authFlow: FlowResult): { status: Cr
   return { status: 'not-run', detail: `the auth flow passed but reported no audit row evidence for ${notSeen.join(', ')}` };
 }
 
+/** Criterion 10: preflight's health answers of every P0 service (200, body fits `Health`, status ok), with latency. */
+function health(ctx: RunContext): CriterionOutcome {
+  const preflight = ctx.run.tests.filter((t) => t.project === PREFLIGHT_PROJECT);
+  const isHealth = (e: Evidence) => e.kind === 'probe' && e.name === HEALTH_EVIDENCE;
+  const evidence = preflight.map((t) => evidenceOf(t, isHealth));
+  const checks = preflight.flatMap((t) => t.evidence.filter(isHealth)).flatMap((e) => (Array.isArray(e.data) ? (e.data as HealthCheck[]) : []));
+  if (checks.length === 0) return { status: 'not-run', detail: 'preflight did not check the health endpoints', evidence };
+  const bad = checks.filter((h) => !h.ok);
+  if (bad.length) return { status: 'fail', detail: bad.map((h) => `${h.service}: ${h.path} ${h.problem}`).join('; '), evidence };
+  return { status: 'pass', detail: `${checks.length} P0 services answered status ok: ${checks.map((h) => `${h.service} ${h.latencyMs} ms`).join(', ')}`, evidence };
+}
+
 const TRANSPORT = awaiting('no transport check in this run (config audit + connection test): a sign-off decides it');
 
 /** Seed §7 Go criteria: id, title, verification method, and how a run decides each. A new criterion is one entry. */
@@ -122,7 +135,7 @@ export const CRITERIA: readonly CriterionEvaluator[] = [
   { id: 7, title: 'Auth flow: register → login → access → logout works E2E', verification: 'Flow 1 smoke test', evaluate: fromFlows(['auth'], 7) },
   { id: 8, title: 'Scan flow: create → scan → results works E2E', verification: 'Flow 2 smoke test', evaluate: fromFlows(['scan'], 8) },
   { id: 9, title: 'Payment flow: checkout → pay → subscription active works E2E', verification: 'Flow 4 smoke test', evaluate: fromFlows(['payment'], 9) },
-  { id: 10, title: 'All P0 services have health endpoints responding', verification: 'Health check script', evaluate: awaiting('not decided by this run yet') },
+  { id: 10, title: 'All P0 services have health endpoints responding', verification: 'Health check script', evaluate: health },
   { id: 11, title: 'Kafka event contracts frozen and documented', verification: 'This document', evaluate: awaiting('not decided by this run yet') },
   { id: 12, title: 'Audit logs exist for auth events (login/logout/register)', verification: 'DB query verification', evaluate: auditRows },
 ];

@@ -27,7 +27,9 @@ export function run(tests: TestModel[], over: Partial<RunModel> = {}): RunModel 
   return { target: { name: 'embedded', kongUrl: 'http://127.0.0.1:8000' }, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:01:00.000Z', allowFlaky: false, tests, ...over };
 }
 
-export const healthy = () => [flowTest('preflight', { tags: [], evidence: [] }), ...['auth', 'scan', 'asset', 'payment', 'auth-bypass'].map((p) => flowTest(p))];
+export const HEALTHY_SERVICES = ['qr-auth-service', 'scan-api-service'].map((service) => ({ service, path: `/health/${service}`, status: 200, latencyMs: 4, body: { status: 'ok', service }, ok: true }));
+export const healthEvidence = (checks = HEALTHY_SERVICES): Evidence => ({ kind: 'probe', step: 'health', name: 'health', summary: `${checks.length} P0 services`, data: checks });
+export const healthy = () => [flowTest('preflight', { tags: [], evidence: [healthEvidence()] }), ...['auth', 'scan', 'asset', 'payment', 'auth-bypass'].map((p) => flowTest(p))];
 export const crit = (r: ReturnType<typeof computeVerdict>, id: number) => r.criteria.find((c) => c.id === id)!;
 export const trig = (r: ReturnType<typeof computeVerdict>, id: string) => r.triggers.find((t) => t.id === id)!;
 export const flow = (r: ReturnType<typeof computeVerdict>, n: string) => r.flows.find((f) => f.name === n)!;

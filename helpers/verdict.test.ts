@@ -2,7 +2,7 @@
 import { test, expect } from '@playwright/test';
 import { renderConsoleTable, renderMarkdown } from '../reports/render';
 import { computeVerdict, exitCode, headline } from './verdict';
-import { audit, crit, flow, flowTest, healthy, run, trig } from './verdict.fixtures';
+import { audit, crit, flow, flowTest, healthEvidence, healthy, HEALTHY_SERVICES, run, trig } from './verdict.fixtures';
 
 test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence, what no run saw awaits sign-off, no trigger fired', () => {
   const r = computeVerdict(run(healthy()));
@@ -229,4 +229,17 @@ test('headline: the verdict and the release state in one line', () => {
   expect(headline({ ...r, awaitingSignOff: [1], release: 'awaiting-sign-off' })).toBe('GO — release awaiting sign-off: criterion 1');
   const failed = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? flowTest('scan', { status: 'failed', outcome: 'unexpected' }) : t)), { signoffs: r.awaitingSignOff.map((criterion) => ({ criterion, by: 'x', date: '2026-11-20', evidence: 'y' })) }));
   expect(headline(failed)).toBe('NO-GO — release blocked: criteria 2, 8 not met');
+});
+
+test('criterion 10: every P0 health answer ok → pass with latency; a degraded one → fail naming it; no health check → not-run', () => {
+  const ok = computeVerdict(run(healthy()));
+  expect(crit(ok, 10)).toMatchObject({ status: 'pass', detail: expect.stringContaining('scan-api-service 4 ms') });
+  const degraded = [...HEALTHY_SERVICES.slice(0, 1), { ...HEALTHY_SERVICES[1], body: { status: 'degraded', service: 'scan-api-service' }, ok: false, problem: '200 but the body does not fit the Health schema (status "degraded")' }];
+  const r = computeVerdict(run(healthy().map((t) => (t.project === 'preflight' ? flowTest('preflight', { tags: [], evidence: [healthEvidence(degraded)] }) : t))));
+  expect(crit(r, 10).status).toBe('fail');
+  expect(crit(r, 10).detail).toContain('scan-api-service: /health/scan-api-service 200 but the body does not fit the Health schema (status "degraded")');
+  expect(r.verdict).toBe('NO-GO');
+  const none = computeVerdict(run(healthy().map((t) => (t.project === 'preflight' ? flowTest('preflight', { tags: [], evidence: [] }) : t))));
+  expect(crit(none, 10).status).toBe('not-run');
+  expect(none.verdict).toBe('NO-GO');
 });

@@ -16,6 +16,8 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'P0-03-checkout-no-jwt', flow: 'payment', gap: 'P0-03', description: 'checkout-orchestration routes accept requests without a valid JWT' },
   { name: 'P0-04-payment-no-audit', flow: 'payment', gap: 'P0-04', description: 'payment-processing writes no payment audit rows' },
   { name: 'P0-09-scan-no-audit', flow: 'scan', gap: 'P0-09', description: 'the scan engine worker writes no scan audit trail' },
+  // what every run sees (criteria 3, 10, 11)
+  { name: 'health-degraded', flow: 'any', description: 'scan-api-service answers its health endpoint 200 with status "degraded"' },
   // auth flow
   { name: 'auth-csrf-unavailable', flow: 'auth', description: 'qr-auth answers the CSRF token route with 503' },
   { name: 'auth-verify-no-activate', flow: 'auth', description: 'verify-email answers 200 but leaves the account pending, so login is refused' },
