@@ -34,6 +34,8 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'scan-results-contract-broken', flow: 'scan', description: 'cert-ix.scan-results is produced without its required findings field' },
   { name: 'scan-vuln-never-synced', flow: 'scan', description: 'vulnerability-management ignores cert-ix.scan-results' },
   // asset flow
+  { name: 'asset-read-off-schema', flow: 'asset', description: 'GET /api/v1/assets/{id} answers updatedAt as a number (off the OpenAPI schema; no step asserts it)' },
+  { name: 'asset-updated-duplicate-broken', flow: 'asset', description: 'after each cert-ix.asset.updated, a duplicate of it without the required "at" field' },
   { name: 'asset-update-lost', flow: 'asset', description: 'PATCH answers 200 with the change but does not persist it' },
   { name: 'asset-created-no-header', flow: 'asset', description: 'cert-ix.asset.created is produced without its schema-version header' },
   { name: 'asset-deleted-event-missing', flow: 'asset', description: 'asset-management produces no cert-ix.asset.deleted' },
