@@ -25,6 +25,8 @@ export interface ServiceContract {
   name: string;
   criticality: 'P0' | 'P1' | 'P2';
   health: string;
+  /** 'METHOD /path' of routes only other services may call: never reachable through the gateway */
+  internal: string[];
 }
 
 export interface TopicContract {
@@ -132,6 +134,7 @@ export class Contracts {
       name,
       criticality: s.criticality,
       health: s.health,
+      internal: s.internal ?? [],
     }));
     this.headers = openapi['x-headers'];
 

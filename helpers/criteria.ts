@@ -1,6 +1,8 @@
 // The seed §7 table: one evaluator per Go criterion and per No-Go trigger, each deciding its status from the run's evidence.
 import { firstLine } from './errors';
-import { AUDIT_PROBES, BYPASS_FLOW, type Evidence, FLOWS, PREFLIGHT_PROJECT } from './evidence';
+import { AUDIT_PROBES, BYPASS_FLOW, type Evidence, FLOWS, PREFLIGHT_PROJECT, SECRETS_EVIDENCE } from './evidence';
+import { evaluateGaps } from './gaps';
+import { WIRE_EVIDENCE } from './wire';
 import { HEALTH_EVIDENCE, type HealthCheck } from './health';
 import {
   criterionFromFlows,
@@ -122,13 +124,54 @@ function health(ctx: RunContext): CriterionOutcome {
   return { status: 'pass', detail: `${checks.length} P0 services answered status ok: ${checks.map((h) => `${h.service} ${h.latencyMs} ms`).join(', ')}`, evidence };
 }
 
+/** Criterion 1: one row per P0 gap (helpers/gaps.ts). */
+function gaps(ctx: RunContext): CriterionOutcome {
+  return evaluateGaps(ctx.run.tests, ctx.run.allowFlaky);
+}
+
+/** The evidence named `name` that the tests tagged for criterion `id` recorded. */
+function taggedEvidence(ctx: RunContext, id: number, name: string) {
+  const tests = ctx.run.tests.filter((t) => t.tags.includes(`@criterion-${id}`));
+  return { tests, items: tests.flatMap((t) => t.evidence.filter((e) => e.name === name)) };
+}
+
+/** Criterion 3: the secretlint scan of FLOWGATE_SOURCE_DIR; without a directory there is nothing to see, so a person decides. */
+function secrets(ctx: RunContext): CriterionOutcome {
+  const { items } = taggedEvidence(ctx, 3, SECRETS_EVIDENCE);
+  const decided = fromTagged(3, () => ({ status: 'not-run', detail: 'the secret scan did not run (project source)', evidence: [] }))(ctx);
+  if (decided.status !== 'pass') return decided;
+  const scans = items.map((e) => e.data as { scanned?: boolean; dir?: string; files?: number } | undefined);
+  if (scans.length === 0) return { ...decided, status: 'not-run', detail: 'the secret scan passed but recorded no evidence of what it scanned' };
+  if (scans.some((d) => !d?.scanned))
+    return { ...decided, status: 'awaiting-sign-off', detail: 'FLOWGATE_SOURCE_DIR not set: the deployed source was not scanned; a sign-off decides' };
+  return { ...decided, detail: scans.map((d) => `secretlint (recommended preset): ${d!.files} files in ${d!.dir}, no finding`).join('; ') };
+}
+
+/** Criterion 11: the repository half (contracts additive since 1.0) and the wire half (every message each test caused). */
+function contractsFrozen(ctx: RunContext): CriterionOutcome {
+  const repo = fromTagged(11, () => ({ status: 'not-run', detail: 'the frozen-contract check did not run (project source)', evidence: [] }))(ctx);
+  const wireTests = [...FLOWS, BYPASS_FLOW].flatMap((f) => ctx.testsOfFlow(f));
+  const isWire = (e: Evidence) => e.name === WIRE_EVIDENCE;
+  const evidence = [...repo.evidence, ...wireTests.map((t) => evidenceOf(t, isWire))];
+  const broken = wireTests.filter((t) => (t.steps.find((s) => s.status === 'failed')?.error ?? t.error)?.message.includes('ContractViolation: event on'));
+  if (broken.length || repo.status === 'fail') {
+    const onWire = broken.map((t) => `"${t.title}": ${firstLine((t.steps.find((s) => s.status === 'failed')?.error ?? t.error)!.message)}`);
+    return { status: 'fail', detail: [...(repo.status === 'fail' ? [repo.detail] : []), ...onWire].join('; '), evidence };
+  }
+  const unchecked = wireTests.filter((t) => !t.evidence.some(isWire));
+  if (repo.status !== 'pass' || unchecked.length || wireTests.length === 0)
+    return { status: 'not-run', detail: [...(repo.status !== 'pass' ? [repo.detail] : []), ...(unchecked.length ? [`no wire check for ${unchecked.map((t) => `"${t.title}" (${testFlowStatus(t)})`).join(', ')}`] : []), ...(wireTests.length ? [] : ['no flow ran'])].join('; '), evidence };
+  const totals = wireTests.flatMap((t) => t.evidence.filter(isWire)).reduce((a, e) => ({ checked: a.checked + Number((e.data as any)?.checked ?? 0), others: a.others + Number((e.data as any)?.others ?? 0) }), { checked: 0, others: 0 });
+  return { status: 'pass', detail: `contracts additive since the frozen 1.0 baseline; ${totals.checked} messages of this run checked against asyncapi.yaml across ${wireTests.length} tests, ${totals.others} other messages counted`, evidence };
+}
+
 const TRANSPORT = awaiting('no transport check in this run (config audit + connection test): a sign-off decides it');
 
 /** Seed §7 Go criteria: id, title, verification method, and how a run decides each. A new criterion is one entry. */
 export const CRITERIA: readonly CriterionEvaluator[] = [
-  { id: 1, title: 'All P0 gaps remediated', verification: 'Code review + deployment verification', evaluate: awaiting('not decided by this run yet') },
+  { id: 1, title: 'All P0 gaps remediated', verification: 'Code review + deployment verification', evaluate: gaps },
   { id: 2, title: 'All 4 E2E flow smoke tests pass', verification: 'Automated test scripts on staging', evaluate: fromFlows(FLOWS, 2) },
-  { id: 3, title: 'No hardcoded secrets in any deployed service', verification: 'grep audit of docker-compose, .env, source', evaluate: awaiting('not decided by this run yet') },
+  { id: 3, title: 'No hardcoded secrets in any deployed service', verification: 'grep audit of docker-compose, .env, source', evaluate: secrets },
   { id: 4, title: 'TLS enforced on all external endpoints', verification: 'curl -k test against Kong + all public ports', evaluate: fromTagged(4, TRANSPORT) },
   { id: 5, title: 'Kafka SSL enabled for all producers/consumers', verification: 'Config audit + connection test', evaluate: fromTagged(5, TRANSPORT) },
   { id: 6, title: 'Redis TLS enabled for all services', verification: 'Config audit + connection test', evaluate: fromTagged(6, TRANSPORT) },
@@ -136,7 +179,7 @@ export const CRITERIA: readonly CriterionEvaluator[] = [
   { id: 8, title: 'Scan flow: create → scan → results works E2E', verification: 'Flow 2 smoke test', evaluate: fromFlows(['scan'], 8) },
   { id: 9, title: 'Payment flow: checkout → pay → subscription active works E2E', verification: 'Flow 4 smoke test', evaluate: fromFlows(['payment'], 9) },
   { id: 10, title: 'All P0 services have health endpoints responding', verification: 'Health check script', evaluate: health },
-  { id: 11, title: 'Kafka event contracts frozen and documented', verification: 'This document', evaluate: awaiting('not decided by this run yet') },
+  { id: 11, title: 'Kafka event contracts frozen and documented', verification: 'This document', evaluate: contractsFrozen },
   { id: 12, title: 'Audit logs exist for auth events (login/logout/register)', verification: 'DB query verification', evaluate: auditRows },
 ];
 

@@ -2,7 +2,7 @@
 import { test, expect } from '@playwright/test';
 import { renderConsoleTable, renderMarkdown } from '../reports/render';
 import { computeVerdict, exitCode, headline } from './verdict';
-import { audit, crit, flow, flowTest, healthEvidence, healthy, HEALTHY_SERVICES, run, trig } from './verdict.fixtures';
+import { audit, crit, flow, flowTest, healthEvidence, healthy, HEALTHY_SERVICES, run, sourceTests, trig } from './verdict.fixtures';
 
 test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence, what no run saw awaits sign-off, no trigger fired', () => {
   const r = computeVerdict(run(healthy()));
@@ -228,7 +228,7 @@ test('headline: the verdict and the release state in one line', () => {
   expect(headline(r)).toBe(`GO — release awaiting sign-off: criteria ${r.awaitingSignOff.join(', ')}`);
   expect(headline({ ...r, awaitingSignOff: [1], release: 'awaiting-sign-off' })).toBe('GO — release awaiting sign-off: criterion 1');
   const failed = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? flowTest('scan', { status: 'failed', outcome: 'unexpected' }) : t)), { signoffs: r.awaitingSignOff.map((criterion) => ({ criterion, by: 'x', date: '2026-11-20', evidence: 'y' })) }));
-  expect(headline(failed)).toBe('NO-GO — release blocked: criteria 2, 8 not met');
+  expect(headline(failed)).toBe('NO-GO — release blocked: criteria 1, 2, 8 not met');
 });
 
 test('criterion 10: every P0 health answer ok → pass with latency; a degraded one → fail naming it; no health check → not-run', () => {
@@ -242,4 +242,47 @@ test('criterion 10: every P0 health answer ok → pass with latency; a degraded 
   const none = computeVerdict(run(healthy().map((t) => (t.project === 'preflight' ? flowTest('preflight', { tags: [], evidence: [] }) : t))));
   expect(crit(none, 10).status).toBe('not-run');
   expect(none.verdict).toBe('NO-GO');
+});
+
+test('criterion 1: ten rows; a gap check failing for its reason is open and fires p0-gap-not-remediated; only reviews left → awaiting sign-off', () => {
+  const ok = computeVerdict(run(healthy()));
+  expect(crit(ok, 1).rows?.map((g) => `${g.gap} ${g.status}`)).toEqual(['P0-01 remediated', 'P0-02 remediated', 'P0-03 remediated', 'P0-04 remediated', 'P0-05 remediated', 'P0-06 needs code review', 'P0-07 needs code review', 'P0-08 needs code review', 'P0-09 remediated', 'P0-10 needs code review']);
+  expect(crit(ok, 1).status).toBe('awaiting-sign-off');
+  expect(trig(ok, 'p0-gap-not-remediated')).toMatchObject({ fired: false, status: 'clear' });
+
+  const auditGap = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flowTest('payment', { status: 'failed', outcome: 'unexpected', steps: [{ title: '4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', status: 'failed', durationMs: 5, error: { message: "DbStateMismatch: probe payment.audit expected a payment audit row 'payment.succeeded', got no rows", category: 'database state' } }] }) : t))));
+  expect(crit(auditGap, 1).rows?.find((g) => g.gap === 'P0-04')).toMatchObject({ status: 'open', detail: expect.stringContaining('probe payment.audit') });
+  expect(crit(auditGap, 1).status).toBe('fail');
+  expect(trig(auditGap, 'p0-gap-not-remediated')).toMatchObject({ fired: true, detail: expect.stringContaining('P0-04') });
+
+  // A gap check that failed for another reason does not show the gap open, but it does not show it fixed either.
+  const other = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flowTest('payment', { status: 'failed', outcome: 'unexpected', error: { message: 'UnexpectedResponse: GET /api/v1/plans expected 200, got 503', category: 'unexpected response' } }) : t))));
+  expect(crit(other, 1).rows?.find((g) => g.gap === 'P0-04')?.status).toBe('not-run');
+  expect(crit(other, 1).status).toBe('not-run');
+
+  // A check tagged for a review gap (P0-06, from the transport checks) decides it.
+  const pg = computeVerdict(run([...healthy(), flowTest('transport', { title: 'postgres refuses plaintext', tags: ['@gap-P0-06'] })]));
+  expect(crit(pg, 1).rows?.find((g) => g.gap === 'P0-06')?.status).toBe('remediated');
+});
+
+test('criterion 3: findings fail it and fire hardcoded-secret; no source directory awaits sign-off; no scan is not-run', () => {
+  expect(crit(computeVerdict(run(healthy())), 3)).toMatchObject({ status: 'pass', detail: expect.stringContaining('45 files in /src, no finding') });
+  const found = computeVerdict(run([...healthy().filter((t) => !t.tags.includes('@criterion-3')), sourceTests({ status: 'failed', outcome: 'unexpected', error: { message: 'Error: hardcoded secrets in /src (values masked)\n  docker-compose.yml:12 @secretlint/secretlint-rule-sendgrid: found Sendgrid api key: ****', category: 'assertion failed' } })[0]]));
+  expect(crit(found, 3).status).toBe('fail');
+  expect(trig(found, 'hardcoded-secret').fired).toBe(true);
+  expect(found.verdict).toBe('NO-GO');
+  const noDir = computeVerdict(run([...healthy().filter((t) => !t.tags.includes('@criterion-3')), sourceTests({ evidence: [{ kind: 'probe', step: 'S', name: 'secretlint', summary: 'not set', data: { scanned: false } }] })[0]]));
+  expect(crit(noDir, 3).status).toBe('awaiting-sign-off');
+  expect(noDir.verdict).toBe('GO');
+  expect(crit(computeVerdict(run(healthy().filter((t) => !t.tags.includes('@criterion-3')))), 3).status).toBe('not-run');
+});
+
+test('criterion 11: a broken message of the run fails it; a breaking contract edit fails it; a flow without its wire check is not-run', () => {
+  expect(crit(computeVerdict(run(healthy())), 11)).toMatchObject({ status: 'pass', detail: expect.stringContaining('15 messages of this run checked') });
+  const wire = computeVerdict(run(healthy().map((t) => (t.project === 'asset' ? flowTest('asset', { status: 'failed', outcome: 'unexpected', steps: [{ title: 'C. Every event this test caused fits the frozen contract — asyncapi.yaml', status: 'failed', durationMs: 3, error: { message: "ContractViolation: event on cert-ix.asset.updated (partition 0, offset 7) breaks the frozen contract: payload (root) must have required property 'at'", category: 'contract violation' } }] }) : t))));
+  expect(crit(wire, 11)).toMatchObject({ status: 'fail', detail: expect.stringContaining("cert-ix.asset.updated (partition 0, offset 7) breaks the frozen contract: payload (root) must have required property 'at'") });
+  const repo = computeVerdict(run(healthy().map((t) => (t.tags.includes('@criterion-11') ? { ...t, status: 'failed' as const, outcome: 'unexpected' as const, error: { message: 'Error: breaking changes since the frozen 1.0 contracts: removed-field at asyncapi channels.cert-ix.asset.created payload.value', category: 'assertion failed' as const } } : t))));
+  expect(crit(repo, 11)).toMatchObject({ status: 'fail', detail: expect.stringContaining('removed-field at asyncapi channels.cert-ix.asset.created payload.value') });
+  const unchecked = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? { ...t, evidence: t.evidence.filter((e) => e.name !== 'contract.events') } : t))));
+  expect(crit(unchecked, 11)).toMatchObject({ status: 'not-run', detail: expect.stringContaining('no wire check for "scan flow"') });
 });
