@@ -139,8 +139,12 @@ function taggedEvidence(ctx: RunContext, id: number, name: string) {
 function secrets(ctx: RunContext): CriterionOutcome {
   const { items } = taggedEvidence(ctx, 3, SECRETS_EVIDENCE);
   const decided = fromTagged(3, () => ({ status: 'not-run', detail: 'the secret scan did not run (project source)', evidence: [] }))(ctx);
+  const scans = items.map((e) => e.data as { scanned?: boolean; dir?: string; files?: number; findings?: { file: string; line: number; rule: string }[] } | undefined);
+  const findings = scans.flatMap((d) => d?.findings ?? []);
+  // The findings themselves (file:line, rule; the value is never kept), not only the test's first error line.
+  if (decided.status === 'fail' && findings.length)
+    return { ...decided, detail: `${findings.length} hardcoded secret(s): ${findings.map((f) => `${f.file}:${f.line} ${f.rule}`).join('; ')}` };
   if (decided.status !== 'pass') return decided;
-  const scans = items.map((e) => e.data as { scanned?: boolean; dir?: string; files?: number } | undefined);
   if (scans.length === 0) return { ...decided, status: 'not-run', detail: 'the secret scan passed but recorded no evidence of what it scanned' };
   if (scans.some((d) => !d?.scanned))
     return { ...decided, status: 'awaiting-sign-off', detail: 'FLOWGATE_SOURCE_DIR not set: the deployed source was not scanned; a sign-off decides' };

@@ -159,7 +159,7 @@ test.describe('verdict reporter on a real Playwright run', () => {
     expect(r.json.flows.map((f) => [f.name, f.status])).toEqual(FLOW_PROJECTS.map((f) => [f, 'passed']));
     expect(flow(r.json, 'auth').steps.map((s) => s.title)).toEqual(['1. First — GET /api/v1/first', '2. Second — POST /api/v1/second', '3. Audit rows — DB']);
     expect(crit(r.json, 12).evidence[0].observed.map((o) => o.name)).toEqual(['audit.register', 'audit.login', 'audit.logout']);
-    expect(crit(r.json, 8).evidence[0].observed.map((o) => o.name)).toEqual(['first', 'cert-ix.scan.done']);
+    expect(crit(r.json, 8).evidence[0].observed.map((o) => o.name)).toEqual(['contract.events', 'first', 'cert-ix.scan.done']);
     expect(r.json.target.name).toBe('embedded');
     expect(r.stdout).toContain('flowgate verdict: GO — release awaiting sign-off: criteria 1, 4, 5, 6');
     expect(r.md).toContain('# Go/No-Go: **GO — release awaiting sign-off: criteria 1, 4, 5, 6**');
