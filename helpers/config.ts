@@ -150,6 +150,9 @@ export const FLOWGATE_VARS = {
   FLOWGATE_GAP_URL: { scope: 'run', parse: gapUrl },
   FLOWGATE_SHARDS_EXPECTED: { scope: 'run', parse: positiveInt },
   FLOWGATE_STACK_LOG: { scope: 'run', parse: boolean },
+  // criterion 3: the deployed services' checkout to scan for secrets; the sign-off file (helpers/signoffs.ts checks its content)
+  FLOWGATE_SOURCE_DIR: { scope: 'run', parse: existingPath },
+  FLOWGATE_SIGNOFFS: { scope: 'run', parse: path },
   // set by npm run smoke / merge-reports for the Playwright process they start
   FLOWGATE_ALLURE_RESULTS_DIR: { scope: 'internal', parse: path },
   FLOWGATE_SHARDS_SEEN: { scope: 'internal', parse: shardList },
