@@ -32,18 +32,8 @@ function shardNote(run: RunModel): string | undefined {
   return n < run.shardsExpected ? `${run.shardsExpected - n} of ${run.shardsExpected} shards missing: the verdict covers only part of the run` : undefined;
 }
 
-/** The Go/No-Go verdict of a run. Fails closed: only a complete, clean run of every required flow is GO. */
-export function computeVerdict(run: RunModel): VerdictResult {
-  const notes: string[] = [];
-  const byFlow = new Map<string, TestModel[]>(ALL_FLOWS.map((f) => [f, []]));
-  for (const t of run.tests) {
-    const f = flowOfTest(t);
-    if (f) byFlow.get(f)!.push(t);
-  }
-  const flows = ALL_FLOWS.map((f) => flowResult(f, byFlow.get(f)!));
-  const flow = (n: string) => flows.find((f) => f.name === n)!;
-
-  // Preflight: configuration and infrastructure; when it fails on those there is nothing to evaluate.
+/** Notes for a preflight or run error; true when it failed on configuration or infrastructure (nothing to evaluate). */
+function preflightNotes(run: RunModel, notes: string[]): { preflightFailed: TestModel[]; couldNotEvaluate: boolean } {
   const preflight = run.tests.filter((t) => t.project === PREFLIGHT_PROJECT);
   const preflightFailed = preflight.filter((t) => ['failed', 'not-run'].includes(testFlowStatus(t)));
   let couldNotEvaluate = false;
@@ -59,6 +49,22 @@ export function computeVerdict(run: RunModel): VerdictResult {
     notes.push(`run error (${e.category}): ${firstLine(e.message)}`);
     if (e.category === 'configuration' || e.category === 'infrastructure unreachable') couldNotEvaluate = true;
   }
+  return { preflightFailed, couldNotEvaluate };
+}
+
+/** The Go/No-Go verdict of a run. Fails closed: only a complete, clean run of every required flow is GO. */
+export function computeVerdict(run: RunModel): VerdictResult {
+  const notes: string[] = [];
+  const byFlow = new Map<string, TestModel[]>(ALL_FLOWS.map((f) => [f, []]));
+  for (const t of run.tests) {
+    const f = flowOfTest(t);
+    if (f) byFlow.get(f)!.push(t);
+  }
+  const flows = ALL_FLOWS.map((f) => flowResult(f, byFlow.get(f)!));
+  const flow = (n: string) => flows.find((f) => f.name === n)!;
+
+  const { preflightFailed, couldNotEvaluate: setupBroken } = preflightNotes(run, notes);
+  let couldNotEvaluate = setupBroken;
   const ranAny = run.tests.some((t) => testFlowStatus(t) !== 'not-run' && testFlowStatus(t) !== 'skipped');
   if (run.tests.length === 0) notes.push('no tests ran: an empty run proves nothing');
   else if (!ranAny) notes.push('no test ran to completion');
