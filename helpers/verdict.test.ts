@@ -17,10 +17,10 @@ test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence, what no r
   expect(crit(r, 2).evidence.map((e) => e.project)).toEqual(['auth', 'scan', 'asset', 'payment']);
   expect(crit(r, 12).evidence[0].observed.map((o) => o.name)).toEqual(['audit.register', 'audit.login', 'audit.logout']);
   expect(r.triggers.map((t) => [t.id, t.fired, t.status])).toEqual([
-    ['p0-gap-not-remediated', false, 'clear'],
+    ['p0-gap-not-remediated', false, 'not-run'],
     ['flow-failing', false, 'clear'],
     ['hardcoded-secret', false, 'clear'],
-    ['tls-not-enforced', false, 'clear'],
+    ['tls-not-enforced', false, 'not-run'],
     ['auth-bypass', false, 'clear'],
     ['payment-broken', false, 'clear'],
   ]);
@@ -248,7 +248,7 @@ test('criterion 1: ten rows; a gap check failing for its reason is open and fire
   const ok = computeVerdict(run(healthy()));
   expect(crit(ok, 1).rows?.map((g) => `${g.gap} ${g.status}`)).toEqual(['P0-01 remediated', 'P0-02 remediated', 'P0-03 remediated', 'P0-04 remediated', 'P0-05 remediated', 'P0-06 needs code review', 'P0-07 needs code review', 'P0-08 needs code review', 'P0-09 remediated', 'P0-10 needs code review']);
   expect(crit(ok, 1).status).toBe('awaiting-sign-off');
-  expect(trig(ok, 'p0-gap-not-remediated')).toMatchObject({ fired: false, status: 'clear' });
+  expect(trig(ok, 'p0-gap-not-remediated')).toMatchObject({ fired: false, status: 'not-run', detail: 'nothing found by this run; criterion 1 awaiting sign-off' });
 
   const auditGap = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flowTest('payment', { status: 'failed', outcome: 'unexpected', steps: [{ title: '4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', status: 'failed', durationMs: 5, error: { message: "DbStateMismatch: probe payment.audit expected a payment audit row 'payment.succeeded', got no rows", category: 'database state' } }] }) : t))));
   expect(crit(auditGap, 1).rows?.find((g) => g.gap === 'P0-04')).toMatchObject({ status: 'open', detail: expect.stringContaining('probe payment.audit') });
