@@ -60,6 +60,8 @@ export default defineConfig({
   },
   projects: [
     { name: 'preflight', testMatch: /preflight\.setup\.ts/, timeout: 60_000 },
+    // Needs no target: the deployed source's secrets (criterion 3) and the contracts' freeze (criterion 11).
+    { name: 'source', testMatch: /source\.spec\.ts/, timeout: 60_000 },
     flow('auth', /auth\.spec\.ts/),
     flow('scan', /scan\.spec\.ts/),
     flow('asset', /asset\.spec\.ts/),

@@ -25,6 +25,8 @@ export interface ServiceContract {
   name: string;
   criticality: 'P0' | 'P1' | 'P2';
   health: string;
+  /** 'METHOD /path' of routes only other services may call: never reachable through the gateway */
+  internal: string[];
 }
 
 export interface TopicContract {
@@ -132,6 +134,7 @@ export class Contracts {
       name,
       criticality: s.criticality,
       health: s.health,
+      internal: s.internal ?? [],
     }));
     this.headers = openapi['x-headers'];
 
@@ -222,6 +225,14 @@ export class Contracts {
     if (!t) return { ok: false, errors: [`topic ${topic} is not in the frozen contract`] };
     const v = this.validator(`headers:${t.name}`, t.headersSchema);
     return v(headers) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
+  }
+
+  /** A value against a named schema of openapi.yaml's components (e.g. `Health`). */
+  validateSchema(name: string, value: unknown): ValidationResult {
+    const schema = this.openapi.components?.schemas?.[name];
+    if (!schema) return { ok: false, errors: [`no schema ${name} in openapi.yaml components`] };
+    const v = this.validator(`schema:${name}`, openApiToJsonSchema(refResolver(this.openapi)(schema)));
+    return v(value) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
   }
 
   /** A response body against the route's schema for that status. */

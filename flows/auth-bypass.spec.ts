@@ -1,7 +1,8 @@
 // Auth-bypass probes (No-Go trigger): every protected route of every P0 service, called with five kinds of bad token.
 import { SignJWT, decodeJwt } from 'jose';
 import { test, login } from '../fixtures';
-import { AuthBypass } from '../helpers/errors';
+import { request } from 'undici';
+import { AuthBypass, InfrastructureUnreachable } from '../helpers/errors';
 import { bypassFindingAttachment, TOKEN_KINDS, type BypassFinding, type TokenKind } from '../helpers/evidence';
 import { contracts } from '../contracts';
 
@@ -80,6 +81,44 @@ for (const service of P0) {
 
     await flow.step('F', 'No protected route serves a bad token', `${routes.length} routes × ${TOKEN_KINDS.length} token kinds`, async () => {
       await flow.evidence({ kind: 'probe', summary: `${routes.length} routes × ${TOKEN_KINDS.length} token kinds: ${findings.length} bypass(es), ${refusals.length} non-401 refusal(s)`, data: { service, routes: routes.map((r) => `${r.method} ${r.path}`), findings, refusals } });
+      if (findings.length) throw new AuthBypass(findings);
+    });
+  });
+}
+
+// Seed P0-05: a service with no HTTP auth is safe only while the gateway does not reach its internal API.
+for (const service of contracts().services.filter((s) => s.criticality === 'P0' && s.internal.length)) {
+  test(`${service.name}: internal routes unreachable through the gateway without service credentials`, { tag: ['@flow-auth-bypass', '@trigger-auth-bypass', ...(service.name === 'email-service' ? ['@gap-P0-05'] : [])] }, async ({ flow, target }, testInfo) => {
+    const base = target.kong.url.replace(/\/$/, '');
+    await flow.step('S', 'Positive control: the gateway reaches the service', `GET ${service.health}`, async () => {
+      // Without this, a refusal below could just mean the service is down.
+      const res = await request(`${base}${service.health}`, { headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs });
+      await res.body.dump();
+      if (res.statusCode !== 200) throw new InfrastructureUnreachable(service.name, `${base}${service.health}`, `health answered ${res.statusCode} through the gateway`);
+    });
+    const findings: BypassFinding[] = [];
+    const seen: string[] = [];
+    for (const route of service.internal) {
+      const [method, path] = route.split(' ');
+      await flow.step('P', `Probe internal ${path} without credentials`, route, async () => {
+        const res = await request(`${base}${path}`, {
+          method: method as 'POST',
+          headers: { ...target.kong.extraHeaders, 'content-type': 'application/json' },
+          body: JSON.stringify({ to: 'bypass-probe@flowgate.test', subject: 'flowgate P0-05 probe', body: 'must never be sent' }),
+          headersTimeout: target.budgets.stepMs,
+        });
+        await res.body.dump();
+        seen.push(`${route} → ${res.statusCode}`);
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          const f: BypassFinding = { route, service: service.name, tokenKind: 'none', status: res.statusCode };
+          findings.push(f);
+          const a = bypassFindingAttachment(f);
+          await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
+        }
+      });
+    }
+    await flow.step('F', 'No internal route answers through the gateway', `${service.internal.length} internal route(s)`, async () => {
+      await flow.evidence({ kind: 'probe', summary: `${service.name} internal routes through the gateway: ${seen.join(', ')}`, data: { service: service.name, seen, findings } });
       if (findings.length) throw new AuthBypass(findings);
     });
   });

@@ -160,6 +160,9 @@ export const FLOWGATE_VARS = {
   FLOWGATE_HISTORY: { scope: 'run', parse: path },
   FLOWGATE_FLAKY_WINDOW: { scope: 'run', parse: positiveInt },
   FLOWGATE_ALLURE_HISTORY: { scope: 'run', parse: path },
+  // criterion 3: the deployed services' checkout to scan for secrets; the sign-off file (helpers/signoffs.ts checks its content)
+  FLOWGATE_SOURCE_DIR: { scope: 'run', parse: existingPath },
+  FLOWGATE_SIGNOFFS: { scope: 'run', parse: path },
   // set by npm run smoke / merge-reports for the Playwright process they start
   FLOWGATE_ALLURE_RESULTS_DIR: { scope: 'internal', parse: path },
   FLOWGATE_SHARDS_SEEN: { scope: 'internal', parse: shardList },

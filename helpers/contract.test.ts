@@ -65,3 +65,14 @@ test('checkResponse: a different status is an UnexpectedResponse, a body off-sch
   expect(String(violation(() => checkResponse(c, 'logout', 200, { loggedOut: 'yes' })))).toMatch(/^ContractViolation: response of logout with status 200 breaks the frozen contract: \/loggedOut must be boolean/);
   expect(violation(() => checkResponse(c, 'logout', 418, {}, { status: 418 })).message).toContain('status 418 is not in the contract of logout');
 });
+
+test('checkResponse: a JSON status answered with another content type is a ContractViolation naming it', () => {
+  let err: any;
+  try {
+    checkResponse(c, 'logout', 200, '<html>', { contentType: 'text/html; charset=utf-8' });
+  } catch (e) {
+    err = e;
+  }
+  expect(String(err)).toMatch(/^ContractViolation: response of logout with status 200 breaks the frozen contract: content-type is "text\/html; charset=utf-8", the contract documents application\/json/);
+  expect(checkResponse(c, 'logout', 200, { loggedOut: true }, { contentType: 'application/json; charset=utf-8' }).body).toEqual({ loggedOut: true });
+});

@@ -74,6 +74,8 @@ export interface ResponseExpectation {
   method?: string;
   path?: string;
   traceId?: string;
+  /** the response's content-type header; a status whose contract has a JSON schema must answer JSON */
+  contentType?: string;
 }
 
 /**
@@ -93,6 +95,10 @@ export function checkResponse(c: ContractSource, operationId: string, status: nu
   const v = c.validateResponse(operationId, status, body);
   // The status is the one the step wanted; if the contract does not document it or the body breaks its schema,
   // the two sides disagree about the interface, which is a contract violation rather than a wrong answer.
-  if (!v.ok) throw new ContractViolation({ operationId, status, body, problems: v.errors });
+  const problems = v.ok ? [] : [...v.errors];
+  const wantsJson = route?.responses?.[String(status)] !== undefined;
+  if (wantsJson && expect.contentType !== undefined && !/^application\/(.+\+)?json\b/i.test(expect.contentType.trim()))
+    problems.unshift(`content-type is ${JSON.stringify(expect.contentType)}, the contract documents application/json`);
+  if (problems.length) throw new ContractViolation({ operationId, status, body, problems });
   return { body };
 }

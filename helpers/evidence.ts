@@ -99,3 +99,8 @@ function parseJson(body: string | Buffer | undefined): any {
     return undefined;
   }
 }
+
+/** Evidence name of criterion 3's secret scan; `data.scanned` is false when no source directory was given. */
+export const SECRETS_EVIDENCE = 'secretlint';
+/** Evidence name of criterion 11's repository half: the contracts against their frozen 1.0 baseline. */
+export const FREEZE_EVIDENCE = 'contracts.frozen';

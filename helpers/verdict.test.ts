@@ -1,52 +1,26 @@
 // Unit tests of the Go/No-Go computation: a clean run is GO, and every way a run can fall short is NO-GO for the stated reason.
 import { test, expect } from '@playwright/test';
-import type { Evidence } from './evidence';
-import { computeVerdict, exitCode, renderConsoleTable, renderMarkdown, type RunModel, type TestModel } from './verdict';
+import { renderConsoleTable, renderMarkdown } from '../reports/render';
+import { computeVerdict, exitCode, headline } from './verdict';
+import { audit, crit, flow, flowTest, healthEvidence, healthy, HEALTHY_SERVICES, run, sourceTests, trig } from './verdict.fixtures';
 
-const audit = (p: string): Evidence => ({ kind: 'row', step: 'audit', name: `audit.${p}`, summary: `audit row ${p} for u-1` });
-
-function flowTest(project: string, over: Partial<TestModel> = {}): TestModel {
-  return {
-    title: `${project} flow`,
-    project,
-    tags: [`@flow-${project}`],
-    status: 'passed',
-    retries: 0,
-    outcome: 'expected',
-    durationMs: 1000,
-    steps: [
-      { title: '1. First — GET /a', status: 'passed', durationMs: 400 },
-      { title: '2. Second — POST /b', status: 'passed', durationMs: 600 },
-    ],
-    evidence: project === 'auth' ? [audit('register'), audit('login'), audit('logout'), { kind: 'event', step: '1. First — GET /a', name: 'cert-ix.auth.user.registered.success', summary: 'registered u-1' }] : [{ kind: 'event', step: '2. Second — POST /b', summary: `${project} event` }],
-    findings: [],
-    ...over,
-  };
-}
-
-function run(tests: TestModel[], over: Partial<RunModel> = {}): RunModel {
-  return { target: { name: 'embedded', kongUrl: 'http://127.0.0.1:8000' }, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:01:00.000Z', allowFlaky: false, tests, ...over };
-}
-
-const healthy = () => [flowTest('preflight', { tags: [], evidence: [] }), ...['auth', 'scan', 'asset', 'payment', 'auth-bypass'].map((p) => flowTest(p))];
-const crit = (r: ReturnType<typeof computeVerdict>, id: number) => r.criteria.find((c) => c.id === id)!;
-const trig = (r: ReturnType<typeof computeVerdict>, id: string) => r.triggers.find((t) => t.id === id)!;
-const flow = (r: ReturnType<typeof computeVerdict>, n: string) => r.flows.find((f) => f.name === n)!;
-
-test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence, the rest not evaluated, no trigger fired', () => {
+test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence, what no run saw awaits sign-off, no trigger fired', () => {
   const r = computeVerdict(run(healthy()));
   expect(r.verdict).toBe('GO');
   expect(exitCode(r)).toBe(0);
   expect(r.criteria.map((c) => c.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   for (const id of [2, 7, 8, 9, 12]) expect(crit(r, id).status, `criterion ${id}`).toBe('pass');
-  for (const id of [1, 3, 4, 5, 6, 10, 11]) expect(crit(r, id).status).toBe('not-evaluated');
+  for (const id of [4, 5, 6]) expect(crit(r, id).status).toBe('awaiting-sign-off');
+  expect(r.release).toBe('awaiting-sign-off');
+  expect(r.awaitingSignOff).toEqual(r.criteria.filter((c) => c.status === 'awaiting-sign-off').map((c) => c.id));
+  expect(r.criteria.every((c) => ['pass', 'fail', 'not-run', 'awaiting-sign-off', 'signed-off'].includes(c.status))).toBe(true);
   expect(crit(r, 2).evidence.map((e) => e.project)).toEqual(['auth', 'scan', 'asset', 'payment']);
   expect(crit(r, 12).evidence[0].observed.map((o) => o.name)).toEqual(['audit.register', 'audit.login', 'audit.logout']);
   expect(r.triggers.map((t) => [t.id, t.fired, t.status])).toEqual([
-    ['p0-gap-not-remediated', false, 'not-evaluated'],
+    ['p0-gap-not-remediated', false, 'not-run'],
     ['flow-failing', false, 'clear'],
-    ['hardcoded-secret', false, 'not-evaluated'],
-    ['tls-not-enforced', false, 'not-evaluated'],
+    ['hardcoded-secret', false, 'clear'],
+    ['tls-not-enforced', false, 'not-run'],
     ['auth-bypass', false, 'clear'],
     ['payment-broken', false, 'clear'],
   ]);
@@ -229,28 +203,86 @@ test('a failing test tagged for a criterion outside its flow fails that criterio
   expect(r.verdict).toBe('NO-GO');
 });
 
-test('markdown and console table show verdict, criteria, triggers and the failing step', () => {
-  const r = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? flowTest('scan', { status: 'failed', outcome: 'unexpected', steps: [{ title: '4. Start scan — POST /api/v1/scans', status: 'failed', durationMs: 12, error: { message: 'UnexpectedResponse: POST /api/v1/scans expected 202, got 500\nmore', category: 'unexpected response' } }] }) : t))));
-  const md = renderMarkdown(r);
-  expect(md).toContain('# Go/No-Go: **NO-GO**');
-  expect(md).toContain('| 8 | Scan flow: create → scan → results works E2E | ❌ fail |');
-  expect(md).toContain('| 1 | All P0 gaps remediated | ➖ not evaluated |');
-  expect(md).toContain('🔥 FIRED');
-  expect(md).toContain('failing step: 4. Start scan — POST /api/v1/scans (unexpected response): UnexpectedResponse: POST /api/v1/scans expected 202, got 500');
-  const table = renderConsoleTable(r);
-  expect(table).toContain('flowgate verdict: NO-GO');
-  expect(table).toMatch(/ 8 Scan flow.*fail/);
-  expect(table).toContain('flow-failing: scan failed at "4. Start scan — POST /api/v1/scans"');
-  expect(table).toMatch(/scan\s+failed\s+1 s\s+4\. Start scan — POST \/api\/v1\/scans: UnexpectedResponse: POST \/api\/v1\/scans expected 202, got 500/);
-  expect(table).not.toContain('more');
-  expect(table).toMatch(/ 7 Auth flow: register → login → access → logout works E2E\s+pass\s+4/);
-  expect(r.notes).toEqual([
-    'scan failed at "4. Start scan — POST /api/v1/scans": UnexpectedResponse: POST /api/v1/scans expected 202, got 500',
-    'No-Go trigger fired: flow-failing',
-    'criterion 2 fail',
-    'criterion 8 fail',
-  ]);
-  const go = renderConsoleTable(computeVerdict(run(healthy())));
-  expect(go).toContain('flowgate verdict: GO');
-  expect(go).toContain('triggers fired: none');
+test('sign-offs: an awaiting criterion becomes signed-off; a decided one keeps its status and the sign-off is ignored with a note', () => {
+  const awaiting = computeVerdict(run(healthy())).awaitingSignOff;
+  const by = (criterion: number) => ({ criterion, by: 'Dana Reviewer', date: '2026-11-20', evidence: 'https://tracker.example/REVIEW-123' });
+  const r = computeVerdict(run(healthy(), { signoffs: [...awaiting.map(by), by(2)] }));
+  expect(r.verdict).toBe('GO');
+  expect(r.release).toBe('ready');
+  expect(r.awaitingSignOff).toEqual([]);
+  for (const id of awaiting) expect(crit(r, id)).toMatchObject({ status: 'signed-off', signoff: { by: 'Dana Reviewer', date: '2026-11-20' } });
+  expect(crit(r, 2).status).toBe('pass');
+  expect(r.signoffs.find((s) => s.criterion === 2)).toMatchObject({ applied: false, reason: expect.stringContaining('evidence beats opinion') });
+  expect(r.notes.some((n) => n.startsWith('sign-off for criterion 2 by Dana Reviewer ignored'))).toBe(true);
+  expect(headline(r)).toBe('GO — release ready');
+
+  // A failed criterion is never signed off.
+  const failed = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flowTest('payment', { status: 'failed', outcome: 'unexpected' }) : t)), { signoffs: [by(9)] }));
+  expect(crit(failed, 9).status).toBe('fail');
+  expect(failed.signoffs[0].reason).toContain('a failed criterion is never signed off');
+  expect(failed.release).toBe('awaiting-sign-off');
+});
+
+test('headline: the verdict and the release state in one line', () => {
+  const r = computeVerdict(run(healthy()));
+  expect(headline(r)).toBe(`GO — release awaiting sign-off: criteria ${r.awaitingSignOff.join(', ')}`);
+  expect(headline({ ...r, awaitingSignOff: [1], release: 'awaiting-sign-off' })).toBe('GO — release awaiting sign-off: criterion 1');
+  const failed = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? flowTest('scan', { status: 'failed', outcome: 'unexpected' }) : t)), { signoffs: r.awaitingSignOff.map((criterion) => ({ criterion, by: 'x', date: '2026-11-20', evidence: 'y' })) }));
+  expect(headline(failed)).toBe('NO-GO — release blocked: criteria 1, 2, 8 not met');
+});
+
+test('criterion 10: every P0 health answer ok → pass with latency; a degraded one → fail naming it; no health check → not-run', () => {
+  const ok = computeVerdict(run(healthy()));
+  expect(crit(ok, 10)).toMatchObject({ status: 'pass', detail: expect.stringContaining('scan-api-service 4 ms') });
+  const degraded = [...HEALTHY_SERVICES.slice(0, 1), { ...HEALTHY_SERVICES[1], body: { status: 'degraded', service: 'scan-api-service' }, ok: false, problem: '200 but the body does not fit the Health schema (status "degraded")' }];
+  const r = computeVerdict(run(healthy().map((t) => (t.project === 'preflight' ? flowTest('preflight', { tags: [], evidence: [healthEvidence(degraded)] }) : t))));
+  expect(crit(r, 10).status).toBe('fail');
+  expect(crit(r, 10).detail).toContain('scan-api-service: /health/scan-api-service 200 but the body does not fit the Health schema (status "degraded")');
+  expect(r.verdict).toBe('NO-GO');
+  const none = computeVerdict(run(healthy().map((t) => (t.project === 'preflight' ? flowTest('preflight', { tags: [], evidence: [] }) : t))));
+  expect(crit(none, 10).status).toBe('not-run');
+  expect(none.verdict).toBe('NO-GO');
+});
+
+test('criterion 1: ten rows; a gap check failing for its reason is open and fires p0-gap-not-remediated; only reviews left → awaiting sign-off', () => {
+  const ok = computeVerdict(run(healthy()));
+  expect(crit(ok, 1).rows?.map((g) => `${g.gap} ${g.status}`)).toEqual(['P0-01 remediated', 'P0-02 remediated', 'P0-03 remediated', 'P0-04 remediated', 'P0-05 remediated', 'P0-06 needs code review', 'P0-07 needs code review', 'P0-08 needs code review', 'P0-09 remediated', 'P0-10 needs code review']);
+  expect(crit(ok, 1).status).toBe('awaiting-sign-off');
+  expect(trig(ok, 'p0-gap-not-remediated')).toMatchObject({ fired: false, status: 'not-run', detail: 'nothing found by this run; criterion 1 awaiting sign-off' });
+
+  const auditGap = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flowTest('payment', { status: 'failed', outcome: 'unexpected', steps: [{ title: '4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', status: 'failed', durationMs: 5, error: { message: "DbStateMismatch: probe payment.audit expected a payment audit row 'payment.succeeded', got no rows", category: 'database state' } }] }) : t))));
+  expect(crit(auditGap, 1).rows?.find((g) => g.gap === 'P0-04')).toMatchObject({ status: 'open', detail: expect.stringContaining('probe payment.audit') });
+  expect(crit(auditGap, 1).status).toBe('fail');
+  expect(trig(auditGap, 'p0-gap-not-remediated')).toMatchObject({ fired: true, detail: expect.stringContaining('P0-04') });
+
+  // A gap check that failed for another reason does not show the gap open, but it does not show it fixed either.
+  const other = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flowTest('payment', { status: 'failed', outcome: 'unexpected', error: { message: 'UnexpectedResponse: GET /api/v1/plans expected 200, got 503', category: 'unexpected response' } }) : t))));
+  expect(crit(other, 1).rows?.find((g) => g.gap === 'P0-04')?.status).toBe('not-run');
+  expect(crit(other, 1).status).toBe('not-run');
+
+  // A check tagged for a review gap (P0-06, from the transport checks) decides it.
+  const pg = computeVerdict(run([...healthy(), flowTest('transport', { title: 'postgres refuses plaintext', tags: ['@gap-P0-06'] })]));
+  expect(crit(pg, 1).rows?.find((g) => g.gap === 'P0-06')?.status).toBe('remediated');
+});
+
+test('criterion 3: findings fail it and fire hardcoded-secret; no source directory awaits sign-off; no scan is not-run', () => {
+  expect(crit(computeVerdict(run(healthy())), 3)).toMatchObject({ status: 'pass', detail: expect.stringContaining('45 files in /src, no finding') });
+  const found = computeVerdict(run([...healthy().filter((t) => !t.tags.includes('@criterion-3')), sourceTests({ status: 'failed', outcome: 'unexpected', error: { message: 'Error: hardcoded secrets in /src (values masked)\n  docker-compose.yml:12 @secretlint/secretlint-rule-sendgrid: found Sendgrid api key: ****', category: 'assertion failed' } })[0]]));
+  expect(crit(found, 3).status).toBe('fail');
+  expect(trig(found, 'hardcoded-secret').fired).toBe(true);
+  expect(found.verdict).toBe('NO-GO');
+  const noDir = computeVerdict(run([...healthy().filter((t) => !t.tags.includes('@criterion-3')), sourceTests({ evidence: [{ kind: 'probe', step: 'S', name: 'secretlint', summary: 'not set', data: { scanned: false } }] })[0]]));
+  expect(crit(noDir, 3).status).toBe('awaiting-sign-off');
+  expect(noDir.verdict).toBe('GO');
+  expect(crit(computeVerdict(run(healthy().filter((t) => !t.tags.includes('@criterion-3')))), 3).status).toBe('not-run');
+});
+
+test('criterion 11: a broken message of the run fails it; a breaking contract edit fails it; a flow without its wire check is not-run', () => {
+  expect(crit(computeVerdict(run(healthy())), 11)).toMatchObject({ status: 'pass', detail: expect.stringContaining('15 messages of this run checked') });
+  const wire = computeVerdict(run(healthy().map((t) => (t.project === 'asset' ? flowTest('asset', { status: 'failed', outcome: 'unexpected', steps: [{ title: 'C. Every event this test caused fits the frozen contract — asyncapi.yaml', status: 'failed', durationMs: 3, error: { message: "ContractViolation: event on cert-ix.asset.updated (partition 0, offset 7) breaks the frozen contract: payload (root) must have required property 'at'", category: 'contract violation' } }] }) : t))));
+  expect(crit(wire, 11)).toMatchObject({ status: 'fail', detail: expect.stringContaining("cert-ix.asset.updated (partition 0, offset 7) breaks the frozen contract: payload (root) must have required property 'at'") });
+  const repo = computeVerdict(run(healthy().map((t) => (t.tags.includes('@criterion-11') ? { ...t, status: 'failed' as const, outcome: 'unexpected' as const, error: { message: 'Error: breaking changes since the frozen 1.0 contracts: removed-field at asyncapi channels.cert-ix.asset.created payload.value', category: 'assertion failed' as const } } : t))));
+  expect(crit(repo, 11)).toMatchObject({ status: 'fail', detail: expect.stringContaining('removed-field at asyncapi channels.cert-ix.asset.created payload.value') });
+  const unchecked = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? { ...t, evidence: t.evidence.filter((e) => e.name !== 'contract.events') } : t))));
+  expect(crit(unchecked, 11)).toMatchObject({ status: 'not-run', detail: expect.stringContaining('no wire check for "scan flow"') });
 });

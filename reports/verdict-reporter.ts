@@ -7,7 +7,9 @@ import { categoryOf, stripAnsi, withoutCredentials } from '../helpers/errors';
 import { BYPASS_FINDING_ATTACHMENT, type BypassFinding, EVIDENCE_ATTACHMENT, type Evidence, parseBypassFinding, parseEvidence } from '../helpers/evidence';
 import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '../helpers/redact';
 import { releaseExtras, withExtras } from './release-extras';
-import { computeVerdict, exitCode, renderConsoleTable, renderMarkdown, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
+import { renderConsoleTable, renderMarkdown } from './render';
+import { loadSignoffs } from '../helpers/signoffs';
+import { computeVerdict, CRITERION_IDS, exitCode, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
 
 export interface VerdictReporterOptions {
   /** where go-no-go.json/md go; default reports/ (relative to the working directory, as Playwright's own reporters resolve paths) */
@@ -57,7 +59,19 @@ class VerdictReporter implements Reporter {
     const env = this.options.env ?? process.env;
     const redact = buildRedactor(env);
     const model = this.buildModel(env, result);
+    // A sign-off file that cannot be read or is malformed: nothing can be decided about the release (exit 2).
+    let signoffError: string | undefined;
+    try {
+      model.signoffs = loadSignoffs(env, CRITERION_IDS);
+    } catch (err: any) {
+      signoffError = `${err.name}: ${err.message}`;
+    }
     const verdict = computeVerdict(model);
+    if (signoffError) {
+      verdict.notes.unshift(signoffError);
+      verdict.couldNotEvaluate = true;
+      verdict.verdict = 'NO-GO';
+    }
     if (result.status === 'interrupted') verdict.notes.unshift('the run was interrupted before it finished');
     if (result.status === 'timedout') verdict.notes.unshift('the run hit its global timeout before it finished');
     if ((result.status === 'interrupted' || result.status === 'timedout') && verdict.verdict === 'GO') verdict.verdict = 'NO-GO';

@@ -1,22 +1,26 @@
-// npm run smoke: runs preflight, the four flows and the auth-bypass probes, then exits with the verdict (0 GO, 1 NO-GO, 2 could not evaluate).
+// npm run smoke: runs preflight, the four flows and the auth-bypass probes, then exits with the verdict (0 GO, 1 NO-GO, 2 could not evaluate); --release also needs every criterion met or signed off.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { generateRunId } from '../helpers/config';
-import { exitFromVerdict } from './verdict-exit';
+import { exitFromVerdict, releaseExit } from './verdict-exit';
+import { CRITERION_IDS } from '../helpers/criteria';
+import { loadSignoffs } from '../helpers/signoffs';
 import { join } from 'node:path';
 import { scriptArgs } from './args';
 import { loadEnvFile, runSettings } from '../helpers/config';
 import { ConfigError } from '../helpers/errors';
 
 // Arguments first: --help must not delete the previous results.
-const { rest } = scriptArgs({
+const { rest, values } = scriptArgs({
   usage: `usage: npm run smoke [-- <Playwright Test options>]
   Runs preflight, the auth, scan, asset and payment flows and the auth-bypass probes against the target, writes
   reports/go-no-go.json, go-no-go.md, junit.xml and allure-results, and exits 0 GO, 1 NO-GO, 2 could not evaluate.
   The target comes from the environment or .env (see .env.example; FLOWGATE_ENV_FILE names another file).
   With no KONG_URL the embedded reference stack is started for the run (npm run doctor says whether it can run here).
+  --release: the release pipeline's gate: exit 0 only when the verdict is GO and every criterion passed or is
+  signed off (FLOWGATE_SIGNOFFS names the sign-off file); otherwise 1, naming the missing sign-offs.
   Other options go to Playwright Test, e.g. --grep auth, --shard=1/2, --reporter=line (npx playwright test --help).`,
-  options: {},
+  options: { release: { type: 'boolean' } },
   passThrough: true,
 });
 
@@ -25,6 +29,8 @@ let settings: ReturnType<typeof runSettings>;
 try {
   loadEnvFile(process.env.FLOWGATE_ENV_FILE);
   settings = runSettings();
+  // A malformed sign-off file is a configuration error: said before minutes of flows, not after.
+  loadSignoffs(process.env, CRITERION_IDS);
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
   console.error(`flowgate: ${e.message}\ncould not evaluate (exit 2).`);
@@ -72,4 +78,7 @@ const forward = (sig: NodeJS.Signals) => child.kill(sig);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
 
-child.on('exit', (code, signal) => process.exit(exitFromVerdict(reports, signal ? null : code, 'playwright')));
+child.on('exit', (code, signal) => {
+  const exit = exitFromVerdict(reports, signal ? null : code, 'playwright');
+  process.exit(values.release ? releaseExit(reports, exit) : exit);
+});

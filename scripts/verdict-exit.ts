@@ -23,3 +23,16 @@ export function exitFromVerdict(reportsDir: string, runnerExit: number | null, w
   }
   return exit;
 }
+
+/** `--release`: 0 only when the verdict is GO and the release is ready; otherwise 1 naming what is missing (2 stays 2). */
+export function releaseExit(reportsDir: string, verdictExit: number): number {
+  if (verdictExit !== 0) return verdictExit;
+  const v = JSON.parse(readFileSync(join(reportsDir, 'go-no-go.json'), 'utf8'));
+  if (v.release === 'ready') {
+    console.log('flowgate: release ready: GO, and every criterion passed or is signed off');
+    return 0;
+  }
+  const missing: number[] = Array.isArray(v.awaitingSignOff) ? v.awaitingSignOff : [];
+  console.error(`flowgate: --release: GO, but the release is not ready: missing sign-off${missing.length === 1 ? '' : 's'} for criteri${missing.length === 1 ? 'on' : 'a'} ${missing.join(', ') || '(none listed)'} (add them to the file FLOWGATE_SIGNOFFS names)`);
+  return 1;
+}

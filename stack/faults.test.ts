@@ -706,6 +706,54 @@ test('latency:<operationId>: only the named route answers late', async () => {
   expect((await timed('/api/v1/plans')).ms).toBeLessThan(1000);
 });
 
+// ---------- what every run sees: health, deployed source, the gateway's reach, the contracts ----------
+
+test('health-degraded: scan-api-service answers 200 but says degraded', async () => {
+  await setFaults(['health-degraded']);
+  const bad = await api('GET', '/health/scan-api-service');
+  expect([bad.status, bad.body.status]).toEqual([200, 'degraded']);
+  expect((await api('GET', '/health/asset-management-service')).body.status).toBe('ok');
+  await setFaults([]);
+  expect((await api('GET', '/health/scan-api-service')).body.status).toBe('ok');
+});
+
+test('source-literal-secret: the deployed-source snapshot gets a literal SendGrid key in its compose file, and loses it again', async () => {
+  const compose = () => readFileSync(`${env.FLOWGATE_SOURCE_DIR}/docker-compose.test.yml`, 'utf8');
+  expect(compose()).not.toMatch(/SENDGRID_API_KEY: SG\./);
+  await setFaults(['source-literal-secret']);
+  expect(compose()).toMatch(/SENDGRID_API_KEY: SG\.[A-Za-z0-9]{22}\.[A-Za-z0-9]{43}/);
+  await setFaults([]);
+  expect(compose()).not.toMatch(/SENDGRID_API_KEY/);
+});
+
+test('P0-05-email-exposed: the gateway routes email-service\'s internal API, which has no auth', async () => {
+  const send = () => api('POST', '/internal/email/send', { body: { to: 'probe@flowgate.test', subject: 'stack test' } });
+  expect((await send()).status, 'not routed without the fault').toBe(404);
+  await setFaults(['P0-05-email-exposed']);
+  expect((await send()).status).toBe(202);
+  await setFaults([]);
+  expect((await send()).status).toBe(404);
+});
+
+test('asset-read-off-schema: GET asset answers updatedAt as a number', async () => {
+  const u = await newUser();
+  const a = await createAsset(u);
+  await setFaults(['asset-read-off-schema']);
+  expect(typeof (await api('GET', `/api/v1/assets/${a.body.id}`, { token: u.token })).body.updatedAt).toBe('number');
+  await setFaults([]);
+  expect(typeof (await api('GET', `/api/v1/assets/${a.body.id}`, { token: u.token })).body.updatedAt).toBe('string');
+});
+
+test('asset-updated-duplicate-broken: each asset.updated is followed by a duplicate without "at"', async () => {
+  const u = await newUser();
+  const a = await createAsset(u);
+  await setFaults(['asset-updated-duplicate-broken']);
+  expect((await api('PATCH', `/api/v1/assets/${a.body.id}`, { token: u.token, body: { name: 'renamed by the stack test' } })).status).toBe(200);
+  await waitEvent('cert-ix.asset.updated', (v) => v.assetId === a.body.id && v.at === undefined);
+  expect(eventOf('cert-ix.asset.updated', (v) => v.assetId === a.body.id && typeof v.at === 'string'), 'the proper event came too').toBeTruthy();
+  await setFaults([]);
+});
+
 test('every fault of the catalogue has its test in this file', () => {
   const source = readFileSync(__filename, 'utf8');
   const untested = [...FAULTS.map((f) => f.name), `${LATENCY_PREFIX}<operationId>`].filter((n) => !source.includes(`\ntest('${n}: `));

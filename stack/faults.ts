@@ -15,7 +15,11 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'P0-02-asset-audit-no-trace', flow: 'asset', gap: 'P0-02', description: 'asset-management writes audit rows without the request trace id' },
   { name: 'P0-03-checkout-no-jwt', flow: 'payment', gap: 'P0-03', description: 'checkout-orchestration routes accept requests without a valid JWT' },
   { name: 'P0-04-payment-no-audit', flow: 'payment', gap: 'P0-04', description: 'payment-processing writes no payment audit rows' },
+  { name: 'P0-05-email-exposed', flow: 'any', gap: 'P0-05', description: "the gateway routes /internal/email to email-service, whose internal API has no auth" },
   { name: 'P0-09-scan-no-audit', flow: 'scan', gap: 'P0-09', description: 'the scan engine worker writes no scan audit trail' },
+  // what every run sees (criteria 3, 10, 11)
+  { name: 'source-literal-secret', flow: 'any', description: 'the deployed source (FLOWGATE_SOURCE_DIR) has a literal Stripe live key in its compose file' },
+  { name: 'health-degraded', flow: 'any', description: 'scan-api-service answers its health endpoint 200 with status "degraded"' },
   // auth flow
   { name: 'auth-csrf-unavailable', flow: 'auth', description: 'qr-auth answers the CSRF token route with 503' },
   { name: 'auth-verify-no-activate', flow: 'auth', description: 'verify-email answers 200 but leaves the account pending, so login is refused' },
@@ -32,6 +36,8 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'scan-results-contract-broken', flow: 'scan', description: 'cert-ix.scan-results is produced without its required findings field' },
   { name: 'scan-vuln-never-synced', flow: 'scan', description: 'vulnerability-management ignores cert-ix.scan-results' },
   // asset flow
+  { name: 'asset-read-off-schema', flow: 'asset', description: 'GET /api/v1/assets/{id} answers updatedAt as a number (off the OpenAPI schema; no step asserts it)' },
+  { name: 'asset-updated-duplicate-broken', flow: 'asset', description: 'after each cert-ix.asset.updated, a duplicate of it without the required "at" field' },
   { name: 'asset-update-lost', flow: 'asset', description: 'PATCH answers 200 with the change but does not persist it' },
   { name: 'asset-created-no-header', flow: 'asset', description: 'cert-ix.asset.created is produced without its schema-version header' },
   { name: 'asset-deleted-event-missing', flow: 'asset', description: 'asset-management produces no cert-ix.asset.deleted' },
@@ -79,6 +85,7 @@ export function parseFaults(spec: string | string[] | undefined): { names: Set<s
 export class Faults {
   private names = new Set<string>();
   private latency = new Map<string, number>();
+  private readonly listeners: (() => void)[] = [];
 
   constructor(spec?: string | string[]) {
     this.set(spec);
@@ -88,6 +95,12 @@ export class Faults {
     const parsed = parseFaults(spec);
     this.names = parsed.names;
     this.latency = parsed.latency;
+    for (const l of this.listeners) l();
+  }
+
+  /** Called after every change (faults that act on files rather than on requests). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   on(name: string): boolean {

@@ -8,6 +8,7 @@ import { Pool } from 'pg';
 import Redis from 'ioredis';
 import { contracts } from '../contracts';
 import { Faults } from './faults';
+import { snapshotSource } from './source';
 import type { ServiceContext, ServiceModule, StackSecrets } from './types';
 import { StartupError, errText, tailLines } from './infra/errors';
 import { startKafka, type KafkaInstance } from './infra/kafka';
@@ -304,7 +305,12 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
     // 4. the gateway, routing by the Kong file to the services' ports, then the control port
     const tg = Date.now();
     try {
-      gateway = await startGateway({ kongFile: KONG_FILE, upstreams: Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${s.port}`])) });
+      gateway = await startGateway({
+        kongFile: KONG_FILE,
+        upstreams: Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${s.port}`])),
+        // P0-05-email-exposed: someone routed the email service's internal API through the gateway.
+        faultRoutes: () => (faults.on('P0-05-email-exposed') ? [{ prefix: '/internal/email', service: 'email-service' }] : []),
+      });
     } catch (e) {
       throw new StartupError({ component: 'gateway', reason: `${errText(e)} (kong file ${KONG_FILE})`, elapsedMs: Date.now() - tg, cause: e });
     }
@@ -335,6 +341,11 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
 
     const dbUrls = Object.fromEntries(databases.map((db) => [db, pg!.url(db)]));
     const env = buildStackEnv({ kongUrl: gateway.url, brokers: kafka!.brokers, redisUrl: redis!.url, dbUrls, secrets, controlUrl: control.url });
+    // Criterion 3 scans what the embedded system is built from; the source-literal-secret fault plants a secret in it.
+    const source = snapshotSource(tmpDir);
+    source.plantSecret(faults.on('source-literal-secret'));
+    faults.onChange(() => source.plantSecret(faults.on('source-literal-secret')));
+    env.FLOWGATE_SOURCE_DIR = source.dir;
     const readyMs = Date.now() - t0;
     log(`stack: ready in ${(readyMs / 1000).toFixed(1)} s (temp dir ${tmpDir})`);
 

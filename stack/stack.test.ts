@@ -14,7 +14,7 @@ import { groupAlive, pidAlive, waitUntil } from './infra/process';
 import { openPorts, portsInEnv, stackProcessesUnder } from './stack.helpers';
 
 const ROOT = join(__dirname, '..');
-const ENV_KEYS = ['FLOWGATE_TARGET_NAME', 'KONG_URL', 'KAFKA_BROKERS', 'REDIS_URL', ...Object.values(DATABASE_ENV), 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'JWT_TEST_SIGNING_KEY', 'STACK_CONTROL_URL'];
+const ENV_KEYS = ['FLOWGATE_TARGET_NAME', 'KONG_URL', 'KAFKA_BROKERS', 'REDIS_URL', ...Object.values(DATABASE_ENV), 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'JWT_TEST_SIGNING_KEY', 'STACK_CONTROL_URL', 'FLOWGATE_SOURCE_DIR'];
 
 test.describe('a running stack', () => {
   let stack: StackHandle;
@@ -34,6 +34,10 @@ test.describe('a running stack', () => {
     expect(stack.env.FLOWGATE_TARGET_NAME).toBe('embedded');
     expect(stack.env.STRIPE_WEBHOOK_SECRET).toMatch(/^whsec_./);
     expect(stack.env.STACK_CONTROL_URL).toBe(stack.controlUrl);
+    // criterion 3 scans what the stack is built from: its source and the compose file, without tests
+    expect(existsSync(join(stack.env.FLOWGATE_SOURCE_DIR, 'docker-compose.test.yml'))).toBe(true);
+    expect(existsSync(join(stack.env.FLOWGATE_SOURCE_DIR, 'stack', 'services', 'email-service.ts'))).toBe(true);
+    expect(existsSync(join(stack.env.FLOWGATE_SOURCE_DIR, 'stack', 'stack.test.ts'))).toBe(false);
   });
 
   test('every contract service answers 200 on its health route through the gateway', async () => {

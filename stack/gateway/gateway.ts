@@ -12,6 +12,8 @@ export interface GatewayOptions {
   /** 0 or absent: a free port */
   port?: number;
   host?: string;
+  /** routes a fault adds to kong.yml at run time: a path prefix routed to a service (P0-05-email-exposed) */
+  faultRoutes?: () => { prefix: string; service: string }[];
 }
 
 export interface Gateway {
@@ -63,7 +65,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     const rawUrl = req.raw.url ?? '/';
     const q = rawUrl.indexOf('?');
     if (normalizePath(q >= 0 ? rawUrl.slice(0, q) : rawUrl) === undefined) return reply.code(400).send(BAD_REQUEST);
-    const match = router.match(req.method, rawUrl);
+    const extra = opts.faultRoutes?.().find((r) => rawUrl.startsWith(r.prefix));
+    const match = extra ? { service: extra.service, upstreamUrl: `http://${extra.service}:8080${rawUrl}` } : router.match(req.method, rawUrl);
     // Kong runs no plugin (so no correlation id) when no route matched.
     if (!match) return reply.code(404).send(NO_ROUTE);
 

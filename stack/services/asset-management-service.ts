@@ -68,6 +68,8 @@ const mod: ServiceModule = {
           const u = userOf(req);
           const a = toAsset(await find((req.params as any).id, u.tenantId));
           await audit('read', a.id, req);
+          // asset-read-off-schema: a field no flow step asserts leaves the contract (epoch millis instead of date-time).
+          if (ctx.faults.on('asset-read-off-schema')) return { ...a, updatedAt: Date.parse(String(a.updatedAt)) };
           return a;
         },
 
@@ -89,6 +91,11 @@ const mod: ServiceModule = {
           const a = toAsset(row);
           await audit('update', a.id, req);
           await emit(ctx, 'cert-ix.asset.updated', event(a, req.traceId), { key: a.id });
+          // asset-updated-duplicate-broken: a second, duplicate event of this update without its required `at` (no step awaits it).
+          if (ctx.faults.on('asset-updated-duplicate-broken')) {
+            const { at: _at, ...broken } = event(a, req.traceId) as Record<string, unknown>;
+            await emit(ctx, 'cert-ix.asset.updated', broken, { key: a.id });
+          }
           return a;
         },
 

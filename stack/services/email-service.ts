@@ -33,6 +33,13 @@ const mod: ServiceModule = {
   async register(app, ctx) {
     const pool = db(ctx);
     bindRoutes(app, ctx, {});
+    // The internal API other services call (seed P0-05: no HTTP auth). Safe only while no gateway route reaches it.
+    app.post('/internal/email/send', async (req, reply) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof b.to !== 'string' || typeof b.subject !== 'string') return reply.code(400).send({ error: 'bad_request', message: 'to and subject are required' });
+      await store(pool, { recipient: b.to, template: 'internal', subject: b.subject, body: String(b.body ?? '') });
+      return reply.code(202).send({ queued: true });
+    });
     await consumeTopics(ctx, {
       'cert-ix.auth.user.registered.success': async (ev) => {
         const v = fieldsOf(ctx, ev, 'userId', 'tenantId', 'email', 'verificationToken');

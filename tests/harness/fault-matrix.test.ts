@@ -8,15 +8,17 @@ import { test, runSmoke, setFaults, targetEnv, cleanup, ROOT } from './harness';
 interface Row {
   fault: string;
   /** the Playwright project the fault breaks (preflight runs before it) */
-  project: 'auth' | 'scan' | 'asset' | 'payment' | 'auth-bypass';
+  project: 'auth' | 'scan' | 'asset' | 'payment' | 'auth-bypass' | 'source';
   /** the criterion that must fail, or the trigger that must fire */
-  expects: { criterion: number } | { trigger: 'auth-bypass'; route: string };
-  /** the failing step's title starts with this */
-  step: string;
-  category: string;
+  expects: { criterion: number; trigger?: string; says?: string } | { trigger: 'auth-bypass'; route: string };
+  /** the failing step's title starts with this; undefined when no flow fails (the criterion fails from evidence) */
+  step?: string;
+  category?: string;
+  /** the failing test's project when it is not a flow (source) */
+  failing?: 'source';
 }
 
-const c = (n: number) => ({ criterion: n });
+const c = (n: number, more: { trigger?: string; says?: string } = {}) => ({ criterion: n, ...more });
 const bypass = (route: string) => ({ trigger: 'auth-bypass' as const, route });
 
 export const MATRIX: Row[] = [
@@ -48,8 +50,20 @@ export const MATRIX: Row[] = [
   { fault: 'payment-subscription-not-upgraded', project: 'payment', expects: c(9), step: '5. Verify subscription updated', category: 'event not observed' },
   { fault: 'payment-invoice-never-created', project: 'payment', expects: c(9), step: '6. Verify invoice created', category: 'budget exceeded' },
   { fault: 'payment-event-bad-schema', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'contract violation' },
+  { fault: 'P0-05-email-exposed', project: 'auth-bypass', expects: bypass('POST /internal/email/send'), step: 'F. No internal route answers through the gateway', category: 'auth bypass' },
+  { fault: 'asset-read-off-schema', project: 'asset', expects: c(2, { says: 'response of getAsset with status 200 breaks the frozen contract: /updatedAt must be string' }), step: '3. Read asset', category: 'contract violation' },
+  { fault: 'asset-updated-duplicate-broken', project: 'asset', expects: c(11, { says: "cert-ix.asset.updated" }), step: 'C. Every event this test caused fits the frozen contract', category: 'contract violation' },
+  // No flow fails on these: the criterion fails from the evidence preflight and the source project record.
+  { fault: 'health-degraded', project: 'auth', expects: c(10, { says: 'scan-api-service: /health/scan-api-service 200 but the body does not fit the Health schema (status "degraded")' }) },
+  { fault: 'source-literal-secret', project: 'source', failing: 'source', expects: c(3, { trigger: 'hardcoded-secret', says: 'docker-compose.test.yml:' }), category: 'assertion failed' },
   { fault: `${LATENCY_PREFIX}createAsset=9000`, project: 'asset', expects: c(2), step: '2. Create asset', category: 'budget exceeded' },
 ];
+
+/** The failing test of a non-flow project, shaped like a flow result (status, failingStep). */
+function failingOf(v: any, project: string) {
+  for (const c of v?.criteria ?? []) for (const e of c.evidence ?? []) if (e.project === project && e.status !== 'passed') return { status: e.status, failingStep: e.failingStep };
+  return undefined;
+}
 
 const MATRIX_FILE = join(ROOT, 'test-results', 'fault-matrix.tsv');
 
@@ -64,7 +78,7 @@ test.describe('fault matrix', () => {
   test.describe.configure({ timeout: 300_000 });
 
   for (const row of MATRIX) {
-    test(`${row.fault} → NO-GO at "${row.step}" (${row.category})`, async ({ stack }) => {
+    test(`${row.fault} → NO-GO ${row.step ? `at "${row.step}" (${row.category})` : `for criterion ${'criterion' in row.expects ? row.expects.criterion : ''} from evidence`}`, async ({ stack }) => {
       await setFaults(stack.controlUrl, [row.fault]);
       let run;
       try {
@@ -73,7 +87,7 @@ test.describe('fault matrix', () => {
         await setFaults(stack.controlUrl, []);
       }
       const v = run.verdict;
-      const flow = v?.flows?.find((f: any) => f.name === row.project);
+      const flow = row.failing ? failingOf(v, row.failing) : v?.flows?.find((f: any) => f.name === row.project);
       const reason = 'criterion' in row.expects ? `criterion ${row.expects.criterion}` : `trigger ${row.expects.trigger}`;
       mkdirSync(join(ROOT, 'test-results'), { recursive: true });
       appendFileSync(MATRIX_FILE, [row.fault, v?.verdict ?? '(none)', reason, flow?.failingStep?.title ?? '-', flow?.failingStep?.category ?? '-', run.seconds.toFixed(1)].join('\t') + '\n');
@@ -81,12 +95,20 @@ test.describe('fault matrix', () => {
         expect(v, `a verdict was written; output:\n${run.output.slice(-3000)}`).toBeTruthy();
         expect(run.exitCode, 'npm run smoke exits 1 on NO-GO').toBe(1);
         expect(v.verdict).toBe('NO-GO');
-        expect(flow?.status, `the ${row.project} flow fails`).toBe('failed');
-        expect(flow?.failingStep?.title ?? '', 'the failing step').toMatch(new RegExp(`^${row.step.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-        expect(flow?.failingStep?.category, `the failure category (error: ${flow?.failingStep?.error})`).toBe(row.category);
+        if (row.step) {
+          expect(flow?.status, `the ${row.project} flow fails`).toBe('failed');
+          expect(flow?.failingStep?.title ?? '', 'the failing step').toMatch(new RegExp(`^${row.step.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+        } else if (!row.failing) {
+          // The flows themselves pass: the verdict is NO-GO only because the criterion failed from evidence.
+          expect(flow?.status, `the ${row.project} flow passes`).toBe('passed');
+        }
+        if (row.category) expect(flow?.failingStep?.category, `the failure category (error: ${flow?.failingStep?.error})`).toBe(row.category);
         const expects = row.expects;
         if ('criterion' in expects) {
-          expect(v.criteria.find((x: any) => x.id === expects.criterion)?.status, reason).toBe('fail');
+          const crit = v.criteria.find((x: any) => x.id === expects.criterion);
+          expect(crit?.status, reason).toBe('fail');
+          if (expects.says) expect(crit?.detail, `criterion ${expects.criterion} says why`).toContain(expects.says);
+          if (expects.trigger) expect(v.triggers.find((t: any) => t.id === expects.trigger)?.fired, `trigger ${expects.trigger} fired`).toBe(true);
         } else {
           const trig = v.triggers.find((t: any) => t.id === 'auth-bypass');
           expect(trig?.fired, 'the auth-bypass trigger fired').toBe(true);

@@ -1,7 +1,8 @@
 // Healthy runs: GO with evidence for every evaluated criterion, the same under a flood of foreign and broken messages, and no secret in any artifact.
 import { expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
 import { contracts } from '../../contracts';
@@ -36,7 +37,15 @@ test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence; npm run r
       expect(c?.status, `criterion ${id}`).toBe('pass');
       expect(c?.evidence?.length, `criterion ${id} carries evidence`).toBeGreaterThan(0);
     }
-    expect(run.verdict.criteria.find((x: any) => x.id === 1)?.status).toBe('not-evaluated');
+    // What a run can see is decided from evidence: 3, 10 and 11 pass; 1 shows its ten rows; what remains awaits sign-off.
+    for (const id of [3, 10, 11]) expect(run.verdict.criteria.find((x: any) => x.id === id)?.status, `criterion ${id}`).toBe('pass');
+    const c1 = run.verdict.criteria.find((x: any) => x.id === 1);
+    expect(c1?.rows?.map((g: any) => g.gap)).toEqual(['P0-01', 'P0-02', 'P0-03', 'P0-04', 'P0-05', 'P0-06', 'P0-07', 'P0-08', 'P0-09', 'P0-10']);
+    expect(c1?.rows?.filter((g: any) => g.status === 'remediated').map((g: any) => g.gap)).toEqual(expect.arrayContaining(['P0-01', 'P0-02', 'P0-03', 'P0-04', 'P0-05', 'P0-09']));
+    const statuses = ['pass', 'fail', 'not-run', 'awaiting-sign-off', 'signed-off'];
+    expect(run.verdict.criteria.every((x: any) => statuses.includes(x.status))).toBe(true);
+    expect(run.verdict.awaitingSignOff).toEqual(run.verdict.criteria.filter((x: any) => x.status === 'awaiting-sign-off').map((x: any) => x.id));
+    expect(run.verdict.release).toBe(run.verdict.awaitingSignOff.length ? 'awaiting-sign-off' : 'ready');
     expect(run.verdict.triggers.filter((t: any) => t.fired)).toEqual([]);
     expect(run.verdict.flows.map((f: any) => `${f.name}:${f.status}`).sort()).toEqual(['asset:passed', 'auth-bypass:passed', 'auth:passed', 'payment:passed', 'scan:passed']);
     // The console shows, per flow, its steps and the events and rows it observed.
@@ -99,5 +108,35 @@ test('noise on the frozen topics — other tenants, malformed JSON, no headers �
     expect(run.exitCode).toBe(0);
   } finally {
     cleanup(run);
+  }
+});
+
+test('--release: exit 0 with a sign-off for every awaiting criterion, ready; a malformed sign-off file exits 2 naming FLOWGATE_SIGNOFFS', async ({ stack }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowgate-signoffs-'));
+  const bad = join(dir, 'bad.yml');
+  writeFileSync(bad, 'signoffs:\n  - criterion: 1\n    date: 2026-11-20\n    evidence: https://tracker.example/REVIEW-1\n');
+  const malformed = await runSmoke(targetEnv(stack), ['--release'], { env: { FLOWGATE_SIGNOFFS: bad } });
+  try {
+    expect(malformed.exitCode, malformed.output).toBe(2);
+    expect(malformed.output).toContain('FLOWGATE_SIGNOFFS');
+    expect(malformed.output).toContain('entry 1 (criterion 1) is missing "by"');
+  } finally {
+    cleanup(malformed);
+  }
+  // Sign off every criterion a run leaves to people (the list is the run's own: 1 and whatever no check covers).
+  const file = join(dir, 'signoffs.yml');
+  const awaiting = [1, 4, 5, 6];
+  writeFileSync(file, `signoffs:\n${awaiting.map((c) => `  - criterion: ${c}\n    by: "Dana Reviewer"\n    date: 2026-11-20\n    evidence: "https://tracker.example/REVIEW-${c}"\n`).join('')}`);
+  const run = await runSmoke(targetEnv(stack), ['--release'], { env: { FLOWGATE_SIGNOFFS: file } });
+  try {
+    expect(run.verdict?.verdict, run.output.slice(-3000)).toBe('GO');
+    expect(run.verdict.awaitingSignOff, 'nothing left to sign').toEqual([]);
+    expect(run.verdict.release).toBe('ready');
+    expect(run.exitCode).toBe(0);
+    expect(run.output).toContain('flowgate verdict: GO — release ready');
+    expect(run.verdict.criteria.find((c: any) => c.id === 1)).toMatchObject({ status: 'signed-off', signoff: { by: 'Dana Reviewer', date: '2026-11-20' } });
+  } finally {
+    cleanup(run);
+    rmSync(dir, { recursive: true, force: true });
   }
 });

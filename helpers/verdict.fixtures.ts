@@ -1,0 +1,47 @@
+// Run models for the verdict's unit tests: a healthy run of every project, and test models to vary it.
+import type { Evidence } from './evidence';
+import { computeVerdict, type RunModel, type TestModel } from './verdict';
+
+export const audit = (p: string): Evidence => ({ kind: 'row', step: 'audit', name: `audit.${p}`, summary: `audit row ${p} for u-1` });
+
+/** A flow test's wire check: `checked` messages of its own, all fitting the contract. */
+export const wireEvidence = (checked = 3): Evidence => ({ kind: 'probe', step: 'C. Every event this test caused fits the frozen contract — asyncapi.yaml', name: 'contract.events', summary: `${checked} checked`, data: { checked, others: 1, byTopic: {}, violations: [] } });
+const GAP_TAGS: Record<string, string[]> = { scan: ['@gap-P0-09'], asset: ['@gap-P0-02'], payment: ['@gap-P0-04'], 'auth-bypass': ['@gap-P0-01', '@gap-P0-03', '@gap-P0-05'] };
+export function flowTest(project: string, over: Partial<TestModel> = {}): TestModel {
+  return {
+    title: `${project} flow`,
+    project,
+    tags: [`@flow-${project}`, ...(GAP_TAGS[project] ?? [])],
+    status: 'passed',
+    retries: 0,
+    outcome: 'expected',
+    durationMs: 1000,
+    steps: [
+      { title: '1. First — GET /a', status: 'passed', durationMs: 400 },
+      { title: '2. Second — POST /b', status: 'passed', durationMs: 600 },
+    ],
+    evidence: [
+      ...(project === 'auth' ? [audit('register'), audit('login'), audit('logout'), { kind: 'event' as const, step: '1. First — GET /a', name: 'cert-ix.auth.user.registered.success', summary: 'registered u-1' }] : [{ kind: 'event' as const, step: '2. Second — POST /b', summary: `${project} event` }]),
+      wireEvidence(),
+    ],
+    findings: [],
+    ...over,
+  };
+}
+
+export const sourceTests = (over: Partial<TestModel> = {}) => [
+  flowTest('source', { title: 'secrets', tags: ['@criterion-3'], evidence: [{ kind: 'probe', step: 'S', name: 'secretlint', summary: '45 files', data: { scanned: true, dir: '/src', files: 45, findings: [] } }], ...over }),
+  flowTest('source', { title: 'frozen', tags: ['@criterion-11'], evidence: [{ kind: 'probe', step: 'F', name: 'contracts.frozen', summary: 'none', data: { breaking: [] } }] }),
+];
+
+export function run(tests: TestModel[], over: Partial<RunModel> = {}): RunModel {
+  return { target: { name: 'embedded', kongUrl: 'http://127.0.0.1:8000' }, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:01:00.000Z', allowFlaky: false, tests, ...over };
+}
+
+export const HEALTHY_SERVICES = ['qr-auth-service', 'scan-api-service'].map((service) => ({ service, path: `/health/${service}`, status: 200, latencyMs: 4, body: { status: 'ok', service }, ok: true }));
+export const healthEvidence = (checks = HEALTHY_SERVICES): Evidence => ({ kind: 'probe', step: 'health', name: 'health', summary: `${checks.length} P0 services`, data: checks });
+export const healthy = () => [flowTest('preflight', { tags: [], evidence: [healthEvidence()] }), ...sourceTests(), ...['auth', 'scan', 'asset', 'payment', 'auth-bypass'].map((p) => flowTest(p))];
+export const crit = (r: ReturnType<typeof computeVerdict>, id: number) => r.criteria.find((c) => c.id === id)!;
+export const trig = (r: ReturnType<typeof computeVerdict>, id: string) => r.triggers.find((t) => t.id === id)!;
+export const flow = (r: ReturnType<typeof computeVerdict>, n: string) => r.flows.find((f) => f.name === n)!;
+

@@ -1,0 +1,28 @@
+// Unit tests of the wire check: this test's messages are all checked (duplicates too), others counted, a broken one named.
+import { test, expect } from '@playwright/test';
+import { Contracts } from '../contracts';
+import { checkRunMessages, idsOf } from './wire';
+
+const c = new Contracts();
+const good = (assetId: string) => ({ assetId, tenantId: 'tenant-0001', type: 'domain', value: 'a.flowgate.test', at: '2026-11-20T10:00:00.000Z' });
+const msg = (payload: unknown, offset: number, headers: Record<string, string> = { 'schema-version': '1.0' }) => ({ topic: 'cert-ix.asset.updated', partition: 0, offset, headers, value: JSON.stringify(payload) });
+
+test('every message carrying an id of the test is checked; other traffic is counted, not judged', () => {
+  const r = checkRunMessages(c, [msg(good('asset-mine-1'), 1), msg(good('asset-mine-1'), 2), msg({ broken: true, assetId: 'asset-other-9' }, 3)], ['asset-mine-1']);
+  expect(r).toMatchObject({ checked: 2, others: 1, byTopic: { 'cert-ix.asset.updated': 2 }, violations: [] });
+});
+
+test('a duplicate of the awaited event missing a required field is a violation naming topic, offset and field', () => {
+  const { at: _at, ...noAt } = good('asset-mine-1');
+  const r = checkRunMessages(c, [msg(good('asset-mine-1'), 1), msg(noAt, 2)], ['asset-mine-1']);
+  expect(r.violations).toHaveLength(1);
+  expect(String(r.violations[0])).toMatch(/^ContractViolation: event on cert-ix\.asset\.updated \(partition 0, offset 2\) breaks the frozen contract: payload \(root\) must have required property 'at'/);
+});
+
+test('a message of ours without the schema-version header is a violation', () => {
+  expect(checkRunMessages(c, [msg(good('asset-mine-1'), 4, {})], ['asset-mine-1']).violations[0].message).toContain('header schema-version is missing');
+});
+
+test('idsOf takes *Id fields and email, long enough to correlate by', () => {
+  expect(idsOf({ assetId: 'asset-mine-1', tenantId: 't', email: 'flowgate+x@flowgate.test', name: 'n' })).toEqual(['asset-mine-1', 'flowgate+x@flowgate.test']);
+});
