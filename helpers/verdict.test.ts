@@ -28,25 +28,33 @@ function run(tests: TestModel[], over: Partial<RunModel> = {}): RunModel {
   return { target: { name: 'embedded', kongUrl: 'http://127.0.0.1:8000' }, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:01:00.000Z', allowFlaky: false, tests, ...over };
 }
 
-const healthy = () => [flowTest('preflight', { tags: [], evidence: [] }), ...['auth', 'scan', 'asset', 'payment', 'auth-bypass'].map((p) => flowTest(p))];
+/** A passing connection test for criterion 4, 5 or 6 with one endpoint's evidence (ok unless said otherwise). */
+export function transportTest(id: number, over: Partial<TestModel> = {}, ok = true, gap?: string): TestModel {
+  const step = `${id}.1. Check — TLS 127.0.0.1:${9000 + id}`;
+  const data = { endpoint: `127.0.0.1:${9000 + id}`, tried: 'TLS handshake', answered: ok ? 'verified' : 'HTTP 200 served in plaintext', ok, tlsVersion: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', ...(gap ? { gap } : {}) };
+  return flowTest('transport', { title: `${id}. transport check`, tags: id ? [`@criterion-${id}`] : ['@gap-P0-06'], steps: [{ title: step, status: ok ? 'passed' : 'failed', durationMs: 5, ...(ok ? {} : { error: { message: 'Error: plaintext answered', category: 'assertion failed' } }) }], evidence: [{ kind: 'transport', step, name: data.endpoint, summary: `ok ${data.endpoint}`, data }], ...(ok ? {} : { status: 'failed', outcome: 'unexpected' }), ...over });
+}
+
+const healthy = () => [flowTest('preflight', { tags: [], evidence: [] }), ...[4, 5, 6].map((id) => transportTest(id)), ...['auth', 'scan', 'asset', 'payment', 'auth-bypass'].map((p) => flowTest(p))];
 const crit = (r: ReturnType<typeof computeVerdict>, id: number) => r.criteria.find((c) => c.id === id)!;
 const trig = (r: ReturnType<typeof computeVerdict>, id: string) => r.triggers.find((t) => t.id === id)!;
 const flow = (r: ReturnType<typeof computeVerdict>, n: string) => r.flows.find((f) => f.name === n)!;
 
-test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence, the rest not evaluated, no trigger fired', () => {
+test('a healthy run is GO: criteria 2, 4, 5, 6, 7, 8, 9, 12 pass with evidence, the rest not evaluated, no trigger fired', () => {
   const r = computeVerdict(run(healthy()));
   expect(r.verdict).toBe('GO');
   expect(exitCode(r)).toBe(0);
   expect(r.criteria.map((c) => c.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-  for (const id of [2, 7, 8, 9, 12]) expect(crit(r, id).status, `criterion ${id}`).toBe('pass');
-  for (const id of [1, 3, 4, 5, 6, 10, 11]) expect(crit(r, id).status).toBe('not-evaluated');
+  for (const id of [2, 4, 5, 6, 7, 8, 9, 12]) expect(crit(r, id).status, `criterion ${id}`).toBe('pass');
+  for (const id of [1, 3, 10, 11]) expect(crit(r, id).status).toBe('not-evaluated');
+  expect(crit(r, 4).evidence[0].observed[0]).toMatchObject({ kind: 'transport', data: { endpoint: '127.0.0.1:9004', tlsVersion: 'TLSv1.3' } });
   expect(crit(r, 2).evidence.map((e) => e.project)).toEqual(['auth', 'scan', 'asset', 'payment']);
   expect(crit(r, 12).evidence[0].observed.map((o) => o.name)).toEqual(['audit.register', 'audit.login', 'audit.logout']);
   expect(r.triggers.map((t) => [t.id, t.fired, t.status])).toEqual([
     ['p0-gap-not-remediated', false, 'not-evaluated'],
     ['flow-failing', false, 'clear'],
     ['hardcoded-secret', false, 'not-evaluated'],
-    ['tls-not-enforced', false, 'not-evaluated'],
+    ['tls-not-enforced', false, 'clear'],
     ['auth-bypass', false, 'clear'],
     ['payment-broken', false, 'clear'],
   ]);
@@ -253,4 +261,34 @@ test('markdown and console table show verdict, criteria, triggers and the failin
   const go = renderConsoleTable(computeVerdict(run(healthy())));
   expect(go).toContain('flowgate verdict: GO');
   expect(go).toContain('triggers fired: none');
+});
+
+test('criteria 4, 5, 6: a failing connection test fails its criterion and fires tls-not-enforced naming the endpoint', () => {
+  const r = computeVerdict(run(healthy().map((t) => (t.tags.includes('@criterion-5') ? transportTest(5, {}, false) : t))));
+  expect(r.verdict).toBe('NO-GO');
+  expect(crit(r, 5).status).toBe('fail');
+  expect(crit(r, 5).detail).toContain('127.0.0.1:9005: HTTP 200 served in plaintext');
+  expect([crit(r, 4).status, crit(r, 6).status]).toEqual(['pass', 'pass']);
+  expect(trig(r, 'tls-not-enforced')).toMatchObject({ fired: true, status: 'fired' });
+  expect(trig(r, 'tls-not-enforced').detail).toContain('criterion 5: 127.0.0.1:9005');
+});
+
+test('criteria 4, 5, 6 without the transport project are not-run: NO-GO, never a silent pass', () => {
+  const r = computeVerdict(run(healthy().filter((t) => t.project !== 'transport')));
+  expect(r.verdict).toBe('NO-GO');
+  for (const id of [4, 5, 6]) expect(crit(r, id).status).toBe('not-run');
+  expect(trig(r, 'tls-not-enforced').status).toBe('not-run');
+  // a passing check that recorded no endpoint proves nothing either
+  const empty = computeVerdict(run(healthy().map((t) => (t.tags.includes('@criterion-6') ? { ...t, evidence: [] } : t))));
+  expect(crit(empty, 6).status).toBe('not-run');
+  expect(empty.verdict).toBe('NO-GO');
+});
+
+test('a P0-06 finding (a database accepting plaintext) is recorded in the verdict and fires p0-gap-not-remediated', () => {
+  const r = computeVerdict(run([...healthy(), transportTest(0, { title: 'P0-06 check' }, false, 'P0-06')]));
+  expect(r.verdict).toBe('NO-GO');
+  expect(r.gapFindings).toEqual([{ gap: 'P0-06', endpoint: '127.0.0.1:9000', detail: 'HTTP 200 served in plaintext', test: 'P0-06 check', step: '0.1. Check — TLS 127.0.0.1:9000' }]);
+  expect(trig(r, 'p0-gap-not-remediated')).toMatchObject({ fired: true, status: 'fired' });
+  expect(trig(r, 'tls-not-enforced').fired).toBe(false);
+  expect(computeVerdict(run(healthy())).gapFindings).toBeUndefined();
 });

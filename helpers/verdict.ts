@@ -1,6 +1,7 @@
 // The Go/No-Go computation of seed §7 / DESIGN §4 from a run model (pure), and its renderings for people (markdown, console table).
 import { type Category, firstLine, formatMs, truncate } from './errors';
 import { AUDIT_PROBES, BYPASS_FLOW, type BypassFinding, type Evidence, FLOWS, PREFLIGHT_PROJECT } from './evidence';
+import { gapFindings, tlsTrigger, transportCriterion, TRANSPORT_CRITERIA, type GapFinding, type TransportCriterion } from './verdict-transport';
 
 export type TestStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
 export type TestOutcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
@@ -120,6 +121,8 @@ export interface VerdictResult {
   triggers: TriggerResult[];
   flows: FlowResult[];
   notes: string[];
+  /** seed-gap findings the connection tests recorded (P0-06: a database server accepting plaintext); criterion 1 reads them */
+  gapFindings?: GapFinding[];
   /** true when the harness could not evaluate at all (preflight failed on configuration/infrastructure, nothing ran) */
   couldNotEvaluate: boolean;
   /** the intended process exit code (0 GO, 1 NO-GO, 2 could not evaluate); the reporter fills it in */
@@ -147,14 +150,14 @@ export const SEED_TRIGGERS: { id: string; title: string; evaluated: boolean }[] 
   { id: 'p0-gap-not-remediated', title: 'Any P0 gap not remediated', evaluated: false },
   { id: 'flow-failing', title: 'Any E2E flow smoke test failing', evaluated: true },
   { id: 'hardcoded-secret', title: 'Hardcoded secret found in production config', evaluated: false },
-  { id: 'tls-not-enforced', title: 'TLS not enforced on external-facing endpoint', evaluated: false },
+  { id: 'tls-not-enforced', title: 'TLS not enforced on external-facing endpoint', evaluated: true },
   { id: 'auth-bypass', title: 'Auth bypass possible on any P0 service', evaluated: true },
   { id: 'payment-broken', title: 'Payment flow broken (Stripe integration)', evaluated: true },
 ];
 
 /** Criterion id → the flows that decide it. 12 is special (audit rows). */
 const CRITERION_FLOWS: Record<number, readonly string[]> = { 2: FLOWS, 7: ['auth'], 8: ['scan'], 9: ['payment'], 12: ['auth'] };
-export const EVALUATED_CRITERIA = [2, 7, 8, 9, 12];
+export const EVALUATED_CRITERIA = [2, 4, 5, 6, 7, 8, 9, 12];
 export const REQUIRED_PROJECTS: readonly string[] = [...FLOWS, BYPASS_FLOW];
 const ALL_FLOWS: readonly string[] = [...FLOWS, BYPASS_FLOW];
 
@@ -362,9 +365,18 @@ export function computeVerdict(run: RunModel): VerdictResult {
     return run.tests.filter((t) => names.includes(flowOfTest(t) ?? '') || t.tags.includes(tag));
   };
 
+  // Criteria 4, 5, 6: the transport project's connection tests (verdict-transport.ts)
+  const transport: Record<number, TransportCriterion> = Object.fromEntries(TRANSPORT_CRITERIA.map((id) => [id, transportCriterion(id, run.tests, (t) => testFlowStatus(t as TestModel), run.allowFlaky)]));
+  const findings0 = gapFindings(run.tests);
+  for (const f of findings0) notes.push(`${f.gap} finding: ${f.endpoint}: ${f.detail} ("${f.test}")`);
+
   const criteria: CriterionResult[] = SEED_CRITERIA.map(({ id, title, verification }) => {
     if (!EVALUATED_CRITERIA.includes(id))
       return { id, title, verification, status: 'not-evaluated' as const, detail: 'not evaluated by flowgate (outside the four flows)', evidence: [] };
+    if (id in transport) {
+      const tagged = run.tests.filter((t) => t.tags.includes(`@criterion-${id}`));
+      return { id, title, verification, status: transport[id].status, detail: transport[id].detail, evidence: tagged.map((t) => evidenceOf(t, (e) => e.kind === 'transport')) };
+    }
     const names = CRITERION_FLOWS[id];
     const tests = testsOf(names, id);
     if (id === 12) {
@@ -435,7 +447,12 @@ export function computeVerdict(run: RunModel): VerdictResult {
     detail: describeFlow(pay, run.allowFlaky),
   };
 
-  const evaluated: Record<string, TriggerResult> = { 'flow-failing': flowFailing, 'auth-bypass': authBypass, 'payment-broken': paymentBroken };
+  const tls = tlsTrigger(transport);
+  const tlsNotEnforced: TriggerResult = { id: 'tls-not-enforced', title: 'TLS not enforced on external-facing endpoint', ...tls };
+  const evaluated: Record<string, TriggerResult> = { 'flow-failing': flowFailing, 'auth-bypass': authBypass, 'payment-broken': paymentBroken, 'tls-not-enforced': tlsNotEnforced };
+  // Only a finding decides this trigger: the other P0 gaps are not evaluated, so without one it stays not-evaluated.
+  if (findings0.length)
+    evaluated['p0-gap-not-remediated'] = { id: 'p0-gap-not-remediated', title: 'Any P0 gap not remediated', fired: true, status: 'fired', detail: findings0.map((f) => `${f.gap}: ${f.endpoint}: ${f.detail}`).join('; ') };
   const triggers: TriggerResult[] = SEED_TRIGGERS.map((t) =>
     evaluated[t.id] ?? { id: t.id, title: t.title, fired: false, status: 'not-evaluated' as const, detail: 'not evaluated by flowgate' },
   );
@@ -473,6 +490,7 @@ export function computeVerdict(run: RunModel): VerdictResult {
     triggers,
     flows,
     notes,
+    ...(findings0.length ? { gapFindings: findings0 } : {}),
     couldNotEvaluate,
   };
 }
