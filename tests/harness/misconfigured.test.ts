@@ -1,5 +1,6 @@
 // A misconfigured target (wrong password, missing database, SASL refused, frozen topics missing) is "could not evaluate" (exit 2) naming the variable, never a platform NO-GO.
 import { expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { startStack } from '../../stack';
 import { test, runSmoke, targetEnv, cleanup } from './harness';
@@ -51,7 +52,13 @@ test.describe('misconfigured target', () => {
     const own = await startStack();
     try {
       const target = targetEnv(own);
-      const admin = new Kafka({ brokers: target.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+      // the stack's broker speaks SASL_SSL only: the admin logs in as the harness user, trusting the run's CA
+      const admin = new Kafka({
+        brokers: target.KAFKA_BROKERS.split(','),
+        ssl: { ca: [readFileSync(target.KAFKA_SSL_CA_FILE, 'utf8')] },
+        sasl: { mechanism: 'scram-sha-512', username: target.KAFKA_SASL_USERNAME, password: target.KAFKA_SASL_PASSWORD },
+        logLevel: logLevel.NOTHING,
+      }).admin();
       await admin.connect();
       const gone = (await admin.listTopics()).filter((t) => t.endsWith('asset.deleted'));
       expect(gone, 'the topic to delete exists').toHaveLength(1);
