@@ -12,7 +12,7 @@ writeFileSync(notPem, Buffer.from('308201 not a PEM certificate at all'));
 const cases: { name: string; env: (e: Record<string, string>) => Record<string, string>; names: string; says: RegExp }[] = [
   { name: 'a CA file that does not exist', env: () => ({ KONG_CA_FILE: join(scratch, 'missing.pem') }), names: 'KONG_CA_FILE', says: /does not exist/ },
   { name: 'a CA file that is not PEM', env: () => ({ KAFKA_SSL_CA_FILE: notPem }), names: 'KAFKA_SSL_CA_FILE', says: /not PEM/ },
-  { name: 'a wrong SASL password', env: () => ({ KAFKA_SASL_PASSWORD: 'not-the-password' }), names: 'KAFKA_SASL_PASSWORD', says: /refused the login/ },
+  { name: 'a wrong SASL password', env: () => ({ KAFKA_SASL_PASSWORD: 'not-the-password' }), names: 'KAFKA_SASL_PASSWORD', says: /refused SASL authentication/ },
   // the database's certificate names 127.0.0.1 only: "localhost" is another host
   { name: 'verify-full against a certificate for another host', env: (e) => ({ AUTH_DB_URL: e.AUTH_DB_URL.replace('@127.0.0.1:', '@localhost:') }), names: 'AUTH_DB_URL', says: /another host/ },
 ];

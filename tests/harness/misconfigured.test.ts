@@ -5,6 +5,14 @@ import { Kafka, logLevel } from 'kafkajs';
 import { startStack } from '../../stack';
 import { test, runSmoke, targetEnv, cleanup } from './harness';
 
+/** The URL with no user and no password: with an ACL user named and no password, Redis would answer WRONGPASS instead. */
+const withoutCredentials = (url: string) => {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
+};
+
 /** The URL with its password replaced (or removed when `pw` is empty). */
 const withPassword = (url: string, pw: string) => {
   const u = new URL(url);
@@ -14,9 +22,9 @@ const withPassword = (url: string, pw: string) => {
 
 const cases: { name: string; env: (t: Record<string, string>) => Record<string, string>; names: RegExp }[] = [
   { name: 'AUTH_DB_URL with a wrong password', env: (t) => ({ AUTH_DB_URL: withPassword(t.AUTH_DB_URL, 'wrong-pw') }), names: /AUTH_DB_URL: .*refused the password .*28P01/ },
-  { name: 'AUTH_DB_URL naming a missing database', env: (t) => ({ AUTH_DB_URL: t.AUTH_DB_URL.replace(/\/[a-z_]+$/, '/cert_ix_nope') }), names: /AUTH_DB_URL: the database .* does not exist .*3D000/ },
+  { name: 'AUTH_DB_URL naming a missing database', env: (t) => ({ AUTH_DB_URL: t.AUTH_DB_URL.replace(/\/[a-z_]+(\?|$)/, '/cert_ix_nope$1') }), names: /AUTH_DB_URL: the database .* does not exist .*3D000/ },
   { name: 'REDIS_URL with a wrong password', env: (t) => ({ REDIS_URL: withPassword(t.REDIS_URL, 'wrong-pw') }), names: /REDIS_URL: Redis at .* refused .*WRONGPASS/ },
-  { name: 'REDIS_URL without the password', env: (t) => ({ REDIS_URL: withPassword(t.REDIS_URL, '') }), names: /REDIS_URL: Redis at .* requires a password .*NOAUTH/ },
+  { name: 'REDIS_URL without the password', env: (t) => ({ REDIS_URL: withoutCredentials(t.REDIS_URL) }), names: /REDIS_URL: Redis at .* requires a password .*NOAUTH/ },
   { name: 'Kafka SASL credentials the broker refuses', env: () => ({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'nobody', KAFKA_SASL_PASSWORD: 'wrong' }), names: /KAFKA_SASL_USERNAME \/ KAFKA_SASL_PASSWORD: .*refused SASL authentication/ },
 ];
 
