@@ -217,16 +217,7 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
   const comp = new Composition(log);
   const crashed = new Map<string, Promise<void>>();
 
-  const stopComponent = (name: StoppableComponent): Promise<void> => {
-    let p = crashed.get(name);
-    if (!p) {
-      if (!['kafka', 'postgres', 'redis', 'gateway'].includes(name)) return Promise.reject(new Error(`unknown component ${name}`));
-      const c = comp.find(name);
-      p = (c?.crash ?? c?.stop)?.call(c).then(() => log(`stack: ${name} stopped`)) ?? Promise.resolve();
-      crashed.set(name, p);
-    }
-    return p;
-  };
+  const stopComponent = crashOnce(comp, crashed, log);
 
   const exitHook = () => {
     // last resort when Node exits without stop(): kill the groups (synchronously, nothing async runs now), then remove the dir
@@ -236,24 +227,7 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
   process.on('exit', exitHook);
   reapDirOnDeath(tmpDir);
 
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      const problems = await comp.stop(crashed);
-      const leftover = comp.all().filter((c) => c.killNow && c.pids().some(isAlive)).map((c) => `${c.name} (pid ${c.pids().join(',')})`);
-      if (leftover.length) problems.push(`still running: ${leftover.join(', ')}`);
-      if (problems.length) log(`stack: stop: ${problems.join('; ')}`);
-      try {
-        rmSync(tmpDir, { recursive: true, force: true });
-      } catch (e) {
-        problems.push(`removing ${tmpDir}: ${errText(e)}`);
-      }
-      process.off('exit', exitHook);
-      forgetDir(tmpDir);
-      // only what leaves something behind fails stop()
-      const fatal = problems.filter((p) => p.startsWith('still running') || p.startsWith('removing') || /^stopping (kafka|postgres|redis)/.test(p));
-      if (fatal.length) throw new Error(`stack stop left things behind: ${fatal.join('; ')}`);
-    })());
+  const stop = stopOnce(comp, crashed, tmpDir, log, exitHook);
 
   const checkAbort = () => {
     if (opts.signal?.aborted) throw new StartupError({ component: 'stack', reason: 'start aborted', elapsedMs: Date.now() - t0 });
@@ -311,6 +285,42 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
     }
     throw new StartupError({ component: 'stack', reason: errText(e), elapsedMs: Date.now() - t0, cause: e });
   }
+}
+
+/** The control port's outage on purpose: the component is crashed (killed, or the gateway closed) once. */
+function crashOnce(comp: Composition, crashed: Map<string, Promise<void>>, log: (m: string) => void): (name: StoppableComponent) => Promise<void> {
+  return (name) => {
+    let p = crashed.get(name);
+    if (!p) {
+      if (!['kafka', 'postgres', 'redis', 'gateway'].includes(name)) return Promise.reject(new Error(`unknown component ${name}`));
+      const c = comp.find(name);
+      p = (c?.crash ?? c?.stop)?.call(c).then(() => log(`stack: ${name} stopped`)) ?? Promise.resolve();
+      crashed.set(name, p);
+    }
+    return p;
+  };
+}
+
+/** stop(): every component in reverse, then the temp dir; idempotent; throws only when something was left behind. */
+function stopOnce(comp: Composition, crashed: Map<string, Promise<void>>, tmpDir: string, log: (m: string) => void, exitHook: () => void): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () =>
+    (stopping ??= (async () => {
+      const problems = await comp.stop(crashed);
+      const leftover = comp.all().filter((c) => c.killNow && c.pids().some(isAlive)).map((c) => `${c.name} (pid ${c.pids().join(',')})`);
+      if (leftover.length) problems.push(`still running: ${leftover.join(', ')}`);
+      if (problems.length) log(`stack: stop: ${problems.join('; ')}`);
+      try {
+        rmSync(tmpDir, { recursive: true, force: true });
+      } catch (e) {
+        problems.push(`removing ${tmpDir}: ${errText(e)}`);
+      }
+      process.off('exit', exitHook);
+      forgetDir(tmpDir);
+      // only what leaves something behind fails stop()
+      const fatal = problems.filter((p) => p.startsWith('still running') || p.startsWith('removing') || /^stopping (kafka|postgres|redis)/.test(p));
+      if (fatal.length) throw new Error(`stack stop left things behind: ${fatal.join('; ')}`);
+    })());
 }
 
 function isAlive(pid: number): boolean {
