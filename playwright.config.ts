@@ -1,4 +1,4 @@
-// flowgate's Playwright config: preflight, the four flows and the auth-bypass probes, and the reporters that make the verdict.
+// flowgate's Playwright config: preflight, the transport checks, the four flows and the auth-bypass probes, and the reporters that make the verdict.
 import { defineConfig } from '@playwright/test';
 import { loadEnvFile, generateRunId, runSettings, checkFlowgateVars } from './helpers/config';
 
@@ -62,6 +62,9 @@ export default defineConfig({
     { name: 'preflight', testMatch: /preflight\.setup\.ts/, timeout: 60_000 },
     // Needs no target: the deployed source's secrets (criterion 3) and the contracts' freeze (criterion 11).
     { name: 'source', testMatch: /source\.spec\.ts/, timeout: 60_000 },
+    // Criteria 4, 5, 6 and P0-06 by connection tests. Listed before the flows so it is scheduled first, but no flow
+    // depends on it: a gateway serving plain HTTP fails criterion 4 and the flows still run, so the rest is known.
+    { name: 'transport', testMatch: /transport\.spec\.ts/, dependencies: ['preflight'], timeout: 60_000 },
     flow('auth', /auth\.spec\.ts/),
     flow('scan', /scan\.spec\.ts/),
     flow('asset', /asset\.spec\.ts/),

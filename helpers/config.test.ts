@@ -3,7 +3,7 @@ import { test, expect } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './errors';
-import { DB_VARS, checkFlowgateVars, generateRunId, kafkaClientConfig, loadEnvFile, parseBool, parseTargetConfig, pgClientConfig, redisOptions, runSettings, type Env } from './config';
+import { DB_VARS, pemProblem, checkFlowgateVars, generateRunId, kafkaClientConfig, loadEnvFile, parseBool, parseTargetConfig, pgClientConfig, redisOptions, runSettings, type Env } from './config';
 
 const valid: Env = {
   KONG_URL: 'https://api.staging.example/',
@@ -109,11 +109,36 @@ test('SASL credentials need a mechanism, and a mechanism needs credentials', () 
   expect(configError({ ...valid, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u' }).problems).toEqual(['KAFKA_SASL_PASSWORD is required (needed because KAFKA_SASL_MECHANISM is scram-sha-512)']);
 });
 
+// A syntactically valid PEM block (base64 of 120 bytes) that says TEST in its first line.
+const FAKE_PEM = `-----BEGIN CERTIFICATE-----\nTEST${Buffer.alloc(120, 7).toString('base64')}\n-----END CERTIFICATE-----\n`;
+
+test('CA files must be PEM certificates; KONG_CA_FILE and FLOWGATE_PUBLIC_ENDPOINTS are read', async ({}, testInfo) => {
+  const dir = testInfo.outputPath('ca');
+  mkdirSync(dir, { recursive: true });
+  const good = join(dir, 'good.pem');
+  writeFileSync(good, FAKE_PEM);
+  const der = join(dir, 'ca.der');
+  writeFileSync(der, Buffer.from([0x30, 0x82, 0x01, 0x0a, 0x02]));
+  const key = join(dir, 'key.pem');
+  writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
+  const e = configError({ ...valid, KONG_CA_FILE: der, KAFKA_SSL_CA_FILE: key, REDIS_TLS_CA_FILE: join(dir, 'missing.pem'), FLOWGATE_PUBLIC_ENDPOINTS: 'gw:443,nope' });
+  expect(e.problems.find((p) => p.startsWith('KONG_CA_FILE'))).toContain('is not PEM');
+  expect(e.problems.find((p) => p.startsWith('KAFKA_SSL_CA_FILE'))).toContain('no CERTIFICATE');
+  expect(e.problems.find((p) => p.startsWith('REDIS_TLS_CA_FILE'))).toContain('does not exist');
+  expect(e.problems.find((p) => p.startsWith('FLOWGATE_PUBLIC_ENDPOINTS'))).toContain('"nope"');
+  const cfg = parseTargetConfig({ ...valid, KONG_URL: 'https://gw.example', KONG_CA_FILE: good });
+  expect(cfg.kong.caFile).toBe(good);
+  expect(cfg.publicEndpoints).toEqual(['gw.example:443']);
+  expect(parseTargetConfig({ ...valid, FLOWGATE_PUBLIC_ENDPOINTS: 'a:1, b:2' }).publicEndpoints).toEqual(['a:1', 'b:2']);
+  expect(pemProblem('')).toBe('is empty');
+  expect(pemProblem(FAKE_PEM)).toBeUndefined();
+});
+
 test('staging-style TLS and SASL settings produce kafkajs, pg and ioredis options', async ({}, testInfo) => {
   const dir = testInfo.outputPath('ca');
   mkdirSync(dir, { recursive: true });
   const ca = join(dir, 'ca.pem');
-  writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nTEST\n-----END CERTIFICATE-----\n');
+  writeFileSync(ca, FAKE_PEM);
   const cfg = parseTargetConfig({
     ...valid,
     FLOWGATE_TARGET_NAME: 'staging-eu',
@@ -142,10 +167,13 @@ test('staging-style TLS and SASL settings produce kafkajs, pg and ioredis option
   const pg = pgClientConfig('postgres://u:p@db.example:5432/auth?sslmode=verify-full&application_name=fg', cfg);
   // sslmode leaves the URL so it cannot override the explicit ssl object (and its CA).
   expect(pg.connectionString).toBe('postgres://u:p@db.example:5432/auth?application_name=fg');
-  expect(pg.ssl).toEqual({ ca: expect.stringContaining('TEST'), rejectUnauthorized: true });
+  expect(pg.ssl).toEqual({ ca: expect.stringContaining('TEST'), rejectUnauthorized: true, host: 'db.example' });
+  // an IP server's certificate is checked against its IP, not against pg's default "localhost"
+  expect(pgClientConfig('postgres://u:p@127.0.0.1:5432/auth?sslmode=verify-full', cfg).ssl).toMatchObject({ host: '127.0.0.1', rejectUnauthorized: true });
+  expect((pgClientConfig('postgres://u:p@db/x?sslmode=verify-ca', cfg).ssl as any).checkServerIdentity()).toBeUndefined();
   expect(pgClientConfig('postgres://u:p@db/x?sslmode=disable', cfg).ssl).toBe(false);
   expect(pgClientConfig('postgres://u:p@db/x', {}).ssl).toBe(false);
-  expect(pgClientConfig('postgres://u:p@db/x?sslmode=require', {}).ssl).toEqual({ rejectUnauthorized: true });
+  expect(pgClientConfig('postgres://u:p@db/x?sslmode=require', {}).ssl).toEqual({ rejectUnauthorized: true, host: 'db' });
 
   expect(redisOptions(cfg)).toEqual({ host: 'cache.example', port: 6380, username: 'default', password: 'rpw', db: 1, tls: { ca: [expect.stringContaining('TEST')], servername: 'cache.example' }, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000 });
   const plain = redisOptions(parseTargetConfig(valid));

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError, withoutCredentials } from './errors';
 
@@ -40,7 +41,9 @@ export const DEFAULTS = {
 
 export interface TargetConfig {
   name: string;
-  kong: { url: string; extraHeaders: Record<string, string> };
+  kong: { url: string; extraHeaders: Record<string, string>; caFile?: string };
+  /** host:port of every public endpoint criterion 4 tries in plain HTTP (FLOWGATE_PUBLIC_ENDPOINTS; default the gateway's) */
+  publicEndpoints: string[];
   kafka: {
     brokers: string[];
     ssl: boolean;
@@ -133,6 +136,17 @@ const gapUrl: Parser<string> = (v) => {
   return v;
 };
 
+// criterion 4's public endpoints: host:port, comma-separated
+const hostPorts: Parser<string[]> = (v) => {
+  const items = v.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = items.filter((b) => {
+    const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(b);
+    return !m || Number(m[2]) < 1 || Number(m[2]) > 65535;
+  });
+  if (bad.length || !items.length) throw new Invalid(`must be a comma-separated host:port list, bad entries: ${bad.map((b) => JSON.stringify(b.slice(0, 80))).join(', ') || '(empty)'}`);
+  return items;
+};
+
 /**
  * Every FLOWGATE_* variable, with its parser: the one place they are read and checked (tests/unit/env-vars.test.ts
  * holds the code, this table and .env.example to each other). `scope` says who reads it.
@@ -148,6 +162,7 @@ export const FLOWGATE_VARS = {
   FLOWGATE_SCAN_BUDGET_MS: { scope: 'target', parse: milliseconds },
   FLOWGATE_ALLOW_FLAKY: { scope: 'target', parse: boolean },
   FLOWGATE_RUN_ID: { scope: 'target', parse: token },
+  FLOWGATE_PUBLIC_ENDPOINTS: { scope: 'target', parse: hostPorts },
   FLOWGATE_ENV_FILE: { scope: 'run', parse: path },
   FLOWGATE_FLOW_BUDGET_MS: { scope: 'run', parse: milliseconds },
   FLOWGATE_WORKERS: { scope: 'run', parse: positiveInt },
@@ -234,6 +249,14 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
     if (!existsSync(abs)) problems.push(`${k} names a file that does not exist: ${v}`);
     return abs;
   };
+  // A CA file that is not PEM would only fail later, inside a TLS handshake, as an unrelated-looking error.
+  const caFile = (k: string): string | undefined => {
+    const abs = file(k);
+    if (abs === undefined || !existsSync(abs)) return abs;
+    const problem = pemProblem(readFileSync(abs));
+    if (problem) problems.push(`${k} must name a PEM file of CA certificates (-----BEGIN CERTIFICATE-----), but ${get(k)} ${problem}`);
+    return abs;
+  };
   const url = (k: string, protocols: string[], what: string, isRequired: boolean): string | undefined => {
     const v = isRequired ? required(k, what) : get(k);
     if (v === undefined) return undefined;
@@ -272,6 +295,8 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
     else extraHeaders = parsed as Record<string, string>;
   }
 
+  const kongCa = caFile('KONG_CA_FILE');
+
   // Kafka
   const brokersRaw = required('KAFKA_BROKERS', 'comma-separated host:port list');
   const brokers = (brokersRaw ?? '').split(',').map((b) => b.trim()).filter(Boolean);
@@ -282,7 +307,7 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
     });
     if (bad.length || brokers.length === 0) problems.push(`KAFKA_BROKERS must be a comma-separated host:port list, bad entries: ${bad.map(show).join(', ') || '(empty)'}`);
   }
-  const sslCaFile = file('KAFKA_SSL_CA_FILE');
+  const sslCaFile = caFile('KAFKA_SSL_CA_FILE');
   const ssl = bool('KAFKA_SSL') ?? sslCaFile !== undefined;
   const mechRaw = get('KAFKA_SASL_MECHANISM');
   let sasl: TargetConfig['kafka']['sasl'];
@@ -303,11 +328,11 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
   const db: Record<string, string | undefined> = {};
   for (const [key, v] of Object.entries(DB_VARS) as [DbName, string][])
     db[key] = url(v, ['postgres:', 'postgresql:'], 'a postgres:// or postgresql:// URL', !OPTIONAL_DBS.includes(key));
-  const dbSslCaFile = file('DB_SSL_CA_FILE');
+  const dbSslCaFile = caFile('DB_SSL_CA_FILE');
 
   // Redis
   const redisUrl = url('REDIS_URL', ['redis:', 'rediss:'], 'a redis:// or rediss:// URL', true);
-  const redisCa = file('REDIS_TLS_CA_FILE');
+  const redisCa = caFile('REDIS_TLS_CA_FILE');
 
   // Test hooks staging provides
   const whsec = required('STRIPE_WEBHOOK_SECRET', 'the Stripe webhook signing secret, whsec_…');
@@ -335,7 +360,8 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
   if (problems.length) throw new ConfigError(problems);
   return {
     name: fg.FLOWGATE_TARGET_NAME ?? DEFAULTS.targetName,
-    kong: { url: kongUrl!.replace(/\/+$/, ''), extraHeaders },
+    kong: { url: kongUrl!.replace(/\/+$/, ''), extraHeaders, ...(kongCa ? { caFile: kongCa } : {}) },
+    publicEndpoints: fg.FLOWGATE_PUBLIC_ENDPOINTS ?? [defaultEndpoint(kongUrl!)],
     kafka: { brokers, ssl, ...(sslCaFile ? { sslCaFile } : {}), ...(sasl ? { sasl } : {}), observerGroupPrefix },
     db: db as TargetConfig['db'],
     ...(dbSslCaFile ? { dbSslCaFile } : {}),
@@ -350,6 +376,26 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
     chromiumPath,
   };
 }
+
+/** Why a CA file's bytes are not PEM certificates (undefined when they are); pure, so unit-tested. */
+export function pemProblem(bytes: Buffer | string): string | undefined {
+  const text = Buffer.isBuffer(bytes) ? bytes.toString('utf8') : bytes;
+  if (text.trim() === '') return 'is empty';
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) return /-----BEGIN /.test(text) ? 'holds PEM blocks but no CERTIFICATE' : 'is not PEM (DER or another format? convert it with `openssl x509 -inform der -in file -out file.pem`)';
+  for (const b of blocks) {
+    const body = b.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]+=*$/.test(body) || Buffer.from(body, 'base64').length < 100) return 'holds a CERTIFICATE block that is not valid base64 DER';
+  }
+  return undefined;
+}
+
+/** host:port of a URL, with the scheme's default port. */
+export function defaultEndpoint(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+}
+
 
 /**
  * Loads a dotenv file into `env` without overriding anything already set there (the environment wins, so
@@ -395,7 +441,7 @@ export function kafkaClientConfig(cfg: TargetConfig, clientId = `flowgate-${cfg.
 
 export interface PgClientConfig {
   connectionString: string;
-  ssl: false | { ca?: string; rejectUnauthorized: boolean };
+  ssl: false | { ca?: string; rejectUnauthorized: boolean; host?: string; checkServerIdentity?: () => undefined };
 }
 
 /**
@@ -412,7 +458,10 @@ export function pgClientConfig(url: string, cfg: Pick<TargetConfig, 'dbSslCaFile
   const wantsTls = ['require', 'verify-ca', 'verify-full', 'no-verify', 'prefer'].includes(mode) || !!cfg.dbSslCaFile;
   if (!wantsTls) return { connectionString, ssl: false };
   const ca = cfg.dbSslCaFile ? readFileSync(cfg.dbSslCaFile, 'utf8') : undefined;
-  return { connectionString, ssl: { ...(ca ? { ca } : {}), rejectUnauthorized: mode !== 'no-verify' } };
+  // pg names the server for SNI only when it is a DNS name; without `host` Node would check an IP server's
+  // certificate against "localhost". verify-ca checks the chain but, as in libpq, not the name.
+  const identity = mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : { host: u.hostname.replace(/^\[|\]$/g, '') };
+  return { connectionString, ssl: { ...(ca ? { ca } : {}), rejectUnauthorized: mode !== 'no-verify', ...identity } };
 }
 
 export interface RedisClientOptions {
@@ -421,7 +470,7 @@ export interface RedisClientOptions {
   username?: string;
   password?: string;
   db: number;
-  tls?: { ca?: string[]; servername: string };
+  tls?: { ca?: string[]; servername?: string };
   lazyConnect: true;
   /** fail a probe quickly instead of queueing commands while the server is down */
   maxRetriesPerRequest: number;
@@ -440,7 +489,8 @@ export function redisOptions(cfg: Pick<TargetConfig, 'redis'>, connectTimeout = 
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
     db: Number.isInteger(db) ? db : 0,
-    ...(tls ? { tls: { ...(ca ? { ca } : {}), servername: u.hostname } } : {}),
+    // SNI must not carry an IP address (RFC 6066); the certificate is still checked against the host
+    ...(tls ? { tls: { ...(ca ? { ca } : {}), ...(isIP(u.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: u.hostname }) } } : {}),
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     connectTimeout,

@@ -2,6 +2,7 @@
 import { firstLine } from './errors';
 import { AUDIT_PROBES, BYPASS_FLOW, type Evidence, FLOWS, PREFLIGHT_PROJECT, SECRETS_EVIDENCE } from './evidence';
 import { evaluateGaps } from './gaps';
+import { transportCriterion } from './verdict-transport';
 import { WIRE_EVIDENCE } from './wire';
 import { HEALTH_EVIDENCE, type HealthCheck } from './health';
 import {
@@ -169,16 +170,23 @@ function contractsFrozen(ctx: RunContext): CriterionOutcome {
   return { status: 'pass', detail: `contracts additive since the frozen 1.0 baseline; ${totals.checked} messages of this run checked against asyncapi.yaml across ${wireTests.length} tests, ${totals.others} other messages counted`, evidence };
 }
 
-const TRANSPORT = awaiting('no transport check in this run (config audit + connection test): a sign-off decides it');
+/** Criteria 4, 5, 6: the transport project's connection tests and the endpoints they recorded (verdict-transport.ts). */
+function transport(id: number) {
+  return (ctx: RunContext): CriterionOutcome => {
+    const r = transportCriterion(id, ctx.run.tests, (t) => testFlowStatus(t as TestModel), ctx.run.allowFlaky);
+    const tagged = ctx.run.tests.filter((t) => t.tags.includes(`@criterion-${id}`));
+    return { status: r.status, detail: r.detail, evidence: tagged.map((t) => evidenceOf(t, (e) => e.kind === 'transport')) };
+  };
+}
 
 /** Seed §7 Go criteria: id, title, verification method, and how a run decides each. A new criterion is one entry. */
 export const CRITERIA: readonly CriterionEvaluator[] = [
   { id: 1, title: 'All P0 gaps remediated', verification: 'Code review + deployment verification', evaluate: gaps },
   { id: 2, title: 'All 4 E2E flow smoke tests pass', verification: 'Automated test scripts on staging', evaluate: fromFlows(FLOWS, 2) },
   { id: 3, title: 'No hardcoded secrets in any deployed service', verification: 'grep audit of docker-compose, .env, source', evaluate: secrets },
-  { id: 4, title: 'TLS enforced on all external endpoints', verification: 'curl -k test against Kong + all public ports', evaluate: fromTagged(4, TRANSPORT) },
-  { id: 5, title: 'Kafka SSL enabled for all producers/consumers', verification: 'Config audit + connection test', evaluate: fromTagged(5, TRANSPORT) },
-  { id: 6, title: 'Redis TLS enabled for all services', verification: 'Config audit + connection test', evaluate: fromTagged(6, TRANSPORT) },
+  { id: 4, title: 'TLS enforced on all external endpoints', verification: 'curl -k test against Kong + all public ports', evaluate: transport(4) },
+  { id: 5, title: 'Kafka SSL enabled for all producers/consumers', verification: 'Config audit + connection test', evaluate: transport(5) },
+  { id: 6, title: 'Redis TLS enabled for all services', verification: 'Config audit + connection test', evaluate: transport(6) },
   { id: 7, title: 'Auth flow: register → login → access → logout works E2E', verification: 'Flow 1 smoke test', evaluate: fromFlows(['auth'], 7) },
   { id: 8, title: 'Scan flow: create → scan → results works E2E', verification: 'Flow 2 smoke test', evaluate: fromFlows(['scan'], 8) },
   { id: 9, title: 'Payment flow: checkout → pay → subscription active works E2E', verification: 'Flow 4 smoke test', evaluate: fromFlows(['payment'], 9) },

@@ -28,8 +28,21 @@ export const criterionTag = (id: number): string => `@criterion-${id}`;
 /** Probe names of the audit rows criterion 12 looks for (DB probe names of the target profile). */
 export const AUDIT_PROBES = ['audit.register', 'audit.login', 'audit.logout'] as const;
 
-export type EvidenceKind = 'event' | 'row' | 'redis' | 'http' | 'screenshot' | 'probe';
-export const EVIDENCE_KINDS: readonly EvidenceKind[] = ['event', 'row', 'redis', 'http', 'screenshot', 'probe'];
+export type EvidenceKind = 'event' | 'row' | 'redis' | 'http' | 'screenshot' | 'probe' | 'transport';
+export const EVIDENCE_KINDS: readonly EvidenceKind[] = ['event', 'row', 'redis', 'http', 'screenshot', 'probe', 'transport'];
+/** The connection-test project (criteria 4, 5, 6 and P0-06): not a flow, but required for a GO. */
+export const TRANSPORT_PROJECT = 'transport';
+
+/** What a transport check records per endpoint (evidence kind 'transport'); `gap` marks a seed-gap finding such as P0-06. */
+export interface TransportEvidence {
+  endpoint: string;
+  tried: string;
+  answered: string;
+  ok: boolean;
+  tlsVersion?: string;
+  cipher?: string;
+  gap?: string;
+}
 
 export interface Evidence {
   kind: EvidenceKind;

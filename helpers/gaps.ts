@@ -21,7 +21,7 @@ export const P0_GAPS: readonly GapSpec[] = [
   { gap: 'P0-03', service: 'checkout-orchestration-service', issue: 'checkout routes without JWT validation', openWhen: { category: 'auth bypass' } },
   { gap: 'P0-04', service: 'payment-processing-service', issue: 'no audit logging for payment operations', openWhen: { category: 'database state', mentions: /payment\.audit|audit/ } },
   { gap: 'P0-05', service: 'email-service', issue: 'no HTTP auth (internal service)', openWhen: { category: 'auth bypass' } },
-  { gap: 'P0-06', service: 'admin-backend', issue: 'DB_SSL defaults to false', openWhen: { category: '*' }, review: true },
+  { gap: 'P0-06', service: 'admin-backend', issue: 'DB_SSL defaults to false', openWhen: { category: '*' } },
   { gap: 'P0-07', service: 'all Go services', issue: 'secrets from env vars: verify none hardcoded in compose or committed .env', review: true },
   { gap: 'P0-08', service: 'all services', issue: 'no centralized health dashboard or alerting', review: true },
   { gap: 'P0-09', service: 'scan-worker-service', issue: 'no audit logging of scan execution', openWhen: { category: 'database state', mentions: /scan\.audit|audit/ } },

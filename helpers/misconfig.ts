@@ -1,5 +1,6 @@
 // Preflight's reading of a driver's error: which variable is wrong (a ConfigError naming it) or which part is unreachable — both "could not evaluate" (exit 2).
 import { ConfigError, InfrastructureUnreachable, withoutCredentials, type FlowgateError } from './errors';
+import { certificateProblem } from './transport';
 
 /** host:port (and database) of a URL without its credentials, to say where without saying the secret. */
 function where(url: string): string {
@@ -30,6 +31,8 @@ export function postgresProblem(envKey: string, url: string, err: any): Flowgate
   if (code === '3D000') return new ConfigError([`${envKey}: the database in ${envKey} does not exist on ${at} (3D000 invalid_catalog_name); check its name`]);
   if (code === '28000') return new ConfigError([`${envKey}: PostgreSQL at ${at} does not let user "${user}" in (28000 invalid_authorization_specification: unknown role or no pg_hba.conf entry); check the user in ${envKey}, or the server's pg_hba.conf`]);
   if (code === '42501' && /connect/i.test(String(err?.message))) return new ConfigError([`${envKey}: user "${user}" may not connect to ${at} (42501); grant CONNECT or use another user`]);
+  const cert = certificateProblem(err);
+  if (cert) return new ConfigError([`${envKey}: with its sslmode the server's certificate at ${at} must verify against DB_SSL_CA_FILE (or the system store), but ${cert}`]);
   if (/self[- ]signed|certificate|SSL|TLS/i.test(String(err?.message)) && !UNREACHABLE.test(code))
     return new ConfigError([`${envKey}: TLS to ${at} failed (${withoutCredentials(String(err?.message)).slice(0, 160)}); check ?sslmode in ${envKey} and DB_SSL_CA_FILE`]);
   if (UNREACHABLE.test(`${code} ${err?.message ?? ''}`) || ['57P01', '57P03', '08006', '08001', '08003'].includes(code))
@@ -55,6 +58,8 @@ export function kafkaProblem(brokers: string[], err: any): FlowgateError {
   const type = String(err?.type ?? err?.name ?? '');
   if (/SASL|SaslAuthentication|Authentication failed|SASL_AUTHENTICATION_FAILED/i.test(`${type} ${msg}`))
     return new ConfigError([`KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD: the brokers at ${brokers.join(',')} refused SASL authentication (${msg.slice(0, 160)}); check them and KAFKA_SASL_MECHANISM`]);
+  const cert = certificateProblem(err);
+  if (cert) return new ConfigError([`KAFKA_SSL_CA_FILE: the certificate of the brokers at ${brokers.join(',')} does not verify against it: ${cert}`]);
   if (/certificate|SSL|TLS|wrong version number|EPROTO/i.test(`${err?.code ?? ''} ${msg}`))
     return new ConfigError([`KAFKA_SSL / KAFKA_SSL_CA_FILE: TLS to the brokers at ${brokers.join(',')} failed (${msg.slice(0, 160)})`]);
   return new InfrastructureUnreachable('kafka', `KAFKA_BROKERS (${brokers.join(',')})`, msg);

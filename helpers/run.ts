@@ -1,4 +1,5 @@
 // The run model the verdict reads (tests, steps, evidence) and the primitives every criterion evaluator shares: flow status, failing step, evidence.
+import type { GapFinding } from './verdict-transport';
 import { type Category, firstLine } from './errors';
 import { BYPASS_FLOW, type BypassFinding, type Evidence, FLOWS } from './evidence';
 import type { SignOff } from './signoffs';
@@ -148,6 +149,8 @@ export interface VerdictResult {
   triggers: TriggerResult[];
   flows: FlowResult[];
   notes: string[];
+  /** seed-gap findings the connection tests recorded (P0-06: a database server accepting plaintext); criterion 1 reads them */
+  gapFindings?: GapFinding[];
   /** true when the harness could not evaluate at all (preflight failed on configuration/infrastructure, nothing ran) */
   couldNotEvaluate: boolean;
   /** the intended process exit code (0 GO, 1 NO-GO, 2 could not evaluate); the reporter fills it in */

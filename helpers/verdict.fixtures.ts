@@ -40,7 +40,14 @@ export function run(tests: TestModel[], over: Partial<RunModel> = {}): RunModel 
 
 export const HEALTHY_SERVICES = ['qr-auth-service', 'scan-api-service'].map((service) => ({ service, path: `/health/${service}`, status: 200, latencyMs: 4, body: { status: 'ok', service }, ok: true }));
 export const healthEvidence = (checks = HEALTHY_SERVICES): Evidence => ({ kind: 'probe', step: 'health', name: 'health', summary: `${checks.length} P0 services`, data: checks });
-export const healthy = () => [flowTest('preflight', { tags: [], evidence: [healthEvidence()] }), ...sourceTests(), ...['auth', 'scan', 'asset', 'payment', 'auth-bypass'].map((p) => flowTest(p))];
+/** A passing connection test for criterion 4, 5 or 6 (id 0: the P0-06 check) with one endpoint's evidence (ok unless said otherwise). */
+export function transportTest(id: number, over: Partial<TestModel> = {}, ok = true, gap?: string): TestModel {
+  const step = `${id}.1. Check — TLS 127.0.0.1:${9000 + id}`;
+  const data = { endpoint: `127.0.0.1:${9000 + id}`, tried: 'TLS handshake', answered: ok ? 'verified' : 'HTTP 200 served in plaintext', ok, tlsVersion: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', ...(gap ? { gap } : {}) };
+  return flowTest('transport', { title: `${id}. transport check`, tags: id ? [`@criterion-${id}`] : ['@gap-P0-06'], steps: [{ title: step, status: ok ? 'passed' : 'failed', durationMs: 5, ...(ok ? {} : { error: { message: 'Error: plaintext answered', category: 'assertion failed' } }) }], evidence: [{ kind: 'transport', step, name: data.endpoint, summary: `ok ${data.endpoint}`, data }], ...(ok ? {} : { status: 'failed', outcome: 'unexpected' }), ...over });
+}
+
+export const healthy = () => [flowTest('preflight', { tags: [], evidence: [healthEvidence()] }), ...sourceTests(), ...[4, 5, 6, 0].map((id) => transportTest(id)), ...['auth', 'scan', 'asset', 'payment', 'auth-bypass'].map((p) => flowTest(p))];
 export const crit = (r: ReturnType<typeof computeVerdict>, id: number) => r.criteria.find((c) => c.id === id)!;
 export const trig = (r: ReturnType<typeof computeVerdict>, id: string) => r.triggers.find((t) => t.id === id)!;
 export const flow = (r: ReturnType<typeof computeVerdict>, n: string) => r.flows.find((f) => f.name === n)!;

@@ -2,15 +2,15 @@
 import { test, expect } from '@playwright/test';
 import { renderConsoleTable, renderMarkdown } from '../reports/render';
 import { computeVerdict, exitCode, headline } from './verdict';
-import { audit, crit, flow, flowTest, healthEvidence, healthy, HEALTHY_SERVICES, run, sourceTests, trig } from './verdict.fixtures';
+import { audit, crit, flow, flowTest, healthEvidence, healthy, HEALTHY_SERVICES, run, sourceTests, transportTest, trig } from './verdict.fixtures';
 
-test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence, what no run saw awaits sign-off, no trigger fired', () => {
+test('a healthy run is GO: criteria 2, 4, 5, 6, 7, 8, 9, 12 pass with evidence, what no run saw awaits sign-off, no trigger fired', () => {
   const r = computeVerdict(run(healthy()));
   expect(r.verdict).toBe('GO');
   expect(exitCode(r)).toBe(0);
   expect(r.criteria.map((c) => c.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-  for (const id of [2, 7, 8, 9, 12]) expect(crit(r, id).status, `criterion ${id}`).toBe('pass');
-  for (const id of [4, 5, 6]) expect(crit(r, id).status).toBe('awaiting-sign-off');
+  for (const id of [2, 4, 5, 6, 7, 8, 9, 12]) expect(crit(r, id).status, `criterion ${id}`).toBe('pass');
+  expect(crit(r, 4).evidence[0].observed[0]).toMatchObject({ kind: 'transport', data: { endpoint: '127.0.0.1:9004', tlsVersion: 'TLSv1.3' } });
   expect(r.release).toBe('awaiting-sign-off');
   expect(r.awaitingSignOff).toEqual(r.criteria.filter((c) => c.status === 'awaiting-sign-off').map((c) => c.id));
   expect(r.criteria.every((c) => ['pass', 'fail', 'not-run', 'awaiting-sign-off', 'signed-off'].includes(c.status))).toBe(true);
@@ -20,7 +20,7 @@ test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence, what no r
     ['p0-gap-not-remediated', false, 'not-run'],
     ['flow-failing', false, 'clear'],
     ['hardcoded-secret', false, 'clear'],
-    ['tls-not-enforced', false, 'not-run'],
+    ['tls-not-enforced', false, 'clear'],
     ['auth-bypass', false, 'clear'],
     ['payment-broken', false, 'clear'],
   ]);
@@ -285,4 +285,34 @@ test('criterion 11: a broken message of the run fails it; a breaking contract ed
   expect(crit(repo, 11)).toMatchObject({ status: 'fail', detail: expect.stringContaining('removed-field at asyncapi channels.cert-ix.asset.created payload.value') });
   const unchecked = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? { ...t, evidence: t.evidence.filter((e) => e.name !== 'contract.events') } : t))));
   expect(crit(unchecked, 11)).toMatchObject({ status: 'not-run', detail: expect.stringContaining('no wire check for "scan flow"') });
+});
+
+test('criteria 4, 5, 6: a failing connection test fails its criterion and fires tls-not-enforced naming the endpoint', () => {
+  const r = computeVerdict(run(healthy().map((t) => (t.tags.includes('@criterion-5') ? transportTest(5, {}, false) : t))));
+  expect(r.verdict).toBe('NO-GO');
+  expect(crit(r, 5).status).toBe('fail');
+  expect(crit(r, 5).detail).toContain('127.0.0.1:9005: HTTP 200 served in plaintext');
+  expect([crit(r, 4).status, crit(r, 6).status]).toEqual(['pass', 'pass']);
+  expect(trig(r, 'tls-not-enforced')).toMatchObject({ fired: true, status: 'fired' });
+  expect(trig(r, 'tls-not-enforced').detail).toContain('criterion 5: 127.0.0.1:9005');
+});
+
+test('criteria 4, 5, 6 without the transport project are not-run: NO-GO, never a silent pass', () => {
+  const r = computeVerdict(run(healthy().filter((t) => t.project !== 'transport')));
+  expect(r.verdict).toBe('NO-GO');
+  for (const id of [4, 5, 6]) expect(crit(r, id).status).toBe('not-run');
+  expect(trig(r, 'tls-not-enforced').status).toBe('not-run');
+  // a passing check that recorded no endpoint proves nothing either
+  const empty = computeVerdict(run(healthy().map((t) => (t.tags.includes('@criterion-6') ? { ...t, evidence: [] } : t))));
+  expect(crit(empty, 6).status).toBe('not-run');
+  expect(empty.verdict).toBe('NO-GO');
+});
+
+test('a P0-06 finding (a database accepting plaintext) is recorded in the verdict and fires p0-gap-not-remediated', () => {
+  const r = computeVerdict(run([...healthy(), transportTest(0, { title: 'P0-06 check' }, false, 'P0-06')]));
+  expect(r.verdict).toBe('NO-GO');
+  expect(r.gapFindings).toEqual([{ gap: 'P0-06', endpoint: '127.0.0.1:9000', detail: 'HTTP 200 served in plaintext', test: 'P0-06 check', step: '0.1. Check — TLS 127.0.0.1:9000' }]);
+  expect(trig(r, 'p0-gap-not-remediated')).toMatchObject({ fired: true, status: 'fired' });
+  expect(trig(r, 'tls-not-enforced').fired).toBe(false);
+  expect(computeVerdict(run(healthy())).gapFindings).toBeUndefined();
 });

@@ -1,6 +1,7 @@
 // The Go/No-Go computation of seed §7 / DESIGN §4: runs the criteria and trigger table over a run model (pure).
 import { firstLine, truncate } from './errors';
 import { PREFLIGHT_PROJECT } from './evidence';
+import { gapFindings } from './verdict-transport';
 import { CRITERIA, type CriterionOutcome, type RunContext, TRIGGERS } from './criteria';
 import type { SignOff } from './signoffs';
 import {
@@ -80,6 +81,8 @@ export function computeVerdict(run: RunModel): VerdictResult {
   }
   const sn = shardNote(run);
   if (sn) notes.push(sn);
+  const findings = gapFindings(run.tests);
+  for (const f of findings) notes.push(`${f.gap} finding: ${f.endpoint}: ${f.detail} ("${f.test}")`);
 
   const ctx: RunContext = {
     run,
@@ -135,6 +138,7 @@ export function computeVerdict(run: RunModel): VerdictResult {
     triggers,
     flows,
     notes,
+    ...(findings.length ? { gapFindings: findings } : {}),
     couldNotEvaluate,
   };
 }

@@ -10,14 +10,16 @@ const { values, rest } = scriptArgs({
   usage: `usage: npm run soak -- [--runs N] [-- <npm run smoke options>]
   Runs npm run smoke N times in a row (default 10) against the configured target, or one embedded stack started
   for all runs when there is no KONG_URL, and counts GO / NO-GO / could not evaluate with the median and slowest time.
+  --plaintext uses the debugging stack (to measure what TLS and SASL cost; its runs are NO-GO on criteria 4, 5, 6).
   Exit 0 when every run was GO. Options after a second -- go to each smoke run, e.g. -- --grep auth.`,
-  options: { runs: { type: 'string' } },
+  options: { runs: { type: 'string' }, plaintext: { type: 'boolean' } },
 });
 const runs = Number(values.runs ?? 10);
 if (!/^\d+$/.test(String(values.runs ?? 10)) || runs < 1) {
   console.error(`flowgate: --runs must be a positive integer, got ${JSON.stringify(values.runs)}`);
   process.exit(2);
 }
+const plaintext = values.plaintext === true;
 const passthrough = rest;
 const root = join(__dirname, '..');
 
@@ -41,7 +43,7 @@ async function main() {
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   if (!env.KONG_URL) {
     const { startStack } = await import('../stack');
-    stack = await startStack();
+    stack = await startStack({ plaintext });
     const { STACK_CONTROL_URL: _c, ...target } = stack.env;
     Object.assign(env, target);
   }

@@ -7,14 +7,16 @@ import { parseBool } from '../helpers/config';
 async function main(argv: string[]): Promise<number> {
   const { values } = scriptArgs(
     {
-      usage: `usage: npm run stack [-- --list-faults]
+      usage: `usage: npm run stack [-- --plaintext] [-- --list-faults]
   Starts the embedded reference stack (Kafka, PostgreSQL, Redis, the services, the gateway) in the foreground and
   prints the target's variables (KEY=value lines for .env or the environment); Ctrl-C stops everything.
+  By default everything speaks TLS (and Kafka SASL/SCRAM) with a CA made for the run, as staging does.
+  --plaintext        no TLS, no SASL (debugging only: a run against it is NO-GO on criteria 4, 5, 6)
   --list-faults      list the faults STACK_FAULTS can inject, and exit
   STACK_FAULTS=a,b   faults to inject at start
   STACK_VERBOSE=1    print the services' logs on stderr
   npm run doctor says whether this machine has what the stack needs.`,
-      options: { 'list-faults': { type: 'boolean' } },
+      options: { 'list-faults': { type: 'boolean' }, plaintext: { type: 'boolean' } },
     },
     argv,
   );
@@ -26,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
   const verbose = parseBool(process.env.STACK_VERBOSE) ?? false;
   // progress and errors on stderr, so stdout carries only the KEY=value lines and the two # lines
   const log = (m: string) => {
-    if (verbose || m.startsWith('stack:') || m.startsWith('kafka:') || m.startsWith('postgres:') || m.startsWith('redis:')) process.stderr.write(`${m}\n`);
+    if (verbose || m.startsWith('stack:') || m.startsWith('kafka:') || m.startsWith('postgres:') || m.startsWith('redis:') || m.startsWith('tls:')) process.stderr.write(`${m}\n`);
   };
 
   const abort = new AbortController();
@@ -53,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    handle = await startStack({ faults: process.env.STACK_FAULTS, log, signal: abort.signal });
+    handle = await startStack({ faults: process.env.STACK_FAULTS, log, signal: abort.signal, plaintext: values.plaintext === true });
   } catch (e) {
     if (signalled) return 0; // interrupted while starting: startStack already stopped what it had started
     if (e instanceof StartupError || e instanceof UnknownFault) {
@@ -70,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
 
   // the env lines are the point of this command: these are the only place secrets are printed
   const lines = Object.entries(handle.env).map(([k, v]) => `${k}=${v}`);
+  process.stderr.write(`stack: ${handle.transport === 'tls' ? 'TLS and SASL/SCRAM everywhere, as staging' : 'PLAINTEXT: debugging only, a run against it is NO-GO on criteria 4, 5, 6'}\n`);
   lines.push(`# ready in ${(handle.readyMs / 1000).toFixed(1)} s`, '# Ctrl-C stops the stack');
   process.stdout.write(`${lines.join('\n')}\n`);
   return finished;

@@ -1,6 +1,6 @@
 // The stack's control port, for flowgate's own tests only (never behind the gateway): switch faults at run time and stop infrastructure to break it on purpose.
 import Fastify from 'fastify';
-import { FAULTS, UnknownFault, type Faults } from './faults';
+import { FAULTS, StartOnlyFault, UnknownFault, type Faults } from './faults';
 
 export const STOPPABLE_COMPONENTS = ['kafka', 'postgres', 'redis', 'gateway'] as const;
 export type StoppableComponent = (typeof STOPPABLE_COMPONENTS)[number];
@@ -34,10 +34,11 @@ export async function startControl(opts: ControlOptions): Promise<ControlServer>
       return reply.code(400).send({ error: 'bad_request', message: 'body must be { "faults": string[] }' });
     }
     try {
-      opts.faults.set(list as string[]);
+      await opts.faults.apply(list as string[]);
     } catch (e) {
-      // the switchboard is unchanged when one name is unknown: set() parses before it replaces
+      // the switchboard is unchanged when one name is unknown: apply() parses before it replaces
       if (e instanceof UnknownFault) return reply.code(400).send({ error: 'unknown_fault', message: e.message });
+      if (e instanceof StartOnlyFault) return reply.code(400).send({ error: 'start_only_fault', message: e.message });
       throw e;
     }
     log(`control: faults now [${opts.faults.list().join(', ')}]`);
@@ -45,7 +46,7 @@ export async function startControl(opts: ControlOptions): Promise<ControlServer>
   });
 
   app.delete('/faults', async () => {
-    opts.faults.set([]);
+    await opts.faults.apply([]);
     log('control: faults cleared');
     return { active: [] };
   });

@@ -2,9 +2,11 @@
 export interface FaultSpec {
   name: string;
   /** the flow whose steps or side effects the fault breaks */
-  flow: 'auth' | 'scan' | 'asset' | 'payment' | 'any';
+  flow: 'auth' | 'scan' | 'asset' | 'payment' | 'transport' | 'any';
   /** seed §3 gap id when the fault reproduces one */
   gap?: string;
+  /** takes effect only when the stack starts with it (STACK_FAULTS); the control port refuses it at run time */
+  atStart?: boolean;
   /** what changes in the services' behaviour */
   description: string;
 }
@@ -49,6 +51,13 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'payment-subscription-not-upgraded', flow: 'payment', description: 'subscription-service ignores cert-ix.payment.succeeded' },
   { name: 'payment-invoice-never-created', flow: 'payment', description: 'invoice-service ignores cert-ix.payment.succeeded' },
   { name: 'payment-event-bad-schema', flow: 'payment', description: 'cert-ix.payment.succeeded is produced with amount as a string' },
+  // transport (criteria 4, 5, 6 and P0-06): the secure stack with one hole
+  { name: 'tls-gateway-plain-http', flow: 'transport', description: "the gateway's plain-HTTP port serves the routes instead of only redirecting to https" },
+  { name: 'tls-gateway-wrong-host-cert', flow: 'transport', description: 'the gateway presents a certificate for another host (signed by the run CA)' },
+  { name: 'tls-gateway-expired-cert', flow: 'transport', description: 'the gateway presents a certificate that expired (signed by the run CA)' },
+  { name: 'tls-kafka-plaintext-listener', flow: 'transport', atStart: true, description: 'Kafka starts with a PLAINTEXT listener open and advertised beside SASL_SSL' },
+  { name: 'tls-redis-plaintext-port', flow: 'transport', description: 'Redis opens a plaintext port beside its tls-port' },
+  { name: 'tls-postgres-accepts-plaintext', flow: 'transport', gap: 'P0-06', description: 'pg_hba.conf accepts plaintext TCP connections (host instead of hostssl)' },
 ];
 
 /** `latency:<operationId>=<ms>` delays that route's answer; ms defaults to LATENCY_DEFAULT_MS. */
@@ -59,6 +68,13 @@ export class UnknownFault extends Error {
   constructor(name: string) {
     super(`UnknownFault: "${name}" is not a fault of the embedded stack; list them with npm run stack -- --list-faults`);
     this.name = 'UnknownFault';
+  }
+}
+
+export class StartOnlyFault extends Error {
+  constructor(names: string[]) {
+    super(`StartOnlyFault: ${names.join(', ')} takes effect only when the stack starts with it (STACK_FAULTS=${names.join(',')}), not through the control port`);
+    this.name = 'StartOnlyFault';
   }
 }
 
@@ -85,7 +101,7 @@ export function parseFaults(spec: string | string[] | undefined): { names: Set<s
 export class Faults {
   private names = new Set<string>();
   private latency = new Map<string, number>();
-  private readonly listeners: (() => void)[] = [];
+  private readonly listeners: ((f: Faults) => Promise<void>)[] = [];
 
   constructor(spec?: string | string[]) {
     this.set(spec);
@@ -95,12 +111,20 @@ export class Faults {
     const parsed = parseFaults(spec);
     this.names = parsed.names;
     this.latency = parsed.latency;
-    for (const l of this.listeners) l();
   }
 
-  /** Called after every change (faults that act on files rather than on requests). */
-  onChange(listener: () => void): void {
+  /** Components that are reconfigured rather than consulted (the gateway's certificate, Redis' ports, pg_hba) listen here. */
+  onChange(listener: (f: Faults) => Promise<void>): void {
     this.listeners.push(listener);
+  }
+
+  /** set() at run time: refuses start-only faults, then waits until every listener has applied the change. */
+  async apply(spec?: string | string[]): Promise<void> {
+    const parsed = parseFaults(spec);
+    const startOnly = [...parsed.names].filter((n) => FAULTS.find((f) => f.name === n)?.atStart && !this.names.has(n));
+    if (startOnly.length) throw new StartOnlyFault(startOnly);
+    this.set(spec);
+    for (const l of this.listeners) await l(this);
   }
 
   on(name: string): boolean {

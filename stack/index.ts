@@ -1,26 +1,25 @@
-// Starts and stops the whole embedded reference stack (Kafka, PostgreSQL, Redis, the services, the gateway, the control port) and hands back the target's variables.
+// Starts and stops the whole embedded reference stack as a composition of components (certificates, Kafka, PostgreSQL, Redis, the services, the gateway, the control port) and hands back the target's variables.
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
-import { Pool } from 'pg';
-import Redis from 'ioredis';
 import { contracts } from '../contracts';
 import { Faults } from './faults';
 import { snapshotSource } from './source';
-import type { ServiceContext, ServiceModule, StackSecrets } from './types';
-import { StartupError, errText, tailLines } from './infra/errors';
-import { startKafka, type KafkaInstance } from './infra/kafka';
-import { startPostgres, type PostgresInstance } from './infra/postgres';
-import { startRedis, type RedisInstance } from './infra/redis';
-import { waitUntil } from './infra/process';
+import type { ServiceModule, StackSecrets } from './types';
+import { StartupError, errText } from './infra/errors';
 import { forgetDir, reapDirOnDeath } from './infra/reaper';
-import { startControl, type ControlServer, type StoppableComponent } from './control';
+import { generateRunCertificates, type RunCertificates } from './infra/tls';
+import type { KafkaInstance } from './infra/kafka';
+import type { PostgresInstance } from './infra/postgres';
+import type { RedisInstance } from './infra/redis';
+import type { StoppableComponent } from './control';
 import { SERVICES } from './services';
-import { createBus } from './services/common/bus';
-import { buildServiceApp } from './services/common/app';
-import { startGateway } from './gateway/gateway';
+import { bounded, type StackContext, type StartedComponent } from './components/component';
+import { startKafkaComponent, startPostgresComponent, startRedisComponent } from './components/infra';
+import { startServicesComponent } from './components/services';
+import { startGatewayComponent } from './components/gateway';
+import { startControlComponent } from './components/control';
 
 export { StartupError } from './infra/errors';
 export type { StoppableComponent } from './control';
@@ -55,6 +54,8 @@ export interface StackOptions {
   signal?: AbortSignal;
   /** the service modules to run (default SERVICES) */
   services?: ServiceModule[];
+  /** today's plaintext stack, for debugging only (npm run stack -- --plaintext): a run against it is NO-GO on criteria 4–6 */
+  plaintext?: boolean;
 }
 
 export interface StackHandle {
@@ -65,6 +66,8 @@ export interface StackHandle {
   tmpDir: string;
   /** cold start to ready */
   readyMs: number;
+  /** 'tls' by default, 'plaintext' with the debugging option */
+  transport: 'tls' | 'plaintext';
   /** the infrastructure processes' pids (each leads its own process group) */
   pids(): number[];
   /** every port the stack listens on */
@@ -84,15 +87,29 @@ export function stackDatabases(modules: ServiceModule[]): string[] {
   return [...new Set([...Object.keys(DATABASE_ENV), ...modules.map((m) => m.database).filter((d): d is string => !!d)])];
 }
 
-/** The target's variables; pure, so unit-tested. */
-export function buildStackEnv(o: { kongUrl: string; brokers: string[]; redisUrl: string; dbUrls: Record<string, string>; secrets: StackSecrets; controlUrl: string }): Record<string, string> {
+/** How a secured stack is reached: the CA file every client trusts, the harness's SCRAM login and the ports that must refuse plain HTTP. */
+export interface StackTransport {
+  caFile: string;
+  kafkaUser: string;
+  kafkaPassword: string;
+  /** host:port of every public endpoint (the gateway's HTTPS port and its redirect-only plain port) */
+  publicEndpoints: string[];
+}
+
+/** The target's variables, exactly those a staging run is given; pure, so unit-tested. */
+export function buildStackEnv(o: { kongUrl: string; brokers: string[]; redisUrl: string; dbUrls: Record<string, string>; secrets: StackSecrets; controlUrl: string; transport?: StackTransport }): Record<string, string> {
+  const t = o.transport;
   const env: Record<string, string> = {
     FLOWGATE_TARGET_NAME: 'embedded',
     KONG_URL: o.kongUrl,
+    ...(t ? { KONG_CA_FILE: t.caFile, FLOWGATE_PUBLIC_ENDPOINTS: t.publicEndpoints.join(',') } : {}),
     KAFKA_BROKERS: o.brokers.join(','),
+    ...(t ? { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: t.caFile, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: t.kafkaUser, KAFKA_SASL_PASSWORD: t.kafkaPassword } : {}),
     REDIS_URL: o.redisUrl,
+    ...(t ? { REDIS_TLS_CA_FILE: t.caFile } : {}),
   };
   for (const [db, url] of Object.entries(o.dbUrls)) env[databaseEnvKey(db)] = url;
+  if (t) env.DB_SSL_CA_FILE = t.caFile;
   env.STRIPE_WEBHOOK_SECRET = o.secrets.stripeWebhookSecret;
   env.CAPTCHA_TEST_KEY = o.secrets.captchaTestKey;
   env.JWT_TEST_SIGNING_KEY = o.secrets.jwtSecret;
@@ -108,243 +125,151 @@ export function generateSecrets(): StackSecrets {
   };
 }
 
-interface RunningService {
-  name: string;
-  app?: FastifyInstance;
-  bus?: { close(): Promise<void> };
-  pool?: Pool;
-  port?: number;
-}
+/** The harness's own SCRAM user (KAFKA_SASL_USERNAME); each service logs in as its name. */
+export const HARNESS_KAFKA_USER = 'flowgate';
 
-/** Bounds a close() that can hang (a Kafka client whose broker was stopped); the caller logs the timeout and moves on. */
-async function bounded(what: string, ms: number, fn: () => Promise<unknown>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([fn(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
+/** Started components in layers: a layer started together stops together, layers stop in reverse order. */
+class Composition {
+  readonly layers: StartedComponent[][] = [];
+  private stopping?: Promise<string[]>;
+
+  constructor(private readonly log: (m: string) => void) {}
+
+  add(...layer: StartedComponent[]): void {
+    this.layers.push(layer);
+  }
+
+  find(name: string): StartedComponent | undefined {
+    return this.layers.flat().find((c) => c.name === name);
+  }
+
+  all(): StartedComponent[] {
+    return this.layers.flat();
+  }
+
+  /** Stops every layer, last started first; returns what went wrong (each component's stop is bounded). */
+  stop(stoppedOnPurpose: Map<string, Promise<void>>): Promise<string[]> {
+    return (this.stopping ??= (async () => {
+      const problems: string[] = [];
+      for (const layer of [...this.layers].reverse())
+        await Promise.all(
+          layer.map((c) =>
+            bounded(`stopping ${c.name}`, ['kafka', 'postgres', 'redis'].includes(c.name) ? 30_000 : 10_000, () => stoppedOnPurpose.get(c.name) ?? c.stop().then(() => this.log(`stack: ${c.name} stopped`))).catch((e) => void problems.push(errText(e))),
+          ),
+        );
+      return problems;
+    })());
   }
 }
 
-export async function startStack(opts: StackOptions = {}): Promise<StackHandle> {
-  const t0 = Date.now();
-  const c = contracts();
-  // parse first: an unknown fault name must fail before anything is started
-  const faults = new Faults(opts.faults ?? '');
-  const modules = opts.services ?? SERVICES;
-  const tmpDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), 'flowgate-stack-'));
+async function startInfrastructure(ctx: StackContext, comp: Composition, kafkaJars: string | undefined, certs: Promise<RunCertificates> | undefined): Promise<{ kafka: KafkaInstance; pg: PostgresInstance; redis: RedisInstance }> {
+  // the three processes at once: each mostly waits on its own JVM/initdb; initdb also overlaps making the certificates
+  const withCerts = async <T,>(start: () => Promise<T>) => {
+    if (certs) ctx.certs = await certs;
+    return start();
+  };
+  const [k, p, r] = await Promise.allSettled([withCerts(() => startKafkaComponent(ctx, kafkaJars)), startPostgresComponent(ctx, certs), withCerts(() => startRedisComponent(ctx))]);
+  const ok = <T,>(x: PromiseSettledResult<T>): T | undefined => (x.status === 'fulfilled' ? x.value : undefined);
+  const [kc, pc, rc] = [ok(k), ok(p), ok(r)];
+  comp.add(...[kc, pc, rc].filter((x): x is NonNullable<typeof x> => x !== undefined));
+  const failed = [k, p, r].filter((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (failed.length || !kc || !pc || !rc) {
+    for (const f of failed.slice(1)) ctx.log(`stack: also failed: ${errText(f.reason)}`);
+    throw failed[0].reason;
+  }
+  return { kafka: kc.kafka, pg: pc.pg, redis: rc.redis };
+}
+
+/** Topics and databases at once; services sharing a database migrate one after the other, in SERVICES order. */
+async function prepareData(ctx: StackContext, kafka: KafkaInstance, pg: PostgresInstance): Promise<string[]> {
+  const databases = stackDatabases(ctx.modules);
+  await Promise.all([
+    kafka.createTopics(ctx.contracts.concreteTopics()),
+    ...databases.map(async (db) => {
+      await pg.createDatabase(db);
+      for (const m of ctx.modules) if (m.database === db && m.migrations?.length) await pg.migrate(db, m.migrations, m.name);
+    }),
+  ]);
+  return databases;
+}
+
+function runLog(tmpDir: string, sink?: (m: string) => void): (m: string) => void {
   const stackLog = join(tmpDir, 'stack.log');
-  const log = (m: string) => {
+  return (m: string) => {
     try {
       appendFileSync(stackLog, `${new Date().toISOString()} ${m}\n`);
     } catch {
       // the temp dir is gone after stop(); a late log line from a closing client is dropped
     }
-    opts.log?.(m);
+    sink?.(m);
   };
+}
 
-  let kafka: KafkaInstance | undefined;
-  let pg: PostgresInstance | undefined;
-  let redis: RedisInstance | undefined;
-  let redisClient: Redis | undefined;
-  const services: RunningService[] = [];
-  let gateway: { url: string; port: number; close(): Promise<void> } | undefined;
-  let control: ControlServer | undefined;
-  const componentStops = new Map<StoppableComponent, Promise<void>>();
-  let stopping: Promise<void> | undefined;
+export async function startStack(opts: StackOptions = {}): Promise<StackHandle> {
+  const t0 = Date.now();
+  // parse first: an unknown fault name must fail before anything is started
+  const faults = new Faults(opts.faults ?? '');
+  const modules = opts.services ?? SERVICES;
+  const tmpDir = mkdtempSync(join(opts.tmpRoot ?? tmpdir(), 'flowgate-stack-'));
+  const log = runLog(tmpDir, opts.log);
+  const secure = !opts.plaintext;
+  const kafkaUsers: Record<string, string> = secure ? Object.fromEntries([HARNESS_KAFKA_USER, ...modules.map((m) => m.name)].map((u) => [u, randomBytes(18).toString('hex')])) : {};
+  const ctx: StackContext = { tmpDir, log, contracts: contracts(), faults, modules, kafkaUsers };
+  const comp = new Composition(log);
+  const crashed = new Map<string, Promise<void>>();
 
-  const stopComponent = (comp: StoppableComponent): Promise<void> => {
-    let p = componentStops.get(comp);
-    if (!p) {
-      // A component stopped mid-run is an outage: killed at once, not shut down politely (PostgreSQL's smart
-      // shutdown would wait for the services' idle connections, and the run would finish before it went away).
-      const target = { kafka: () => kafka?.process.crash(), postgres: () => pg?.process.crash(), redis: () => redis?.process.crash(), gateway: () => gateway?.close() }[comp];
-      if (!target) return Promise.reject(new Error(`unknown component ${comp}`));
-      const running = { kafka, postgres: pg, redis, gateway }[comp] !== undefined;
-      p = Promise.resolve(target()).then(() => {
-        if (running) log(`stack: ${comp} stopped`);
-      });
-      componentStops.set(comp, p);
-    }
-    return p;
-  };
+  const stopComponent = crashOnce(comp, crashed, log);
 
   const exitHook = () => {
     // last resort when Node exits without stop(): kill the groups (synchronously, nothing async runs now), then remove the dir
-    for (const x of [kafka, pg, redis]) x?.process.killNow();
+    for (const c of comp.all()) c.killNow?.();
     if (existsSync(tmpDir)) rmSync(tmpDir, { recursive: true, force: true });
   };
   process.on('exit', exitHook);
   reapDirOnDeath(tmpDir);
 
-  const stop = (): Promise<void> =>
-    (stopping ??= (async () => {
-      const problems: string[] = [];
-      const step = async (what: string, ms: number, fn: () => Promise<unknown>) => {
-        try {
-          await bounded(what, ms, fn);
-        } catch (e) {
-          problems.push(`${what}: ${errText(e)}`);
-        }
-      };
-      await Promise.all(
-        services.map(async (s) => {
-          if (s.app) await step(`closing ${s.name}'s HTTP server`, 5_000, () => s.app!.close());
-          // a client of a broker stopped on purpose only retries in vain: give it less time
-          if (s.bus) await step(`closing ${s.name}'s Kafka clients`, componentStops.has('kafka') ? 1_000 : 5_000, () => s.bus!.close());
-          if (s.pool) await step(`closing ${s.name}'s database pool`, 5_000, () => s.pool!.end());
-        }),
-      );
-      if (redisClient) {
-        const rc = redisClient;
-        await step('closing the Redis client', 2_000, async () => {
-          if (componentStops.has('redis')) rc.disconnect();
-          else await rc.quit().catch(() => rc.disconnect());
-        });
-      }
-      if (gateway) await step('closing the gateway', 5_000, () => stopComponent('gateway'));
-      if (control) await step('closing the control port', 5_000, () => control!.close());
-      // the processes last: nothing above may still be talking to them
-      await Promise.all(
-        (['redis', 'postgres', 'kafka'] as const).map((comp) => step(`stopping ${comp}`, 30_000, () => stopComponent(comp))),
-      );
-      const leftover = [kafka, pg, redis].filter((x) => x && x.process.running).map((x) => `${x!.process.component} (pid ${x!.pid})`);
-      if (leftover.length) problems.push(`still running: ${leftover.join(', ')}`);
-      if (problems.length) log(`stack: stop: ${problems.join('; ')}`);
-      try {
-        rmSync(tmpDir, { recursive: true, force: true });
-      } catch (e) {
-        problems.push(`removing ${tmpDir}: ${errText(e)}`);
-      }
-      process.off('exit', exitHook);
-      forgetDir(tmpDir);
-      // only what leaves something behind fails stop(); a slow client close was logged above
-      const fatal = problems.filter((p) => p.startsWith('still running') || p.startsWith('removing') || p.startsWith('stopping'));
-      if (fatal.length) throw new Error(`stack stop left things behind: ${fatal.join('; ')}`);
-    })());
+  const stop = stopOnce(comp, crashed, tmpDir, log, exitHook);
 
   const checkAbort = () => {
     if (opts.signal?.aborted) throw new StartupError({ component: 'stack', reason: 'start aborted', elapsedMs: Date.now() - t0 });
   };
 
   try {
-    // 1. the three infrastructure processes at once: each mostly waits on its own JVM/initdb
-    const [k, p, r] = await Promise.allSettled([
-      startKafka({ dir: tmpDir, jarsDir: opts.kafkaJars, log }),
-      startPostgres({ dir: tmpDir, log }),
-      startRedis({ dir: tmpDir, log }),
-    ]);
-    if (k.status === 'fulfilled') kafka = k.value;
-    if (p.status === 'fulfilled') pg = p.value;
-    if (r.status === 'fulfilled') redis = r.value;
-    const failed = [k, p, r].filter((x): x is PromiseRejectedResult => x.status === 'rejected');
-    if (failed.length) {
-      for (const f of failed.slice(1)) log(`stack: also failed: ${errText(f.reason)}`);
-      throw failed[0].reason;
-    }
+    const certs = secure ? generateRunCertificates(tmpDir) : undefined;
+    certs?.catch(() => {}); // reported through the components that await it
+    const { kafka, pg, redis } = await startInfrastructure(ctx, comp, opts.kafkaJars, certs);
     checkAbort();
-    log(`stack: infrastructure up in ${Date.now() - t0} ms`);
-
-    // 2. topics, databases and migrations at once
-    const databases = stackDatabases(modules);
-    await Promise.all([
-      kafka!.createTopics(c.concreteTopics()),
-      ...databases.map(async (db) => {
-        await pg!.createDatabase(db);
-        // services sharing a database migrate one after the other, in SERVICES order
-        for (const m of modules) if (m.database === db && m.migrations?.length) await pg!.migrate(db, m.migrations, m.name);
-      }),
-    ]);
+    log(`stack: infrastructure up (${secure ? 'TLS/SASL' : 'PLAINTEXT'}) in ${Date.now() - t0} ms`);
+    const databases = await prepareData(ctx, kafka, pg);
     checkAbort();
-    log(`stack: ${c.concreteTopics().length} topics and ${databases.length} databases ready at ${Date.now() - t0} ms`);
+    log(`stack: ${ctx.contracts.concreteTopics().length} topics and ${databases.length} databases ready at ${Date.now() - t0} ms`);
 
-    // 3. the services, each with its own pool, bus and Fastify instance, sharing the Redis client and the fault switchboard
     const secrets = generateSecrets();
-    redisClient = new Redis(redis!.url, { maxRetriesPerRequest: 2, lazyConnect: false });
-    let redisErrorLogged = false;
-    redisClient.on('error', (e) => {
-      if (!redisErrorLogged) log(`stack: redis client: ${errText(e)}`);
-      redisErrorLogged = true;
-    });
-    redisClient.on('ready', () => (redisErrorLogged = false));
-
-    // allSettled: on a failure, stop() must only run once no other service is still half-way through creating clients
-    const started = await Promise.allSettled(
-      modules.map(async (mod) => {
-        const ts = Date.now();
-        const s: RunningService = { name: mod.name };
-        services.push(s);
-        const recent: string[] = [];
-        const slog = (m: string) => {
-          recent.push(m);
-          if (recent.length > 20) recent.shift();
-          log(`[${mod.name}] ${m}`);
-        };
-        try {
-          if (mod.database) {
-            s.pool = new Pool({ connectionString: pg!.url(mod.database), max: 5 });
-            s.pool.on('error', (e) => slog(`database pool: ${errText(e)}`));
-          }
-          const bus = await createBus({ brokers: kafka!.brokers, clientId: mod.name, groupId: mod.name, contracts: c, log: slog });
-          s.bus = bus;
-          const ctx: ServiceContext = { name: mod.name, contracts: c, db: s.pool, redis: redisClient!, bus, faults, secrets, log: slog };
-          s.app = await buildServiceApp(mod, ctx);
-          await s.app.listen({ host: '127.0.0.1', port: 0 });
-          const addr = s.app.server.address();
-          s.port = typeof addr === 'object' && addr ? addr.port : undefined;
-        } catch (e) {
-          throw new StartupError({ component: mod.name, reason: `the service did not start: ${errText(e)}`, elapsedMs: Date.now() - ts, logTail: tailLines(recent.join('\n')), cause: e });
-        }
-      }),
-    );
-    const serviceFailure = started.find((x): x is PromiseRejectedResult => x.status === 'rejected');
-    if (serviceFailure) throw serviceFailure.reason;
+    const gone = (n: string) => () => crashed.has(n);
+    const services = await startServicesComponent(ctx, { kafka, pg, redis, secrets, kafkaGone: gone('kafka'), redisGone: gone('redis') });
+    comp.add(services);
     checkAbort();
     log(`stack: ${modules.length} services listening at ${Date.now() - t0} ms`);
 
-    // 4. the gateway, routing by the Kong file to the services' ports, then the control port
-    const tg = Date.now();
-    try {
-      gateway = await startGateway({
-        kongFile: KONG_FILE,
-        upstreams: Object.fromEntries(services.map((s) => [s.name, `http://127.0.0.1:${s.port}`])),
-        // P0-05-email-exposed: someone routed the email service's internal API through the gateway.
-        faultRoutes: () => (faults.on('P0-05-email-exposed') ? [{ prefix: '/internal/email', service: 'email-service' }] : []),
-      });
-    } catch (e) {
-      throw new StartupError({ component: 'gateway', reason: `${errText(e)} (kong file ${KONG_FILE})`, elapsedMs: Date.now() - tg, cause: e });
-    }
-    const healthPaths = c.services.filter((s) => modules.some((m) => m.name === s.name)).map((s) => s.health);
-    await waitUntil({
-      what: `every service's health endpoint to answer 200 through the gateway at ${gateway.url}`,
-      component: 'gateway',
-      timeoutMs: 15_000,
-      startedAt: tg,
-      check: async () => {
-        const bad: string[] = [];
-        await Promise.all(
-          healthPaths.map(async (h) => {
-            const res = await fetch(gateway!.url + h).catch((e) => ({ status: `error ${errText(e)}` }) as const);
-            if (res.status !== 200) bad.push(`${h} → ${res.status}`);
-            if ('body' in res) await res.arrayBuffer().catch(() => {});
-          }),
-        );
-        if (bad.length) throw new Error(bad.join(', '));
-        return true;
-      },
+    const gateway = await startGatewayComponent(ctx, {
+      kongFile: KONG_FILE,
+      upstreams: services.upstreams,
+      // P0-05-email-exposed: someone routed the email service's internal API through the gateway.
+      faultRoutes: () => (faults.on('P0-05-email-exposed') ? [{ prefix: '/internal/email', service: 'email-service' }] : []),
     });
-    try {
-      control = await startControl({ faults, stopComponent, log });
-    } catch (e) {
-      throw new StartupError({ component: 'control', reason: errText(e), elapsedMs: Date.now() - tg, cause: e });
-    }
+    comp.add(gateway);
+    const control = await startControlComponent(ctx, stopComponent);
+    comp.add(control);
 
-    const dbUrls = Object.fromEntries(databases.map((db) => [db, pg!.url(db)]));
-    const env = buildStackEnv({ kongUrl: gateway.url, brokers: kafka!.brokers, redisUrl: redis!.url, dbUrls, secrets, controlUrl: control.url });
+    const dbUrls = Object.fromEntries(databases.map((db) => [db, pg.url(db)]));
+    const transport: StackTransport | undefined = ctx.certs
+      ? { caFile: ctx.certs.caFile, kafkaUser: HARNESS_KAFKA_USER, kafkaPassword: kafkaUsers[HARNESS_KAFKA_USER], publicEndpoints: [gateway.port, gateway.plainPort].filter(Boolean).map((p) => `127.0.0.1:${p}`) }
+      : undefined;
+    const env = buildStackEnv({ kongUrl: gateway.url, brokers: kafka.brokers, redisUrl: redis.url, dbUrls, secrets, controlUrl: control.url, ...(transport ? { transport } : {}) });
     // Criterion 3 scans what the embedded system is built from; the source-literal-secret fault plants a secret in it.
     const source = snapshotSource(tmpDir);
     source.plantSecret(faults.on('source-literal-secret'));
-    faults.onChange(() => source.plantSecret(faults.on('source-literal-secret')));
+    faults.onChange(async () => source.plantSecret(faults.on('source-literal-secret')));
     env.FLOWGATE_SOURCE_DIR = source.dir;
     const readyMs = Date.now() - t0;
     log(`stack: ready in ${(readyMs / 1000).toFixed(1)} s (temp dir ${tmpDir})`);
@@ -355,11 +280,9 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
       controlUrl: control.url,
       tmpDir,
       readyMs,
-      pids: () => [kafka, pg, redis].filter((x) => !!x).map((x) => x!.pid),
-      ports: () =>
-        [kafka?.port, kafka?.controllerPort, pg?.port, redis?.port, ...services.map((s) => s.port), gateway?.port, control?.port].filter(
-          (x): x is number => typeof x === 'number' && x > 0,
-        ),
+      transport: secure ? 'tls' : 'plaintext',
+      pids: () => comp.all().flatMap((c) => c.pids()),
+      ports: () => comp.all().flatMap((c) => c.ports()),
       stopComponent,
       stop,
     };
@@ -372,5 +295,50 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
       throw e;
     }
     throw new StartupError({ component: 'stack', reason: errText(e), elapsedMs: Date.now() - t0, cause: e });
+  }
+}
+
+/** The control port's outage on purpose: the component is crashed (killed, or the gateway closed) once. */
+function crashOnce(comp: Composition, crashed: Map<string, Promise<void>>, log: (m: string) => void): (name: StoppableComponent) => Promise<void> {
+  return (name) => {
+    let p = crashed.get(name);
+    if (!p) {
+      if (!['kafka', 'postgres', 'redis', 'gateway'].includes(name)) return Promise.reject(new Error(`unknown component ${name}`));
+      const c = comp.find(name);
+      p = (c?.crash ?? c?.stop)?.call(c).then(() => log(`stack: ${name} stopped`)) ?? Promise.resolve();
+      crashed.set(name, p);
+    }
+    return p;
+  };
+}
+
+/** stop(): every component in reverse, then the temp dir; idempotent; throws only when something was left behind. */
+function stopOnce(comp: Composition, crashed: Map<string, Promise<void>>, tmpDir: string, log: (m: string) => void, exitHook: () => void): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () =>
+    (stopping ??= (async () => {
+      const problems = await comp.stop(crashed);
+      const leftover = comp.all().filter((c) => c.killNow && c.pids().some(isAlive)).map((c) => `${c.name} (pid ${c.pids().join(',')})`);
+      if (leftover.length) problems.push(`still running: ${leftover.join(', ')}`);
+      if (problems.length) log(`stack: stop: ${problems.join('; ')}`);
+      try {
+        rmSync(tmpDir, { recursive: true, force: true });
+      } catch (e) {
+        problems.push(`removing ${tmpDir}: ${errText(e)}`);
+      }
+      process.off('exit', exitHook);
+      forgetDir(tmpDir);
+      // only what leaves something behind fails stop()
+      const fatal = problems.filter((p) => p.startsWith('still running') || p.startsWith('removing') || /^stopping (kafka|postgres|redis)/.test(p));
+      if (fatal.length) throw new Error(`stack stop left things behind: ${fatal.join('; ')}`);
+    })());
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

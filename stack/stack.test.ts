@@ -1,7 +1,10 @@
 // The embedded stack end to end on real processes: health through the gateway, the contract's topics, the control port, the CLI, and a stop that leaves nothing behind.
 import { test, expect } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { pgClientConfig } from '../helpers/config';
+import { plainHttpProbe, tlsHandshake } from '../fixtures/transport';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -14,7 +17,12 @@ import { groupAlive, pidAlive, waitUntil } from './infra/process';
 import { openPorts, portsInEnv, stackProcessesUnder } from './stack.helpers';
 
 const ROOT = join(__dirname, '..');
-const ENV_KEYS = ['FLOWGATE_TARGET_NAME', 'KONG_URL', 'KAFKA_BROKERS', 'REDIS_URL', ...Object.values(DATABASE_ENV), 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'JWT_TEST_SIGNING_KEY', 'STACK_CONTROL_URL', 'FLOWGATE_SOURCE_DIR'];
+const ENV_KEYS = ['FLOWGATE_TARGET_NAME', 'KONG_URL', 'KAFKA_BROKERS', 'REDIS_URL', ...Object.values(DATABASE_ENV), 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'JWT_TEST_SIGNING_KEY', 'STACK_CONTROL_URL', 'FLOWGATE_SOURCE_DIR',
+  // the secure stack's TLS and SASL variables, exactly staging's
+  'KONG_CA_FILE', 'FLOWGATE_PUBLIC_ENDPOINTS', 'KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'REDIS_TLS_CA_FILE', 'DB_SSL_CA_FILE'];
+
+/** fetch through the gateway, trusting the run's CA (KONG_CA_FILE) as a staging client would. */
+const gwFetch = (env: Record<string, string>, url: string) => undiciFetch(url, { dispatcher: new Agent({ connect: { ca: readFileSync(env.KONG_CA_FILE, 'utf8') } }) });
 
 test.describe('a running stack', () => {
   let stack: StackHandle;
@@ -44,7 +52,7 @@ test.describe('a running stack', () => {
     const services = contracts().services;
     expect(services.length).toBeGreaterThan(0);
     for (const s of services) {
-      const res = await fetch(stack.env.KONG_URL + s.health);
+      const res = await gwFetch(stack.env, stack.env.KONG_URL + s.health);
       expect(res.status, `${s.name} at ${s.health}`).toBe(200);
       // the gateway adds a request id, as Kong's correlation-id plugin does
       expect(res.headers.get('x-request-id'), s.name).toBeTruthy();
@@ -53,7 +61,8 @@ test.describe('a running stack', () => {
   });
 
   test('every concrete contract topic exists on the broker', async () => {
-    const admin = new Kafka({ clientId: 'stack-test', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+    const e = stack.env;
+    const admin = new Kafka({ clientId: 'stack-test', brokers: e.KAFKA_BROKERS.split(','), ssl: { ca: [readFileSync(e.KAFKA_SSL_CA_FILE, 'utf8')] }, sasl: { mechanism: 'scram-sha-512', username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD }, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
       const topics = new Set(await admin.listTopics());
@@ -64,14 +73,17 @@ test.describe('a running stack', () => {
     }
   });
 
-  test('every database URL connects as the flowgate role over TCP', async () => {
+  test('every database URL connects as the flowgate role over verified TLS; plaintext and a wrong password are refused', async () => {
+    const tls = (url: string) => pgClientConfig(url, { dbSslCaFile: stack.env.DB_SSL_CA_FILE });
     for (const key of Object.values(DATABASE_ENV)) {
-      const c = new Client({ connectionString: stack.env[key] });
+      expect(stack.env[key]).toMatch(/\?sslmode=verify-full$/);
+      const c = new Client(tls(stack.env[key]));
       await c.connect();
       try {
         const { rows } = await c.query('SELECT current_user AS u, current_database() AS d');
         expect(rows[0].u).toBe('flowgate');
-        expect(stack.env[key].endsWith(`/${rows[0].d}`)).toBe(true);
+        expect(stack.env[key].endsWith(`/${rows[0].d}?sslmode=verify-full`)).toBe(true);
+        expect((await c.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')).rows[0].ssl).toBe(true);
       } finally {
         await c.end();
       }
@@ -79,27 +91,42 @@ test.describe('a running stack', () => {
     // without the password the same database refuses us
     const url = new URL(stack.env.AUTH_DB_URL);
     url.password = 'wrong';
-    const bad = new Client({ connectionString: url.toString() });
+    const bad = new Client(tls(url.toString()));
     await expect(bad.connect()).rejects.toThrow(/password authentication failed/);
     await bad.end().catch(() => {});
+    const plain = new Client({ ...tls(stack.env.AUTH_DB_URL), ssl: false });
+    await expect(plain.connect()).rejects.toThrow(/no pg_hba.conf entry .* no encryption/);
+    await plain.end().catch(() => {});
   });
 
-  test('Redis answers with the password and refuses without it', async () => {
-    const r = new Redis(stack.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0 });
+  test('Redis answers over TLS with the ACL user, refuses a wrong password, and does not speak plaintext', async () => {
+    const tls = { ca: [readFileSync(stack.env.REDIS_TLS_CA_FILE, 'utf8')] };
+    expect(stack.env.REDIS_URL).toMatch(/^rediss:\/\/flowgate:/);
+    const r = new Redis(stack.env.REDIS_URL, { tls, lazyConnect: true, maxRetriesPerRequest: 0 });
     await r.connect();
     expect(await r.ping()).toBe('PONG');
     r.disconnect();
+    const wrong = new URL(stack.env.REDIS_URL);
+    wrong.password = 'wrong';
+    const w = new Redis(wrong.toString(), { tls, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    let refused = '';
+    w.on('error', (e) => (refused ||= e.message));
+    await expect(w.connect()).rejects.toThrow();
+    expect(refused).toMatch(/WRONGPASS/);
+    w.disconnect();
     // the raw protocol, so that no client-side ready check gets in the way of Redis' own answer
     const port = Number(new URL(stack.env.REDIS_URL).port);
     const answer = await new Promise<string>((resolve, reject) => {
       const sock = connect({ port, host: '127.0.0.1' }, () => sock.write('PING\r\n'));
       sock.once('data', (d) => {
-        resolve(d.toString());
+        resolve(d.toString('latin1'));
         sock.destroy();
       });
-      sock.once('error', reject);
+      sock.once('close', () => resolve(''));
+      sock.once('error', (e: any) => (e.code === 'ECONNRESET' ? resolve('') : reject(e)));
     });
-    expect(answer).toMatch(/^-NOAUTH/);
+    // a TLS port answers plaintext with a TLS alert or nothing, never with RESP
+    expect(answer).not.toMatch(/^[+-]/);
   });
 
   test('the control port lists, replaces and clears faults, and rejects unknown names', async () => {
@@ -122,7 +149,35 @@ test.describe('a running stack', () => {
     expect(stack.faults.list()).toEqual([]);
     expect((await fetch(`${url}/health`)).status).toBe(200);
     // the control port is never reachable through the gateway
-    expect((await fetch(`${stack.env.KONG_URL}/faults`)).status).toBe(404);
+    expect((await gwFetch(stack.env, `${stack.env.KONG_URL}/faults`)).status).toBe(404);
+  });
+
+  test('the transport faults switch at run time and switch back; the start-only one is refused', async () => {
+    const put = (faults: string[]) => fetch(`${stack.controlUrl}/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faults }) });
+    const plainPort = Number(stack.env.FLOWGATE_PUBLIC_ENDPOINTS.split(',')[1].split(':')[1]);
+    const kong = new URL(stack.env.KONG_URL);
+    const pgPlain = async () => {
+      const c = new Client({ ...pgClientConfig(stack.env.AUTH_DB_URL, {}), ssl: false });
+      return c.connect().then(() => c.end().then(() => 'accepted'), (e) => `refused: ${e.message}`);
+    };
+    const before = { pg: await pgPlain(), plain: await plainHttpProbe('127.0.0.1', plainPort), cert: await tlsHandshake('127.0.0.1', Number(kong.port), { ca: readFileSync(stack.env.KONG_CA_FILE, 'utf8') }) };
+    expect(before.pg).toMatch(/^refused/);
+    expect(before.plain.outcome.kind).toBe('redirect');
+    expect(before.cert.verified).toBe(true);
+    expect((await put(['tls-gateway-plain-http', 'tls-gateway-wrong-host-cert', 'tls-postgres-accepts-plaintext', 'tls-redis-plaintext-port'])).status).toBe(200);
+    expect(await pgPlain()).toBe('accepted');
+    expect((await plainHttpProbe('127.0.0.1', plainPort)).outcome.kind).toBe('serves');
+    const wrong = await tlsHandshake('127.0.0.1', Number(kong.port), { ca: readFileSync(stack.env.KONG_CA_FILE, 'utf8') });
+    expect([wrong.verified, wrong.problem]).toEqual([false, expect.stringContaining('another host')]);
+    expect((await put(['tls-gateway-expired-cert'])).status).toBe(200);
+    expect((await tlsHandshake('127.0.0.1', Number(kong.port), { ca: readFileSync(stack.env.KONG_CA_FILE, 'utf8') })).problem).toContain('expired');
+    const startOnly = await put(['tls-kafka-plaintext-listener']);
+    expect(startOnly.status).toBe(400);
+    expect((await startOnly.json()).error).toBe('start_only_fault');
+    expect((await put([])).status).toBe(200);
+    expect(await pgPlain()).toMatch(/^refused/);
+    expect((await plainHttpProbe('127.0.0.1', plainPort)).outcome.kind).toBe('redirect');
+    expect((await tlsHandshake('127.0.0.1', Number(kong.port), { ca: readFileSync(stack.env.KONG_CA_FILE, 'utf8') })).verified).toBe(true);
   });
 
   test('the control port stops a component on purpose: its port closes, the rest keeps serving', async () => {
@@ -134,7 +189,7 @@ test.describe('a running stack', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ stopped: 'kafka' });
     expect(await openPorts([brokerPort])).toEqual([]);
-    const health = await fetch(`${stack.env.KONG_URL}/health/qr-auth-service`);
+    const health = await gwFetch(stack.env, `${stack.env.KONG_URL}/health/qr-auth-service`);
     expect(health.status).toBe(200);
     await health.arrayBuffer();
   });
@@ -228,7 +283,7 @@ async function runCliUntilReadyThenSignal(cmd: string[], sig: NodeJS.Signals, ch
   expect(tmpDir, 'the CLI logs its temp dir on stderr').toBeTruthy();
   expect(stackProcessesUnder(tmpDir!).length).toBeGreaterThanOrEqual(3);
   const ports = portsInEnv(env);
-  const health = await fetch(`${env.KONG_URL}/health/qr-auth-service`);
+  const health = await gwFetch(env, `${env.KONG_URL}/health/qr-auth-service`);
   expect(health.status).toBe(200);
   await health.arrayBuffer();
 

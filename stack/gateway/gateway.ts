@@ -2,6 +2,7 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { KongRouter, rebaseUpstreamUrl, normalizePath } from './routes';
 
 export interface GatewayOptions {
@@ -14,12 +15,31 @@ export interface GatewayOptions {
   host?: string;
   /** routes a fault adds to kong.yml at run time: a path prefix routed to a service (P0-05-email-exposed) */
   faultRoutes?: () => { prefix: string; service: string }[];
+  /** HTTPS with these PEM key/certificate (the stack's default), plus a plain-HTTP port that only redirects; absent: plain HTTP */
+  tls?: { key: string; cert: string };
+}
+
+export interface GatewayCertificate {
+  key: string;
+  cert: string;
 }
 
 export interface Gateway {
   url: string;
   port: number;
+  /** the redirect-only plain-HTTP port (TLS mode) */
+  plainPort?: number;
+  /** replaces the certificate new TLS handshakes get (the wrong-host and expired-certificate faults) */
+  useCertificate(c: GatewayCertificate): void;
+  /** the fault tls-gateway-plain-http-content: the plain port serves the gateway's routes instead of redirecting */
+  setPlainServesContent(on: boolean): void;
   close(): Promise<void>;
+}
+
+/** The plain port's whole answer: a permanent redirect to the same path over https, no body; pure, so unit-tested. */
+export function httpsRedirect(hostHeader: string | undefined, url: string | undefined, httpsPort: number): { status: 308; location: string } {
+  const host = (hostHeader ?? '127.0.0.1').replace(/:\d+$/, '') || '127.0.0.1';
+  return { status: 308, location: `https://${host}:${httpsPort}${url && url.startsWith('/') ? url : '/'}` };
 }
 
 // Kong's own texts, so a harness that reads them sees the same thing on the embedded stack and on staging.
@@ -48,7 +68,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const upstreams = { ...opts.upstreams };
 
   // forceCloseConnections: closing the gateway ends keep-alive sockets at once, as a gateway going down would.
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, requestTimeout: 0, forceCloseConnections: true });
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, requestTimeout: 0, forceCloseConnections: true, ...(opts.tls ? { https: { key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' as const } } : {}) });
   // A proxy must not reinterpret bodies: every content type (and none) stays the exact bytes the client sent,
   // because e.g. the Stripe webhook signature is computed over the raw body.
   app.removeAllContentTypeParsers();
@@ -106,7 +126,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           const prior = req.headers['x-forwarded-for'];
           out['x-forwarded-for'] = prior ? `${prior}, ${remote}` : remote;
           out['x-real-ip'] = remote;
-          out['x-forwarded-proto'] = 'http';
+          out['x-forwarded-proto'] = opts.tls && (req.socket as any).encrypted ? 'https' : 'http';
           out['x-forwarded-host'] = clientHost.replace(/:\d+$/, '');
           out['x-forwarded-port'] = String(req.socket.localPort ?? '');
           out['x-forwarded-path'] = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
@@ -144,11 +164,38 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ port: opts.port ?? 0, host });
   const port = (app.server.address() as { port: number }).port;
+  const plain = opts.tls ? await startRedirectPort(app, host, port) : undefined;
   // a wildcard bind is reached through loopback
   const reach = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   return {
-    url: `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}`,
+    url: `${opts.tls ? 'https' : 'http'}://${reach.includes(':') ? `[${reach}]` : reach}:${port}`,
     port,
-    close: () => app.close(),
+    ...(plain ? { plainPort: plain.port } : {}),
+    useCertificate: (c) => {
+      if (!opts.tls) throw new Error('the gateway serves plain HTTP: there is no certificate to replace');
+      (app.server as unknown as { setSecureContext(o: object): void }).setSecureContext({ key: c.key, cert: c.cert, minVersion: 'TLSv1.2' });
+    },
+    setPlainServesContent: (on) => plain?.setServesContent(on),
+    close: async () => {
+      await plain?.close();
+      await app.close();
+    },
+  };
+}
+
+/** The plain-HTTP port beside HTTPS: every request gets a 308 to https and no body (unless the fault makes it serve the routes). */
+async function startRedirectPort(app: { routing(req: IncomingMessage, res: ServerResponse): void }, host: string, httpsPort: number) {
+  let servesContent = false;
+  const server = createServer((req, res) => {
+    if (servesContent) return app.routing(req, res);
+    const r = httpsRedirect(req.headers.host, req.url, httpsPort);
+    res.writeHead(r.status, { location: r.location, 'content-length': '0', connection: 'close' });
+    res.end();
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, host, () => resolve()));
+  return {
+    port: (server.address() as { port: number }).port,
+    setServesContent: (on: boolean) => void (servesContent = on),
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

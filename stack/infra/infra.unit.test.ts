@@ -1,9 +1,12 @@
 // Unit tests of the embedded stack's pure pieces: config rendering, URLs, env building, log tails and error messages.
 import { test, expect } from '@playwright/test';
 import { StartupError, formatStartupMessage, tailLines } from './errors';
-import { kafkaClusterId, renderLog4j, renderServerProperties } from './kafka';
-import { assertDatabaseName, lookupUser, pgUrl } from './postgres';
+import { kafkaClusterId, renderLog4j, renderServerProperties, scramArgs } from './kafka';
+import { assertDatabaseName, lookupUser, pgUrl, renderPgHba } from './postgres';
 import { redisUrl, renderRedisConf } from './redis';
+import { SERVER_SANS, WRONG_HOST_SAN, serverExtensions } from './tls';
+import { httpsRedirect } from '../gateway/gateway';
+import { gatewayCertificateFor } from '../components/gateway';
 import { buildStackEnv, databaseEnvKey, DATABASE_ENV, stackDatabases } from '../index';
 
 test('tailLines keeps the last n lines and drops trailing blank ones', () => {
@@ -95,4 +98,59 @@ test('a cluster id never starts with "-", which the storage tool would take for 
   expect(Buffer.alloc(16, 0xfb).toString('base64url').startsWith('-')).toBe(true);
   expect(id.startsWith('-')).toBe(false);
   expect(draws).toHaveLength(0);
+});
+
+test('secure Kafka: SASL_SSL and an SSL controller only, SCRAM-SHA-512, PEM stores; the fault adds an advertised PLAINTEXT listener', () => {
+  const security = { keyFile: '/k.key', certFile: '/k.pem', caFile: '/ca.pem', users: {}, keystoreFile: '/ks.pem', adminPassword: 'adminpw' };
+  const p = renderServerProperties({ port: 9093, controllerPort: 9094, logDir: '/d', security });
+  expect(p).toContain('listeners=SASL_SSL://127.0.0.1:9093,CONTROLLER://127.0.0.1:9094\n');
+  expect(p).toContain('advertised.listeners=SASL_SSL://127.0.0.1:9093\n');
+  expect(p).toContain('listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL,PLAINTEXT:PLAINTEXT');
+  expect(p).toContain('sasl.enabled.mechanisms=SCRAM-SHA-512');
+  expect(p).toContain('password="adminpw"');
+  expect(p).toContain('ssl.keystore.type=PEM\nssl.keystore.location=/ks.pem');
+  expect(p).not.toContain('PLAINTEXT://');
+  const faulty = renderServerProperties({ port: 9093, controllerPort: 9094, logDir: '/d', security: { ...security, plaintextListener: true, plaintextPort: 9092 } });
+  expect(faulty).toContain('advertised.listeners=SASL_SSL://127.0.0.1:9093,PLAINTEXT://127.0.0.1:9092');
+  expect(scramArgs({ svc: 'pw1', flowgate: 'pw2' })).toEqual(['--add-scram', 'SCRAM-SHA-512=[name=svc,password=pw1]', '--add-scram', 'SCRAM-SHA-512=[name=flowgate,password=pw2]']);
+  expect(() => scramArgs({ 'a,b': 'x' })).toThrow('SCRAM user');
+});
+
+test('secure Redis: tls-port only, the default user off, one ACL user; a rediss URL', () => {
+  const conf = renderRedisConf({ port: 4000, dir: '/tmp/r', password: 'pw', tls: { keyFile: '/r.key', certFile: '/r.pem', caFile: '/ca.pem' } });
+  expect(conf).toContain('port 0\ntls-port 4000\n');
+  expect(conf).toContain('user default off');
+  expect(conf).toContain('user flowgate on >pw ~* &* +@all');
+  expect(conf).not.toContain('requirepass');
+  expect(redisUrl('p@ss', 4000, '127.0.0.1', 'flowgate')).toBe('rediss://flowgate:p%40ss@127.0.0.1:4000');
+});
+
+test('pg_hba.conf: hostssl only when secure; the fault accepts plaintext', () => {
+  expect(renderPgHba({ tls: true })).toBe('local all postgres trust\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostssl all all ::1/128 scram-sha-256\n');
+  expect(renderPgHba({ tls: true, acceptPlaintext: true })).toContain('host all all 127.0.0.1/32 scram-sha-256');
+  expect(renderPgHba({ tls: false })).not.toContain('hostssl');
+});
+
+test('server certificates are for loopback only and serverAuth; the wrong-host one is not', () => {
+  expect(serverExtensions(SERVER_SANS)).toContain('subjectAltName=IP:127.0.0.1,DNS:localhost');
+  expect(serverExtensions(SERVER_SANS)).toContain('extendedKeyUsage=serverAuth');
+  expect(WRONG_HOST_SAN).not.toContain('127.0.0.1');
+});
+
+test('the gateway: plain HTTP gets a bodiless 308 to https; the faults pick the certificate', () => {
+  expect(httpsRedirect('127.0.0.1:8080', '/api/v1/plans?x=1', 8443)).toEqual({ status: 308, location: 'https://127.0.0.1:8443/api/v1/plans?x=1' });
+  expect(httpsRedirect(undefined, 'http://evil/', 8443).location).toBe('https://127.0.0.1:8443/');
+  const certs = { valid: { key: 'k', cert: 'valid' }, wrongHost: { key: 'k', cert: 'wrong' }, expired: { key: 'k', cert: 'expired' } };
+  const on = (n: string) => ({ on: (x: string) => x === n });
+  expect(gatewayCertificateFor(on('none'), certs).cert).toBe('valid');
+  expect(gatewayCertificateFor(on('tls-gateway-wrong-host-cert'), certs).cert).toBe('wrong');
+  expect(gatewayCertificateFor(on('tls-gateway-expired-cert'), certs).cert).toBe('expired');
+});
+
+test('the secure stack publishes exactly the staging TLS variables; plaintext mode publishes none of them', () => {
+  const base = { kongUrl: 'https://127.0.0.1:1', brokers: ['127.0.0.1:2'], redisUrl: 'rediss://flowgate:pw@127.0.0.1:3', dbUrls: { cert_ix_auth: 'postgres://u:p@127.0.0.1:4/cert_ix_auth?sslmode=verify-full' }, secrets: { jwtSecret: 'j', stripeWebhookSecret: 'whsec_x', captchaTestKey: 'c' }, controlUrl: 'http://127.0.0.1:5' };
+  const env = buildStackEnv({ ...base, transport: { caFile: '/ca.pem', kafkaUser: 'flowgate', kafkaPassword: 'kpw', publicEndpoints: ['127.0.0.1:1', '127.0.0.1:6'] } });
+  expect(env).toMatchObject({ KONG_CA_FILE: '/ca.pem', FLOWGATE_PUBLIC_ENDPOINTS: '127.0.0.1:1,127.0.0.1:6', KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/ca.pem', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'flowgate', KAFKA_SASL_PASSWORD: 'kpw', REDIS_TLS_CA_FILE: '/ca.pem', DB_SSL_CA_FILE: '/ca.pem' });
+  const plain = buildStackEnv(base);
+  for (const k of ['KONG_CA_FILE', 'KAFKA_SSL', 'KAFKA_SASL_USERNAME', 'REDIS_TLS_CA_FILE', 'DB_SSL_CA_FILE']) expect(plain[k]).toBeUndefined();
 });

@@ -10,6 +10,8 @@ import { runToCompletion, startProcess, waitUntil, type ManagedProcess } from '.
 
 export const PG_ROLE = 'flowgate';
 
+type TlsFiles = { keyFile: string; certFile: string; caFile: string };
+
 export interface PostgresOptions {
   /** the run's temp dir; PostgreSQL gets <dir>/postgres */
   dir: string;
@@ -18,6 +20,16 @@ export interface PostgresOptions {
   binDir?: string;
   timeoutMs?: number;
   log?: (m: string) => void;
+  /** ssl=on and hostssl-only pg_hba (the stack's default); absent: today's plaintext TCP (npm run stack -- --plaintext).
+   *  A promise is awaited only after initdb, so the certificates can be made while initdb runs. */
+  tls?: TlsFiles | Promise<TlsFiles | undefined>;
+}
+
+/** pg_hba.conf: the superuser over the private socket, everyone else over TCP with TLS and SCRAM only; pure, so unit-tested. */
+export function renderPgHba(o: { tls: boolean; acceptPlaintext?: boolean }): string {
+  // hostssl matches only TLS connections: a plaintext one finds no entry and is rejected ("no encryption")
+  const tcp = o.tls && !o.acceptPlaintext ? 'hostssl' : 'host';
+  return ['local all postgres trust', `${tcp} all all 127.0.0.1/32 scram-sha-256`, `${tcp} all all ::1/128 scram-sha-256`, ''].join('\n');
 }
 
 export interface PostgresInstance {
@@ -29,8 +41,15 @@ export interface PostgresInstance {
   pid: number;
   logFile: string;
   process: ManagedProcess;
-  /** postgres://flowgate:<pw>@127.0.0.1:<port>/<db> */
+  /** postgres://flowgate:<pw>@127.0.0.1:<port>/<db>, with ?sslmode=verify-full in TLS mode */
   url(database: string): string;
+  /** the URL without sslmode, for a client given clientSsl() (pg lets the URL's sslmode override its ssl object) */
+  clientUrl(database: string): string;
+  tls: boolean;
+  /** what a pg client needs besides the URL: the CA in TLS mode */
+  clientSsl(): false | { ca: string; rejectUnauthorized: true };
+  /** the fault postgres-accepts-plaintext: rewrites pg_hba.conf to accept (or, with false, refuse again) plaintext and reloads */
+  setAcceptPlaintext(accept: boolean): Promise<void>;
   /** CREATE DATABASE owned by the login role */
   createDatabase(name: string): Promise<void>;
   /** runs SQL statements in order on a database, as the login role over TCP (label names whose migrations they are) */
@@ -116,6 +135,19 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresInst
 
   const port = opts.port ?? (await freePort());
   const host = '127.0.0.1';
+  const hbaFile = join(dataDir, 'pg_hba.conf');
+  const tls = await opts.tls;
+  writeFileSync(hbaFile, renderPgHba({ tls: !!tls }));
+  // PostgreSQL refuses a key file others can read, or one owned by someone else
+  let sslFiles: { key: string; cert: string } | undefined;
+  if (tls) {
+    sslFiles = { key: join(dataDir, 'server.key'), cert: join(dataDir, 'server.crt') };
+    writeFileSync(sslFiles.key, readFileSync(tls.keyFile), { mode: 0o600 });
+    writeFileSync(sslFiles.cert, readFileSync(tls.certFile));
+    if (runAs) for (const f of [hbaFile, sslFiles.key, sslFiles.cert]) chownSync(f, runAs.uid, runAs.gid);
+  }
+  const ca = tls ? readFileSync(tls.caFile, 'utf8') : undefined;
+  const clientSsl = () => (ca ? { ca, rejectUnauthorized: true as const } : (false as const));
   // durability is pointless for a throwaway test database; these make DDL and commits cheap
   const settings = [
     `listen_addresses=${host}`,
@@ -127,6 +159,8 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresInst
     'dynamic_shared_memory_type=mmap',
     'log_min_messages=warning',
     'log_min_error_statement=panic',
+    'password_encryption=scram-sha-256',
+    ...(sslFiles ? ['ssl=on', `ssl_cert_file=${sslFiles.cert}`, `ssl_key_file=${sslFiles.key}`, 'ssl_min_protocol_version=TLSv1.2'] : []),
   ];
   const proc = startProcess({
     component: 'postgres',
@@ -174,7 +208,9 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresInst
   }
   log(`postgres: ready on ${host}:${port} in ${Date.now() - t0} ms`);
 
-  const url = (database: string) => pgUrl({ user: PG_ROLE, password, host, port, database });
+  const url = (database: string) => pgUrl({ user: PG_ROLE, password, host, port, database }) + (tls ? '?sslmode=verify-full' : '');
+  // pg would let the URL's sslmode override an explicit ssl object (and drop the CA): our own clients get the bare URL
+  const bareUrl = (database: string) => pgUrl({ user: PG_ROLE, password, host, port, database });
 
   return {
     host,
@@ -185,6 +221,20 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresInst
     logFile,
     process: proc,
     url,
+    clientUrl: bareUrl,
+    tls: !!tls,
+    clientSsl,
+    async setAcceptPlaintext(accept: boolean) {
+      writeFileSync(hbaFile, renderPgHba({ tls: !!tls, acceptPlaintext: accept }));
+      const su = superuser();
+      try {
+        await su.connect();
+        await su.query('SELECT pg_reload_conf()');
+      } finally {
+        await su.end().catch(() => {});
+      }
+      log(`postgres: plaintext connections ${accept ? 'accepted' : 'refused'} (pg_hba.conf reloaded)`);
+    },
     async createDatabase(name: string) {
       const t1 = Date.now();
       assertDatabaseName(name);
@@ -202,7 +252,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresInst
       const t1 = Date.now();
       if (!migrations.length) return;
       // migrations run as the login role over TCP, exactly as the services connect
-      const c = new Client({ connectionString: url(name), connectionTimeoutMillis: 5000 });
+      const c = new Client({ connectionString: bareUrl(name), ssl: clientSsl(), connectionTimeoutMillis: 5000 });
       let step = `connecting to ${name} for the migrations of ${label}`;
       try {
         await c.connect();

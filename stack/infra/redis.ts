@@ -1,5 +1,5 @@
-// A private redis-server on a free loopback port, password-protected, persisting nothing, its files in the run's temp dir.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// A private redis-server on a free loopback port (TLS only, an ACL user's password), persisting nothing, its files in the run's temp dir.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
@@ -13,35 +13,48 @@ export interface RedisOptions {
   command?: string;
   timeoutMs?: number;
   log?: (m: string) => void;
+  /** TLS only (port 0, tls-port) with an ACL user: the stack's default; absent: today's plaintext port (npm run stack -- --plaintext) */
+  tls?: { keyFile: string; certFile: string; caFile: string };
 }
+
+/** The ACL user the services and the harness log in as (the default user is switched off). */
+export const REDIS_USER = 'flowgate';
 
 export interface RedisInstance {
   port: number;
   /** secret: appears only in the URL */
   password: string;
-  /** redis://:<pw>@127.0.0.1:<port> */
+  /** rediss://flowgate:<pw>@127.0.0.1:<port> (redis://:<pw>@… in plaintext mode) */
   url: string;
+  tls: boolean;
+  /** ioredis options a client of this instance needs besides the URL (the CA in TLS mode) */
+  clientOptions(): { tls?: { ca: string[] } };
+  /** the fault redis-plaintext-port: opens (or, with false, closes again) a plaintext port beside tls-port; returns it */
+  setPlaintextPort(open: boolean): Promise<number | undefined>;
   pid: number;
   logFile: string;
   process: ManagedProcess;
   stop(): Promise<void>;
 }
 
-export function redisUrl(password: string, port: number, host = '127.0.0.1'): string {
-  return `redis://:${encodeURIComponent(password)}@${host}:${port}`;
+export function redisUrl(password: string, port: number, host = '127.0.0.1', tlsUser?: string): string {
+  return tlsUser ? `rediss://${encodeURIComponent(tlsUser)}:${encodeURIComponent(password)}@${host}:${port}` : `redis://:${encodeURIComponent(password)}@${host}:${port}`;
 }
 
 // The password goes into a file only the owner reads rather than onto the command line, where `ps` shows it.
-export function renderRedisConf(o: { port: number; dir: string; password: string }): string {
+export function renderRedisConf(o: { port: number; dir: string; password: string; tls?: { keyFile: string; certFile: string; caFile: string } }): string {
+  // TLS mode: no plaintext port at all, clients need no certificate, and only the ACL user can log in
+  const transport = o.tls
+    ? ['port 0', `tls-port ${o.port}`, `tls-cert-file ${o.tls.certFile}`, `tls-key-file ${o.tls.keyFile}`, `tls-ca-cert-file ${o.tls.caFile}`, 'tls-auth-clients no', 'user default off', `user ${REDIS_USER} on >${o.password} ~* &* +@all`]
+    : [`port ${o.port}`, `requirepass ${o.password}`];
   return [
-    `port ${o.port}`,
+    ...transport,
     'bind 127.0.0.1',
     'protected-mode yes',
     'daemonize no',
     `dir ${o.dir}`,
     'save ""',
     'appendonly no',
-    `requirepass ${o.password}`,
     'loglevel warning',
     'logfile ""',
     '',
@@ -58,10 +71,11 @@ export async function startRedis(opts: RedisOptions): Promise<RedisInstance> {
   const port = opts.port ?? (await freePort());
   const password = randomBytes(18).toString('hex');
   const conf = join(home, 'redis.conf');
-  writeFileSync(conf, renderRedisConf({ port, dir: home, password }), { mode: 0o600 });
+  writeFileSync(conf, renderRedisConf({ port, dir: home, password, ...(opts.tls ? { tls: opts.tls } : {}) }), { mode: 0o600 });
+  const clientOptions = () => (opts.tls ? { tls: { ca: [readFileSync(opts.tls.caFile, 'utf8')] } } : {});
 
   const proc = startProcess({ component: 'redis', command: opts.command ?? 'redis-server', args: [conf], logFile, cwd: home, stopSignal: 'SIGTERM', stopGraceMs: 5_000 });
-  const url = redisUrl(password, port);
+  const url = redisUrl(password, port, '127.0.0.1', opts.tls ? REDIS_USER : undefined);
   try {
     await waitUntil({
       what: `redis-server to answer PING on 127.0.0.1:${port}`,
@@ -71,7 +85,7 @@ export async function startRedis(opts: RedisOptions): Promise<RedisInstance> {
       startedAt: t0,
       check: async () => {
         // no reconnects, no offline queue: one honest attempt per poll
-        const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 1000, commandTimeout: 1000 });
+        const r = new Redis(url, { ...clientOptions(), lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 1000, commandTimeout: 1000 });
         r.on('error', () => {});
         try {
           await r.connect();
@@ -86,5 +100,19 @@ export async function startRedis(opts: RedisOptions): Promise<RedisInstance> {
     throw e;
   }
   log(`redis: ready on 127.0.0.1:${port} in ${Date.now() - t0} ms`);
-  return { port, password, url, pid: proc.pid, logFile, process: proc, stop: () => proc.stop() };
+  // CONFIG SET port works at run time in Redis 7: the fault opens a real plaintext port on the same server
+  const setPlaintextPort = async (open: boolean): Promise<number | undefined> => {
+    const p = open ? await freePort() : 0;
+    const r = new Redis(url, { ...clientOptions(), lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, commandTimeout: 2000 });
+    r.on('error', () => {});
+    try {
+      await r.connect();
+      await r.config('SET', 'port', String(p));
+    } finally {
+      r.disconnect();
+    }
+    log(`redis: plaintext port ${open ? `opened on 127.0.0.1:${p}` : 'closed'}`);
+    return open ? p : undefined;
+  };
+  return { port, password, url, tls: !!opts.tls, clientOptions, setPlaintextPort, pid: proc.pid, logFile, process: proc, stop: () => proc.stop() };
 }

@@ -3,22 +3,28 @@ import { expect } from '@playwright/test';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULTS, LATENCY_PREFIX } from '../../stack/faults';
+import { startStack, type StackHandle } from '../../stack';
 import { test, runSmoke, setFaults, targetEnv, cleanup, ROOT } from './harness';
 
 interface Row {
   fault: string;
   /** the Playwright project the fault breaks (preflight runs before it) */
-  project: 'auth' | 'scan' | 'asset' | 'payment' | 'auth-bypass' | 'source';
+  project: 'auth' | 'scan' | 'asset' | 'payment' | 'auth-bypass' | 'source' | 'transport';
   /** the criterion that must fail, or the trigger that must fire */
-  expects: { criterion: number; trigger?: string; says?: string } | { trigger: 'auth-bypass'; route: string };
+  expects: { criterion: number; trigger?: string; says?: string } | { trigger: 'auth-bypass'; route: string } | { trigger: 'p0-gap-not-remediated'; gap: string };
   /** the failing step's title starts with this; undefined when no flow fails (the criterion fails from evidence) */
   step?: string;
   category?: string;
   /** the failing test's project when it is not a flow (source) */
   failing?: 'source';
+  /** transport rows: the endpoint the verdict must name (tls-not-enforced / the finding), from the stack's env */
+  names?: (env: Record<string, string>) => string;
+  /** a fault that takes effect only at start: the row starts its own stack with it */
+  atStart?: boolean;
 }
 
 const c = (n: number, more: { trigger?: string; says?: string } = {}) => ({ criterion: n, ...more });
+const hostPort = (url: string) => new URL(url).host;
 const bypass = (route: string) => ({ trigger: 'auth-bypass' as const, route });
 
 export const MATRIX: Row[] = [
@@ -57,12 +63,42 @@ export const MATRIX: Row[] = [
   { fault: 'health-degraded', project: 'auth', expects: c(10, { says: 'scan-api-service: /health/scan-api-service 200 but the body does not fit the Health schema (status "degraded")' }) },
   { fault: 'source-literal-secret', project: 'source', failing: 'source', expects: c(3, { trigger: 'hardcoded-secret', says: 'docker-compose.test.yml:' }), category: 'assertion failed' },
   { fault: `${LATENCY_PREFIX}createAsset=9000`, project: 'asset', expects: c(2), step: '2. Create asset', category: 'budget exceeded' },
+  // transport: criteria 4, 5, 6 and P0-06, decided by connection tests
+  { fault: 'tls-gateway-plain-http', project: 'transport', expects: c(4), step: '4.2.', category: 'assertion failed', names: (e) => e.FLOWGATE_PUBLIC_ENDPOINTS.split(',')[1] },
+  { fault: 'tls-gateway-wrong-host-cert', project: 'transport', expects: c(4), step: '4.1.', category: 'assertion failed', names: (e) => hostPort(e.KONG_URL) },
+  { fault: 'tls-gateway-expired-cert', project: 'transport', expects: c(4), step: '4.1.', category: 'assertion failed', names: (e) => hostPort(e.KONG_URL) },
+  { fault: 'tls-kafka-plaintext-listener', project: 'transport', expects: c(5), step: '5.2.', category: 'assertion failed', atStart: true, names: () => 'speaks Kafka in plaintext' },
+  { fault: 'tls-redis-plaintext-port', project: 'transport', expects: c(6), step: '6.2.', category: 'assertion failed', names: () => 'speaks Redis in plaintext' },
+  { fault: 'tls-postgres-accepts-plaintext', project: 'transport', expects: { trigger: 'p0-gap-not-remediated', gap: 'P0-06' }, step: 'P0-06.', category: 'assertion failed', names: (e) => hostPort(e.AUTH_DB_URL) },
 ];
 
 /** The failing test of a non-flow project, shaped like a flow result (status, failingStep). */
 function failingOf(v: any, project: string) {
   for (const c of v?.criteria ?? []) for (const e of c.evidence ?? []) if (e.project === project && e.status !== 'passed') return { status: e.status, failingStep: e.failingStep };
   return undefined;
+}
+
+/** The failing step of a transport row: from the criterion's evidence, or (P0-06) the finding's test. */
+function transportFailure(v: any, row: Row): { title?: string; category?: string; error?: string } | undefined {
+  if ('criterion' in row.expects) {
+    const id = row.expects.criterion;
+    return v.criteria.find((x: any) => x.id === id)?.evidence?.find((e: any) => e.failingStep)?.failingStep;
+  }
+  const f = v.gapFindings?.[0];
+  return f ? { title: f.step, category: row.category, error: f.detail } : undefined;
+}
+
+function expectTransport(v: any, row: Row, env: Record<string, string>) {
+  const names = row.names?.(env) ?? '';
+  if ('criterion' in row.expects) {
+    const trig = v.triggers.find((t: any) => t.id === 'tls-not-enforced');
+    expect(trig?.fired, 'tls-not-enforced fired').toBe(true);
+    expect(trig?.detail, 'tls-not-enforced names the endpoint').toContain(names);
+    return;
+  }
+  const trig = v.triggers.find((t: any) => t.id === 'p0-gap-not-remediated');
+  expect(trig?.fired, 'p0-gap-not-remediated fired').toBe(true);
+  expect(v.gapFindings?.map((f: any) => `${f.gap} ${f.endpoint}`), 'the finding is in the verdict').toContain(`P0-06 ${names}`);
 }
 
 const MATRIX_FILE = join(ROOT, 'test-results', 'fault-matrix.tsv');
@@ -78,16 +114,25 @@ test.describe('fault matrix', () => {
   test.describe.configure({ timeout: 300_000 });
 
   for (const row of MATRIX) {
-    test(`${row.fault} → NO-GO ${row.step ? `at "${row.step}" (${row.category})` : `for criterion ${'criterion' in row.expects ? row.expects.criterion : ''} from evidence`}`, async ({ stack }) => {
-      await setFaults(stack.controlUrl, [row.fault]);
+    test(`${row.fault} → NO-GO ${row.step ? `at "${row.step}" (${row.category})` : `for criterion ${'criterion' in row.expects ? row.expects.criterion : ''} from evidence`}`, async ({ stack: shared }) => {
+      // a start-only fault gets a stack of its own, started with it
+      const own: StackHandle | undefined = row.atStart ? await startStack({ faults: row.fault }) : undefined;
+      const stack = own ?? shared;
       let run;
       try {
+        if (!own) await setFaults(stack.controlUrl, [row.fault]);
         run = await runSmoke(targetEnv(stack), [`--project=${row.project}`]);
       } finally {
-        await setFaults(stack.controlUrl, []);
+        if (own) await own.stop();
+        else await setFaults(stack.controlUrl, []);
       }
       const v = run.verdict;
-      const flow = row.failing ? failingOf(v, row.failing) : v?.flows?.find((f: any) => f.name === row.project);
+      const flow =
+        row.project === 'transport'
+          ? { status: transportFailure(v, row) ? 'failed' : 'passed', failingStep: transportFailure(v, row) }
+          : row.failing
+            ? failingOf(v, row.failing)
+            : v?.flows?.find((f: any) => f.name === row.project);
       const reason = 'criterion' in row.expects ? `criterion ${row.expects.criterion}` : `trigger ${row.expects.trigger}`;
       mkdirSync(join(ROOT, 'test-results'), { recursive: true });
       appendFileSync(MATRIX_FILE, [row.fault, v?.verdict ?? '(none)', reason, flow?.failingStep?.title ?? '-', flow?.failingStep?.category ?? '-', run.seconds.toFixed(1)].join('\t') + '\n');
@@ -104,12 +149,13 @@ test.describe('fault matrix', () => {
         }
         if (row.category) expect(flow?.failingStep?.category, `the failure category (error: ${flow?.failingStep?.error})`).toBe(row.category);
         const expects = row.expects;
+        if (row.project === 'transport') expectTransport(v, row, stack.env);
         if ('criterion' in expects) {
           const crit = v.criteria.find((x: any) => x.id === expects.criterion);
           expect(crit?.status, reason).toBe('fail');
           if (expects.says) expect(crit?.detail, `criterion ${expects.criterion} says why`).toContain(expects.says);
           if (expects.trigger) expect(v.triggers.find((t: any) => t.id === expects.trigger)?.fired, `trigger ${expects.trigger} fired`).toBe(true);
-        } else {
+        } else if ('route' in expects) {
           const trig = v.triggers.find((t: any) => t.id === 'auth-bypass');
           expect(trig?.fired, 'the auth-bypass trigger fired').toBe(true);
           expect(JSON.stringify(trig), 'the trigger names the route').toContain(expects.route);

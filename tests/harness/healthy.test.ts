@@ -77,7 +77,9 @@ test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence; npm run r
 
 test('noise on the frozen topics — other tenants, malformed JSON, no headers — leaves the verdict GO', async ({ stack }) => {
   const c = contracts();
-  const kafka = new Kafka({ clientId: 'flowgate-noise', brokers: stack.env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const e = stack.env;
+  // the broker speaks SASL_SSL only: the noise maker logs in as the harness user, trusting the run's CA
+  const kafka = new Kafka({ clientId: 'flowgate-noise', brokers: e.KAFKA_BROKERS.split(','), ssl: { ca: [readFileSync(e.KAFKA_SSL_CA_FILE, 'utf8')] }, sasl: { mechanism: 'scram-sha-512', username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD }, logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   await producer.connect();
   const topics = c.concreteTopics();

@@ -1,8 +1,17 @@
 // A misconfigured target (wrong password, missing database, SASL refused, frozen topics missing) is "could not evaluate" (exit 2) naming the variable, never a platform NO-GO.
 import { expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { startStack } from '../../stack';
 import { test, runSmoke, targetEnv, cleanup } from './harness';
+
+/** The URL with no user and no password: with an ACL user named and no password, Redis would answer WRONGPASS instead. */
+const withoutCredentials = (url: string) => {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
+};
 
 /** The URL with its password replaced (or removed when `pw` is empty). */
 const withPassword = (url: string, pw: string) => {
@@ -13,9 +22,9 @@ const withPassword = (url: string, pw: string) => {
 
 const cases: { name: string; env: (t: Record<string, string>) => Record<string, string>; names: RegExp }[] = [
   { name: 'AUTH_DB_URL with a wrong password', env: (t) => ({ AUTH_DB_URL: withPassword(t.AUTH_DB_URL, 'wrong-pw') }), names: /AUTH_DB_URL: .*refused the password .*28P01/ },
-  { name: 'AUTH_DB_URL naming a missing database', env: (t) => ({ AUTH_DB_URL: t.AUTH_DB_URL.replace(/\/[a-z_]+$/, '/cert_ix_nope') }), names: /AUTH_DB_URL: the database .* does not exist .*3D000/ },
+  { name: 'AUTH_DB_URL naming a missing database', env: (t) => ({ AUTH_DB_URL: t.AUTH_DB_URL.replace(/\/[a-z_]+(\?|$)/, '/cert_ix_nope$1') }), names: /AUTH_DB_URL: the database .* does not exist .*3D000/ },
   { name: 'REDIS_URL with a wrong password', env: (t) => ({ REDIS_URL: withPassword(t.REDIS_URL, 'wrong-pw') }), names: /REDIS_URL: Redis at .* refused .*WRONGPASS/ },
-  { name: 'REDIS_URL without the password', env: (t) => ({ REDIS_URL: withPassword(t.REDIS_URL, '') }), names: /REDIS_URL: Redis at .* requires a password .*NOAUTH/ },
+  { name: 'REDIS_URL without the password', env: (t) => ({ REDIS_URL: withoutCredentials(t.REDIS_URL) }), names: /REDIS_URL: Redis at .* requires a password .*NOAUTH/ },
   { name: 'Kafka SASL credentials the broker refuses', env: () => ({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'nobody', KAFKA_SASL_PASSWORD: 'wrong' }), names: /KAFKA_SASL_USERNAME \/ KAFKA_SASL_PASSWORD: .*refused SASL authentication/ },
 ];
 
@@ -51,7 +60,13 @@ test.describe('misconfigured target', () => {
     const own = await startStack();
     try {
       const target = targetEnv(own);
-      const admin = new Kafka({ brokers: target.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING }).admin();
+      // the stack's broker speaks SASL_SSL only: the admin logs in as the harness user, trusting the run's CA
+      const admin = new Kafka({
+        brokers: target.KAFKA_BROKERS.split(','),
+        ssl: { ca: [readFileSync(target.KAFKA_SSL_CA_FILE, 'utf8')] },
+        sasl: { mechanism: 'scram-sha-512', username: target.KAFKA_SASL_USERNAME, password: target.KAFKA_SASL_PASSWORD },
+        logLevel: logLevel.NOTHING,
+      }).admin();
       await admin.connect();
       const gone = (await admin.listTopics()).filter((t) => t.endsWith('asset.deleted'));
       expect(gone, 'the topic to delete exists').toHaveLength(1);

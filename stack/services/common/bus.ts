@@ -9,6 +9,9 @@ export interface BusOptions {
   groupId: string;
   contracts: Contracts;
   log: (m: string) => void;
+  /** TLS and SASL/SCRAM as the broker demands (kafkajs options); absent for a plaintext broker */
+  ssl?: { ca: string[]; rejectUnauthorized: true } | boolean;
+  sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain'; username: string; password: string };
   /** how long consume() waits for the group to be joined and the first fetch to return (default 30 s) */
   joinTimeoutMs?: number;
 }
@@ -20,6 +23,8 @@ export async function createBus(opts: BusOptions): Promise<EventBus & { close():
   const kafka = new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
+    ...(opts.ssl ? { ssl: opts.ssl } : {}),
+    ...(opts.sasl ? { sasl: opts.sasl as any } : {}),
     logLevel: logLevel.WARN,
     logCreator:
       () =>

@@ -1,0 +1,56 @@
+// Unit tests of reading endpoint answers: certificate errors, plain-HTTP answers, Kafka and Redis bytes, listener lists.
+import { test, expect } from '@playwright/test';
+import { apiVersionsRequest, certificateProblem, classifyPlainHttp, parseListeners, speaksKafka, speaksRedis, splitHostPort } from './transport';
+
+test('certificate errors name what is wrong; other errors are not certificate problems', () => {
+  expect(certificateProblem(Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }))).toContain('expired');
+  expect(certificateProblem(Object.assign(new Error("Hostname/IP does not match certificate's altnames: IP: 127.0.0.1 is not in the cert's list"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' }))).toContain('another host');
+  expect(certificateProblem({ message: 'wrapped', cause: { code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' } })).toContain('untrusted');
+  expect(certificateProblem(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeUndefined();
+  expect(certificateProblem(undefined)).toBeUndefined();
+});
+
+test('plain HTTP: a TLS-only port or a 400 refuses, a bodiless 301/308 to https redirects, anything else serves content', () => {
+  expect(classifyPlainHttp(Buffer.alloc(0)).kind).toBe('refused');
+  expect(classifyPlainHttp(undefined, 'ECONNRESET')).toEqual({ kind: 'refused', detail: 'no HTTP answer (ECONNRESET)' });
+  expect(classifyPlainHttp(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46])).kind).toBe('refused');
+  expect(classifyPlainHttp('HTTP/1.1 400 Bad Request\r\ncontent-length: 48\r\n\r\nThe plain HTTP request was sent to HTTPS port').kind).toBe('refused');
+  expect(classifyPlainHttp('HTTP/1.1 308 Permanent Redirect\r\nlocation: https://gw:443/\r\ncontent-length: 0\r\n\r\n')).toMatchObject({ kind: 'redirect', location: 'https://gw:443/' });
+  expect(classifyPlainHttp('HTTP/1.1 301 Moved Permanently\r\nLocation: https://gw/\r\n\r\n').kind).toBe('redirect');
+  expect(classifyPlainHttp('HTTP/1.1 301 Moved Permanently\r\nLocation: http://gw/\r\n\r\n').kind).toBe('serves');
+  expect(classifyPlainHttp('HTTP/1.1 308 Permanent Redirect\r\nLocation: https://gw/\r\ncontent-length: 12\r\n\r\nhello world!').kind).toBe('serves');
+  expect(classifyPlainHttp('HTTP/1.1 302 Found\r\nLocation: https://gw/\r\n\r\n').kind).toBe('serves');
+  expect(classifyPlainHttp('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}')).toEqual({ kind: 'serves', detail: 'HTTP 200 served in plaintext with a body (2 bytes)' });
+  expect(classifyPlainHttp('HTTP/1.1 404 Not Found\r\n\r\n').kind).toBe('serves');
+});
+
+test('Kafka: our ApiVersions request is well-formed, and only a response with our correlation id speaks Kafka', () => {
+  const req = apiVersionsRequest(0x5eed0001, 'x');
+  expect(req.readInt32BE(0)).toBe(req.length - 4);
+  expect([req.readInt16BE(4), req.readInt16BE(6), req.readInt32BE(8)]).toEqual([18, 0, 0x5eed0001]);
+  const res = Buffer.alloc(14);
+  res.writeInt32BE(10, 0);
+  res.writeInt32BE(0x5eed0001, 4);
+  expect(speaksKafka(res, 0x5eed0001)).toBe(true);
+  expect(speaksKafka(res, 0x5eed0002)).toBe(false);
+  // a TLS alert is what a TLS listener sends back to plaintext
+  expect(speaksKafka(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]), 0x5eed0001)).toBe(false);
+});
+
+test('Redis: +PONG and -NOAUTH speak RESP; a TLS alert or nothing does not', () => {
+  expect(speaksRedis(Buffer.from('+PONG\r\n'))).toBe(true);
+  expect(speaksRedis(Buffer.from('-NOAUTH Authentication required.\r\n'))).toBe(true);
+  expect(speaksRedis(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02]))).toBe(false);
+  expect(speaksRedis(Buffer.alloc(0))).toBe(false);
+});
+
+test('listener lists and host:port', () => {
+  expect(parseListeners('SASL_SSL://127.0.0.1:9093,CONTROLLER://127.0.0.1:9094, PLAINTEXT://:9092')).toEqual([
+    { listener: 'SASL_SSL', endpoint: '127.0.0.1:9093' },
+    { listener: 'CONTROLLER', endpoint: '127.0.0.1:9094' },
+    { listener: 'PLAINTEXT', endpoint: '127.0.0.1:9092' },
+  ]);
+  expect(parseListeners(undefined)).toEqual([]);
+  expect(splitHostPort('[::1]:443')).toEqual({ host: '::1', port: 443 });
+  expect(() => splitHostPort('nope')).toThrow('not host:port');
+});
