@@ -1,7 +1,8 @@
 // Auth-bypass probes (No-Go trigger): every protected route of every P0 service, called with five kinds of bad token.
 import { SignJWT, decodeJwt } from 'jose';
 import { test, login } from '../fixtures';
-import { request } from 'undici';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
 import { AuthBypass, InfrastructureUnreachable } from '../helpers/errors';
 import { bypassFindingAttachment, TOKEN_KINDS, type BypassFinding, type TokenKind } from '../helpers/evidence';
 import { contracts } from '../contracts';
@@ -90,9 +91,11 @@ for (const service of P0) {
 for (const service of contracts().services.filter((s) => s.criticality === 'P0' && s.internal.length)) {
   test(`${service.name}: internal routes unreachable through the gateway without service credentials`, { tag: ['@flow-auth-bypass', '@trigger-auth-bypass', ...(service.name === 'email-service' ? ['@gap-P0-05'] : [])] }, async ({ flow, target }, testInfo) => {
     const base = target.kong.url.replace(/\/$/, '');
+    // Raw requests (no contract operation to check): they trust the gateway's CA as the API client does.
+    const dispatcher = new Agent(target.kong.caFile ? { connect: { ca: readFileSync(target.kong.caFile, 'utf8') } } : {});
     await flow.step('S', 'Positive control: the gateway reaches the service', `GET ${service.health}`, async () => {
       // Without this, a refusal below could just mean the service is down.
-      const res = await request(`${base}${service.health}`, { headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs });
+      const res = await request(`${base}${service.health}`, { headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs, dispatcher });
       await res.body.dump();
       if (res.statusCode !== 200) throw new InfrastructureUnreachable(service.name, `${base}${service.health}`, `health answered ${res.statusCode} through the gateway`);
     });
@@ -106,6 +109,7 @@ for (const service of contracts().services.filter((s) => s.criticality === 'P0' 
           headers: { ...target.kong.extraHeaders, 'content-type': 'application/json' },
           body: JSON.stringify({ to: 'bypass-probe@flowgate.test', subject: 'flowgate P0-05 probe', body: 'must never be sent' }),
           headersTimeout: target.budgets.stepMs,
+          dispatcher,
         });
         await res.body.dump();
         seen.push(`${route} → ${res.statusCode}`);
@@ -121,5 +125,6 @@ for (const service of contracts().services.filter((s) => s.criticality === 'P0' 
       await flow.evidence({ kind: 'probe', summary: `${service.name} internal routes through the gateway: ${seen.join(', ')}`, data: { service: service.name, seen, findings } });
       if (findings.length) throw new AuthBypass(findings);
     });
+    await dispatcher.close();
   });
 }

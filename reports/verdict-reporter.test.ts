@@ -185,8 +185,8 @@ test.describe('verdict reporter on a real Playwright run', () => {
     expect(crit(r.json, 12).evidence[0].observed.map((o) => o.name)).toEqual(['audit.register', 'audit.login', 'audit.logout']);
     expect(crit(r.json, 8).evidence[0].observed.map((o) => o.name)).toEqual(['contract.events', 'first', 'cert-ix.scan.done']);
     expect(r.json.target.name).toBe('embedded');
-    expect(r.stdout).toContain('flowgate verdict: GO — release awaiting sign-off: criteria 1, 4, 5, 6');
-    expect(r.md).toContain('# Go/No-Go: **GO — release awaiting sign-off: criteria 1, 4, 5, 6**');
+    expect(r.stdout).toContain('flowgate verdict: GO — release awaiting sign-off: criterion 1');
+    expect(r.md).toContain('# Go/No-Go: **GO — release awaiting sign-off: criterion 1**');
   });
 
   test('one flow failing: NO-GO, exit 1, flow-failing fired with the failing step', async ({}, testInfo) => {
