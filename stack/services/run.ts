@@ -7,6 +7,7 @@ import type { ServiceContext } from '../types';
 import { SERVICES } from './index';
 import { createBus } from './common/bus';
 import { buildServiceApp } from './common/app';
+import { kafkaSecurityFromEnv, poolConfigFromEnv, redisConfigFromEnv } from './common/env-clients';
 
 function required(name: string): string {
   const v = process.env[name];
@@ -23,11 +24,12 @@ async function main() {
 
   let pool: Pool | undefined;
   if (mod.database) {
-    pool = new Pool({ connectionString: required('DATABASE_URL'), max: 5 });
+    // TLS as the URL's sslmode and DB_SSL_CA_FILE say (docker-compose.test.yml: verify-full against the mounted CA)
+    pool = new Pool({ ...poolConfigFromEnv(required('DATABASE_URL'), process.env), max: 5 });
     for (const sql of mod.migrations ?? []) await pool.query(sql);
   }
-  const redis = new Redis(required('REDIS_URL'), { maxRetriesPerRequest: 2 });
-  const bus = await createBus({ brokers: required('KAFKA_BROKERS').split(','), clientId: mod.name, groupId: mod.name, contracts: c, log });
+  const redis = new Redis({ ...redisConfigFromEnv(required('REDIS_URL'), process.env), maxRetriesPerRequest: 2 });
+  const bus = await createBus({ brokers: required('KAFKA_BROKERS').split(','), ...kafkaSecurityFromEnv(process.env), clientId: mod.name, groupId: mod.name, contracts: c, log });
   const ctx: ServiceContext = {
     name: mod.name,
     contracts: c,

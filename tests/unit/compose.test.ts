@@ -41,7 +41,9 @@ const TARGET_VARS = [
 ];
 const DB_URL_VARS = TARGET_VARS.filter((v) => v.endsWith('_DB_URL'));
 // values that are secrets: the compose file may only take them from the environment
-const SECRET_VARS = ['JWT_TEST_SIGNING_KEY', 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'POSTGRES_PASSWORD'];
+const SECRET_VARS = ['JWT_TEST_SIGNING_KEY', 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'KAFKA_SASL_PASSWORD'];
+// where scripts/compose-certs.sh puts the CA and server certificates the compose file mounts
+const CERTS_DIR = './.compose-certs';
 
 // Compose files use YAML merge keys (<<: *anchor), as docker compose does.
 const compose = () => parse(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true });
@@ -122,6 +124,27 @@ function binds(service: any): { source: string; target: string; readOnly: boolea
   });
 }
 
+/** The database a compose DATABASE_URL names (its password is an interpolation, so it is no parsable URL). */
+const dbOf = (url: string) => url.split('/').pop()!.split('?')[0];
+
+/** A command given as a list or a string, as one string (the one-shots' scripts are one list item). */
+const commandText = (c: any) => [].concat(c.entrypoint ?? [], c.command ?? []).join(' ');
+
+/** Kafka's listener name → security protocol, and name → container port / advertised address. */
+function kafkaListeners(env: Record<string, string>) {
+  const split = (v: string) => new Map(v.split(',').map((l) => { const m = /^([A-Za-z0-9_-]+):\/\/(.*)$/.exec(l.trim())!; return [m[1], m[2]] as [string, string]; }));
+  const protocol = new Map(env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP.split(',').map((p) => p.split(':') as [string, string]));
+  return { protocol, listeners: split(env.KAFKA_LISTENERS), advertised: split(env.KAFKA_ADVERTISED_LISTENERS) };
+}
+
+/** The value after a redis-server flag in the compose command (list form). */
+const redisFlag = (redis: any, flag: string): string | undefined => {
+  const args: string[] = [].concat(redis.command ?? []).map(String);
+  const i = args.indexOf(flag);
+  return i < 0 ? undefined : args[i + 1];
+};
+const redisTlsPort = (redis: any) => Number(redisFlag(redis, '--tls-port'));
+
 function hostPort(url: string): { host: string; port: number } {
   const u = new URL(url);
   const dflt: Record<string, number> = { 'http:': 80, 'https:': 443, 'redis:': 6379, 'rediss:': 6379, 'postgres:': 5432, 'postgresql:': 5432 };
@@ -178,7 +201,17 @@ test('every x-services service is a container of its own name, built from the re
     const env = envOf(c);
     expect(env.PORT).toBe('8080');
     expect(env.KAFKA_BROKERS).toBe('kafka:19092');
-    expect(env.REDIS_URL).toBe('redis://redis:6379');
+    // the services reach Kafka, Redis and PostgreSQL as a staging client does: TLS verified against the mounted CA, SASL/SCRAM
+    expect(env.KAFKA_SSL).toBe('true');
+    expect(env.KAFKA_SASL_MECHANISM).toBe('scram-sha-512');
+    expect(env.KAFKA_SASL_USERNAME).toMatch(/^\$\{KAFKA_SASL_USERNAME:\?/);
+    expect(env.KAFKA_SASL_PASSWORD).toMatch(/^\$\{KAFKA_SASL_PASSWORD:\?/);
+    expect(env.REDIS_URL).toMatch(/^rediss:\/\/flowgate:\$\{REDIS_PASSWORD:\?[^}]+\}@redis:6379$/);
+    for (const k of ['KAFKA_SSL_CA_FILE', 'REDIS_TLS_CA_FILE', 'DB_SSL_CA_FILE']) {
+      expect(env[k], `${svc.name} ${k}`).toBe('/certs/ca.pem');
+      expect(binds(c).find((b) => b.target === '/certs'), `${svc.name} mounts the certificates`).toMatchObject({ source: CERTS_DIR, readOnly: true });
+    }
+    if (env.DATABASE_URL) expect(env.DATABASE_URL, svc.name).toMatch(/@postgres:5432\/[a-z_]+\?sslmode=verify-full$/);
     for (const k of ['JWT_TEST_SIGNING_KEY', 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY']) expect(env[k], `${svc.name} ${k}`).toBeTruthy();
     expect(c.healthcheck.test.join(' ')).toContain(`http://127.0.0.1:8080${svc.health}`);
     for (const dep of ['topics', 'postgres', 'redis']) expect(c.depends_on[dep], `${svc.name} depends on ${dep}`).toBeDefined();
@@ -214,7 +247,7 @@ test('the init script creates every database, and each service URL names one of 
   for (const db of DATABASES) expect(created, db).toContain(db);
   for (const [name, c] of Object.entries<any>(compose().services)) {
     const url = envOf(c).DATABASE_URL;
-    if (url) expect(created, `${name}'s DATABASE_URL`).toContain(url.split('/').pop());
+    if (url) expect(created, `${name}'s DATABASE_URL`).toContain(dbOf(url));
   }
 });
 
@@ -227,7 +260,7 @@ test("each service's DATABASE_URL names the database its stack module owns", () 
     // the module's declaration, read as text so this static test starts no service code
     const m = /^\s*database:\s*'([a-z0-9_]+)'/m.exec(readFileSync(file, 'utf8'));
     const url = envOf(s[svc.name]).DATABASE_URL;
-    if (m) expect(url?.split('/').pop(), svc.name).toBe(m[1]);
+    if (m) expect(url && dbOf(url), svc.name).toBe(m[1]);
     else expect(url, `${svc.name} owns no database`).toBeUndefined();
   }
 });
@@ -262,7 +295,7 @@ test('.env.example documents every target variable once, each with a comment lin
     expect(env.comments[v], `comment line above ${v}`).toBeTruthy();
   }
   // placeholders only: nothing that looks like a generated key
-  for (const v of ['STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'JWT_TEST_SIGNING_KEY', 'KAFKA_SASL_PASSWORD', 'POSTGRES_PASSWORD'])
+  for (const v of ['STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'JWT_TEST_SIGNING_KEY', 'KAFKA_SASL_PASSWORD', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'])
     expect(env.values[v] ?? '', v).toMatch(/^(|whsec_replace_me|replace-me.*|change-me)$/);
   expect(env.comments.KAFKA_SASL_MECHANISM).toMatch(/plain.*scram-sha-256.*scram-sha-512/);
   expect(env.comments.REDIS_URL).toContain('rediss://');
@@ -274,18 +307,24 @@ test("the compose host ports agree with .env.example's KONG_URL, KAFKA_BROKERS, 
 
   const kong = hostPort(env.KONG_URL);
   expect(kong.host).toBe('localhost');
-  const proxyPort = Number(envOf(s.kong).KONG_PROXY_LISTEN.split(':').pop());
+  expect(new URL(env.KONG_URL).protocol).toBe('https:');
+  const proxyPort = Number(/:(\d+)\s+ssl\b/.exec(envOf(s.kong).KONG_PROXY_LISTEN)?.[1]);
   expect(publishedPorts(s.kong).get(proxyPort)).toBe(kong.port);
 
   // the broker must both be published on the host port and advertise that address, or clients get redirected elsewhere
   const brokers = env.KAFKA_BROKERS.split(',');
   expect(brokers).toHaveLength(1);
   const [bHost, bPort] = brokers[0].split(':');
-  const advertised = envOf(s.kafka).KAFKA_ADVERTISED_LISTENERS.split(',').map((l) => l.replace(/^[A-Z_]+:\/\//, ''));
+  const advertised = envOf(s.kafka).KAFKA_ADVERTISED_LISTENERS.split(',').map((l) => l.replace(/^[A-Za-z0-9_-]+:\/\//, ''));
   expect(advertised).toContain(`${bHost}:${bPort}`);
   const listener = envOf(s.kafka).KAFKA_ADVERTISED_LISTENERS.split(',').find((l) => l.endsWith(`//${bHost}:${bPort}`))!.split(':')[0];
   const containerPort = Number(envOf(s.kafka).KAFKA_LISTENERS.split(',').find((l) => l.startsWith(`${listener}://`))!.split(':').pop());
   expect(publishedPorts(s.kafka).get(containerPort)).toBe(Number(bPort));
+  // the host's listener is the one the harness's KAFKA_SSL/KAFKA_SASL_* settings speak to
+  expect(kafkaListeners(envOf(s.kafka)).protocol.get(listener)).toBe('SASL_SSL');
+  expect(env.KAFKA_SSL).toBe('true');
+  expect(env.KAFKA_SASL_MECHANISM).toBe('scram-sha-512');
+  for (const v of ['KONG_CA_FILE', 'KAFKA_SSL_CA_FILE', 'REDIS_TLS_CA_FILE', 'DB_SSL_CA_FILE']) expect(env[v], v).toBe(`${CERTS_DIR.slice(2)}/ca.pem`);
 
   const pgPort = publishedPorts(s.postgres).get(5432);
   expect(pgPort).toBeDefined();
@@ -295,7 +334,77 @@ test("the compose host ports agree with .env.example's KONG_URL, KAFKA_BROKERS, 
     expect(DATABASES, v).toContain(u.pathname.slice(1));
     expect(decodeURIComponent(u.username), v).toBe(envOf(s.postgres).POSTGRES_USER);
     expect(decodeURIComponent(u.password), `${v}'s password is POSTGRES_PASSWORD's`).toBe(env.POSTGRES_PASSWORD);
+    expect(u.searchParams.get('sslmode'), v).toBe('verify-full');
   }
 
-  expect(hostPort(env.REDIS_URL)).toEqual({ host: 'localhost', port: publishedPorts(s.redis).get(6379) });
+  const redis = new URL(env.REDIS_URL);
+  expect(redis.protocol).toBe('rediss:');
+  expect(hostPort(env.REDIS_URL)).toEqual({ host: 'localhost', port: publishedPorts(s.redis).get(redisTlsPort(s.redis)) });
+  expect(decodeURIComponent(redis.username)).toBe('flowgate');
+  expect(decodeURIComponent(redis.password), "REDIS_URL's password is REDIS_PASSWORD's").toBe(env.REDIS_PASSWORD);
+});
+
+test('TLS as on the embedded stack: Redis TLS port only, PostgreSQL ssl=on and hostssl only, Kong HTTPS only, Kafka SASL_SSL/SSL only', () => {
+  const s = compose().services;
+  const certs = (svc: any, target: string) => expect(binds(svc).find((b) => b.target === target), `certificates at ${target}`).toMatchObject({ source: CERTS_DIR, readOnly: true });
+
+  // Redis: no plaintext port, a TLS port with the mounted server certificate, the default user off, one ACL user from REDIS_PASSWORD
+  const redis = s.redis;
+  expect(redisFlag(redis, '--port')).toBe('0');
+  expect(redisTlsPort(redis)).toBeGreaterThan(0);
+  expect(redisFlag(redis, '--tls-cert-file')).toBe('/certs/redis.pem');
+  expect(redisFlag(redis, '--tls-key-file')).toBe('/certs/redis.key');
+  expect(redisFlag(redis, '--tls-ca-cert-file')).toBe('/certs/ca.pem');
+  certs(redis, '/certs');
+  const args: string[] = [].concat(redis.command).map(String);
+  expect(args.join(' ')).toContain('--user default off');
+  expect(args.join(' ')).toMatch(/--user flowgate on >\$\{REDIS_PASSWORD:\?[^}]+\} /);
+  expect(args, 'no requirepass literal').not.toContain('--requirepass');
+
+  // PostgreSQL: ssl=on with the copied certificate, scram, and a pg_hba whose every TCP line is hostssl
+  const pg = s.postgres;
+  const pgCmd = commandText(pg);
+  for (const c of ['ssl=on', 'ssl_cert_file=', 'ssl_key_file=', 'password_encryption=scram-sha-256']) expect(pgCmd, c).toContain(`-c ${c}`);
+  certs(pg, '/certs');
+  const hbaTarget = /-c hba_file=(\S+)/.exec(pgCmd)?.[1];
+  const hba = binds(pg).find((b) => b.target === hbaTarget);
+  expect(hba, `pg_hba.conf mounted at ${hbaTarget}`).toBeDefined();
+  const lines = readFileSync(resolve(repoRoot, hba!.source), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const tcp = lines.filter((l) => !/^local\s/.test(l));
+  expect(tcp.length).toBeGreaterThan(0);
+  for (const l of tcp) expect(l, 'every TCP entry is hostssl with scram-sha-256').toMatch(/^hostssl\s.*\sscram-sha-256$/);
+
+  // Kong: the proxy listens with ssl only, on the mounted certificate; no plain-HTTP listener is published
+  const kongEnv = envOf(s.kong);
+  const listens = kongEnv.KONG_PROXY_LISTEN.split(',').map((l) => l.trim());
+  for (const l of listens) expect(l, 'every proxy listener is ssl').toMatch(/\sssl(\s|$)/);
+  expect(kongEnv.KONG_SSL_CERT).toBe('/certs/kong.pem');
+  expect(kongEnv.KONG_SSL_CERT_KEY).toBe('/certs/kong.key');
+  certs(s.kong, '/certs');
+  expect(kongEnv.KONG_ADMIN_LISTEN).toMatch(/^127\.0\.0\.1:/);
+
+  // Kafka: every listener TLS; what clients use is SASL_SSL with SCRAM-SHA-512; the SSL-only one carries no published port
+  const kEnv = envOf(s.kafka);
+  const k = kafkaListeners(kEnv);
+  for (const [name] of k.listeners) expect(['SSL', 'SASL_SSL'], `listener ${name}`).toContain(k.protocol.get(name));
+  expect(kEnv.KAFKA_SASL_ENABLED_MECHANISMS).toBe('SCRAM-SHA-512');
+  const published = new Set(publishedPorts(s.kafka).keys());
+  for (const [name, addr] of k.listeners) if (published.has(Number(addr.split(':').pop()))) expect(k.protocol.get(name), `published listener ${name}`).toBe('SASL_SSL');
+  expect(k.protocol.get(kEnv.KAFKA_INTER_BROKER_LISTENER_NAME)).toBe('SSL');
+  certs(s.kafka, '/etc/kafka/secrets');
+  for (const f of [kEnv.KAFKA_SSL_KEYSTORE_FILENAME, kEnv.KAFKA_SSL_KEYSTORE_CREDENTIALS, kEnv.KAFKA_SSL_KEY_CREDENTIALS])
+    expect(readFileSync(join(repoRoot, 'scripts', 'compose-certs.sh'), 'utf8'), `scripts/compose-certs.sh makes ${f}`).toContain(f);
+  // the one-shot stores the SCRAM user from the environment, before any topic exists
+  const topics = commandText(s.topics);
+  expect(topics).toMatch(/kafka-configs\.sh .*--add-config "SCRAM-SHA-512=\[password=\$\$\{KAFKA_SASL_PASSWORD\}\]" --entity-type users --entity-name "\$\$\{KAFKA_SASL_USERNAME\}"/s);
+  expect(topics.indexOf('kafka-configs.sh')).toBeLessThan(topics.indexOf('kafka-topics.sh'));
+});
+
+test('scripts/compose-certs.sh makes the CA and a certificate for each compose host and localhost, and nothing of it is checked in', () => {
+  const script = readFileSync(join(repoRoot, 'scripts', 'compose-certs.sh'), 'utf8');
+  expect(script).toContain(`DIR="\${1:-${CERTS_DIR.slice(2)}}"`);
+  expect(script).toMatch(/for host in kong kafka redis postgres; do/);
+  expect(script).toContain('subjectAltName=DNS:${host},DNS:localhost,IP:127.0.0.1');
+  const ignored = readFileSync(join(repoRoot, '.gitignore'), 'utf8').split('\n');
+  expect(ignored).toContain(`${CERTS_DIR.slice(2)}/`);
 });
