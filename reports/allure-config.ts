@@ -34,7 +34,10 @@ export function releaseText(v: VerdictLike): string {
   const { release, awaiting } = releaseState(v);
   if (release === 'ready') return 'release ready';
   const what = release.replace('awaiting-sign-off', 'awaiting sign-off');
-  return awaiting.length ? `release ${what}: criteri${awaiting.length === 1 ? 'on' : 'a'} ${awaiting.join(', ')}` : `release ${what}`;
+  if (awaiting.length) return `release ${what}: criteri${awaiting.length === 1 ? 'on' : 'a'} ${awaiting.join(', ')}`;
+  // Nothing waits for a person, yet the release is not ready: as helpers/verdict.ts' headline says, criteria failed or did not run.
+  const blocking = (v.criteria ?? []).filter((c) => c.status === 'fail' || c.status === 'not-run').map((c) => c.id);
+  return blocking.length ? `release blocked: criteri${blocking.length === 1 ? 'on' : 'a'} ${blocking.join(', ')} not met` : `release ${what}`;
 }
 
 /** The headline everywhere a person looks first: `GO — release awaiting sign-off: criteria 1, 3`. */
