@@ -93,38 +93,42 @@ for (const service of contracts().services.filter((s) => s.criticality === 'P0' 
     const base = target.kong.url.replace(/\/$/, '');
     // Raw requests (no contract operation to check): they trust the gateway's CA as the API client does.
     const dispatcher = new Agent(target.kong.caFile ? { connect: { ca: readFileSync(target.kong.caFile, 'utf8') } } : {});
-    await flow.step('S', 'Positive control: the gateway reaches the service', `GET ${service.health}`, async () => {
-      // Without this, a refusal below could just mean the service is down.
-      const res = await request(`${base}${service.health}`, { headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs, dispatcher });
-      await res.body.dump();
-      if (res.statusCode !== 200) throw new InfrastructureUnreachable(service.name, `${base}${service.health}`, `health answered ${res.statusCode} through the gateway`);
-    });
-    const findings: BypassFinding[] = [];
-    const seen: string[] = [];
-    for (const route of service.internal) {
-      const [method, path] = route.split(' ');
-      await flow.step('P', `Probe internal ${path} without credentials`, route, async () => {
-        const res = await request(`${base}${path}`, {
-          method: method as 'POST',
-          headers: { ...target.kong.extraHeaders, 'content-type': 'application/json' },
-          body: JSON.stringify({ to: 'bypass-probe@flowgate.test', subject: 'flowgate P0-05 probe', body: 'must never be sent' }),
-          headersTimeout: target.budgets.stepMs,
-          dispatcher,
-        });
+    try {
+      await flow.step('S', 'Positive control: the gateway reaches the service', `GET ${service.health}`, async () => {
+        // Without this, a refusal below could just mean the service is down.
+        const res = await request(`${base}${service.health}`, { headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs, dispatcher });
         await res.body.dump();
-        seen.push(`${route} → ${res.statusCode}`);
-        if (res.statusCode >= 200 && res.statusCode < 300) {
-          const f: BypassFinding = { route, service: service.name, tokenKind: 'none', status: res.statusCode };
-          findings.push(f);
-          const a = bypassFindingAttachment(f);
-          await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
-        }
+        if (res.statusCode !== 200) throw new InfrastructureUnreachable(service.name, `${base}${service.health}`, `health answered ${res.statusCode} through the gateway`);
       });
+      const findings: BypassFinding[] = [];
+      const seen: string[] = [];
+      for (const route of service.internal) {
+        const [method, path] = route.split(' ');
+        await flow.step('P', `Probe internal ${path} without credentials`, route, async () => {
+          const res = await request(`${base}${path}`, {
+            method: method as 'POST',
+            headers: { ...target.kong.extraHeaders, 'content-type': 'application/json' },
+            body: JSON.stringify({ to: 'bypass-probe@flowgate.test', subject: 'flowgate P0-05 probe', body: 'must never be sent' }),
+            headersTimeout: target.budgets.stepMs,
+            dispatcher,
+          });
+          await res.body.dump();
+          seen.push(`${route} → ${res.statusCode}`);
+          if (res.statusCode >= 200 && res.statusCode < 300) {
+            const f: BypassFinding = { route, service: service.name, tokenKind: 'none', status: res.statusCode };
+            findings.push(f);
+            const a = bypassFindingAttachment(f);
+            await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
+          }
+        });
+      }
+      await flow.step('F', 'No internal route answers through the gateway', `${service.internal.length} internal route(s)`, async () => {
+        await flow.evidence({ kind: 'probe', summary: `${service.name} internal routes through the gateway: ${seen.join(', ')}`, data: { service: service.name, seen, findings } });
+        if (findings.length) throw new AuthBypass(findings);
+      });
+    } finally {
+      // a failed step must not leave the agent's sockets open in the worker
+      await dispatcher.close();
     }
-    await flow.step('F', 'No internal route answers through the gateway', `${service.internal.length} internal route(s)`, async () => {
-      await flow.evidence({ kind: 'probe', summary: `${service.name} internal routes through the gateway: ${seen.join(', ')}`, data: { service: service.name, seen, findings } });
-      if (findings.length) throw new AuthBypass(findings);
-    });
-    await dispatcher.close();
   });
 }
