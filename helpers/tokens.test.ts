@@ -39,3 +39,14 @@ test('algorithm confusion applies only to asymmetric targets with a public key',
   expect(!noKey.applies && noKey.why).toContain('FLOWGATE_JWT_PUBLIC_KEY_FILE');
   expect(algConfusionApplies('RS256', '-----BEGIN PUBLIC KEY-----').applies).toBe(true);
 });
+
+test('the alg-confusion token is what a confused verifier accepts: HS256 keyed with the RS256 public key PEM', async () => {
+  const { generateKeyPair, exportSPKI } = await import('jose');
+  const { publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const pem = await exportSPKI(publicKey);
+  const t = await hs256({ sub: 'u-1', tid: 't-1' }, pem);
+  // the vulnerable verifier: takes the header's HS256 and uses the key material it has (the PEM) as the secret
+  await expect(jwtVerify(t, new TextEncoder().encode(pem), { algorithms: ['HS256'] })).resolves.toBeTruthy();
+  // a correct verifier pins RS256 and refuses it
+  await expect(jwtVerify(t, publicKey, { algorithms: ['RS256'] })).rejects.toThrow();
+});
