@@ -49,7 +49,7 @@ export default class BenchReporter implements Reporter {
     this.run.endAt = Date.now();
   }
 
-  onExit() {
+  async onExit() {
     this.run.exitAt = Date.now();
     const file = process.env.BENCH_RAW_FILE;
     if (file) writeFileSync(file, JSON.stringify(this.run));
