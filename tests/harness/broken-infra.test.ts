@@ -5,7 +5,7 @@ import { test as base } from '@playwright/test';
 import { startStack } from '../../stack';
 import { runSmoke, setFaults, targetEnv, cleanup } from './harness';
 
-const BOUND_S = 400;
+const BOUND_S = 150;
 const afterPreflight = /✓\s+\d+ \[preflight\]/;
 
 const cases = [
@@ -17,7 +17,7 @@ const cases = [
 ] as const;
 
 base.describe('broken infrastructure', () => {
-  base.describe.configure({ timeout: 600_000 });
+  base.describe.configure({ timeout: 300_000 });
 
   for (const c of cases) {
     base(`${c.name} → NO-GO (${c.categories.join(' or ')}) within ${BOUND_S} s, nothing left running`, async () => {
