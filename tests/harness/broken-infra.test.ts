@@ -35,6 +35,8 @@ base.describe('broken infrastructure', () => {
           timeoutMs: BOUND_S * 1000,
           onOutput: { match: afterPreflight, run: stop },
         });
+        // How long the broken run took and how each flow ended: the bound's margin, in the test's output.
+        console.log(`[broken-infra] ${c.name}: run ended in ${run.seconds.toFixed(1)} s; ${(run.verdict?.flows ?? []).map((f: any) => `${f.name} ${f.status}${f.failingStep ? ` (${f.failingStep.category}: ${String(f.failingStep.error ?? '').split('\n')[0].slice(0, 140)})` : ''}`).join('; ')}`);
         try {
           expect(run.seconds, `the run ended within its bound (output:\n${run.output.slice(-4000)})`).toBeLessThan(BOUND_S);
           expect([1, 2], `exit code (output:\n${run.output.slice(-2500)})`).toContain(run.exitCode);
