@@ -30,6 +30,8 @@ export default defineConfig({
   timeout: flowTimeout,
   expect: { timeout: stepBudgetMs },
   reporter: [
+    // npm run bench times the run (fixtures, hooks, reports); first, so its onEnd marks where the reports begin.
+    ...(process.env.BENCH_RAW_FILE ? ([['./scripts/bench-reporter.ts']] as const) : []),
     ['list', { printSteps: true }],
     ['./reports/verdict-reporter.ts', { outputDir: reportsDir }],
     ['junit', { outputFile: `${reportsDir}/junit.xml`, includeProjectInTestName: true }],

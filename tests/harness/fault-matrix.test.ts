@@ -111,6 +111,103 @@ function expectTransport(v: any, row: Row, env: Record<string, string>) {
 
 const MATRIX_FILE = join(ROOT, 'test-results', 'fault-matrix.tsv');
 
+/**
+ * Rows that may share one run with rows of other projects, each with the other projects its fault reaches (those
+ * never share its run). Faults are global on the stack, so only a fault whose effect stays inside its own flow (and
+ * the flows named here) is listed; a row not listed (a new one, a fault on shared setup such as registration, the
+ * gateway's certificate, the auth-bypass probes that touch every service) runs alone, as before.
+ */
+const BATCHABLE: Record<string, Row['project'][]> = {
+  // the auth-bypass set-up creates an asset, starts a scan, opens a checkout and logs a user out: it is reached by all
+  'P0-02-asset-audit-no-trace': ['auth-bypass'],
+  'asset-update-lost': ['auth-bypass'],
+  'asset-deleted-event-missing': ['auth-bypass'],
+  'asset-quota-not-counted': ['auth-bypass'],
+  'asset-quota-not-decremented': ['auth-bypass'],
+  'asset-read-off-schema': ['auth-bypass'],
+  'asset-updated-duplicate-broken': ['auth-bypass'],
+  // the scan flow creates an asset (step 2): what breaks creating one breaks it
+  'asset-created-no-header': ['scan', 'auth-bypass'],
+  [`${LATENCY_PREFIX}createAsset=9000`]: ['scan', 'auth-bypass'],
+  'P0-09-scan-no-audit': ['auth-bypass'],
+  'scan-ownership-rejected': ['auth-bypass'],
+  'scan-never-completes': ['auth-bypass'],
+  'scan-empty-results': ['auth-bypass'],
+  'scan-results-contract-broken': ['auth-bypass'],
+  'scan-vuln-never-synced': ['auth-bypass'],
+  'P0-04-payment-no-audit': ['auth-bypass'],
+  'payment-plans-empty': ['auth-bypass'],
+  'payment-webhook-bad-signature-accepted': ['auth-bypass'],
+  'payment-subscription-not-upgraded': ['auth-bypass'],
+  'payment-invoice-never-created': ['auth-bypass'],
+  'payment-event-bad-schema': ['auth-bypass'],
+  // auth faults after registration and login (the other flows' account set-up registers, verifies and logs in)
+  'auth-login-audit-missing': [],
+  'auth-logout-audit-missing': [],
+  'auth-dashboard-stale-session': [],
+  'auth-logout-no-blacklist': ['auth-bypass'],
+  // the auth-bypass positive control reads every service's health
+  'health-degraded': ['auth-bypass'],
+  'source-literal-secret': [],
+  // extra listeners or a plaintext login: the flows' TLS connections are untouched
+  'tls-gateway-plain-http': [],
+  'tls-redis-plaintext-port': [],
+  'tls-postgres-accepts-plaintext': [],
+};
+
+/** The triggers a row's fault fires besides what it expects: a row expecting one of them never shares a run with it. */
+const fires = (r: Row): string[] => [...('trigger' in r.expects && r.expects.trigger ? [r.expects.trigger] : []), ...(/^P0-/.test(r.fault) ? ['p0-gap-not-remediated'] : [])];
+
+/**
+ * Groups rows into runs: at most one row per project, none whose fault reaches another's project, none expecting a
+ * trigger another's fault fires; unlisted and start-only rows alone. The most crowded projects are placed first.
+ */
+export function batches(rows: Row[]): Row[][] {
+  const out: Row[][] = [];
+  const count = (p: string) => rows.filter((r) => r.project === p).length;
+  const order = [...rows].sort((a, b) => count(b.project) - count(a.project));
+  const expectsTrigger = (r: Row) => ('trigger' in r.expects ? r.expects.trigger : undefined);
+  const fits = (r: Row, batch: Row[]) =>
+    batch.every((o) => o.project !== r.project && BATCHABLE[o.fault] && !BATCHABLE[o.fault].includes(r.project) && !BATCHABLE[r.fault].includes(o.project) &&
+      !fires(o).includes(expectsTrigger(r) ?? '') && !fires(r).includes(expectsTrigger(o) ?? ''));
+  for (const r of order) {
+    const home = !r.atStart && BATCHABLE[r.fault] ? out.find((b) => BATCHABLE[b[0].fault] && fits(r, b)) : undefined;
+    if (home) home.push(r);
+    else out.push([r]);
+  }
+  return out;
+}
+
+interface BatchRun {
+  run: Awaited<ReturnType<typeof runSmoke>>;
+  env: Record<string, string>;
+  /** rows still to read this run; its reports folder is removed after the last */
+  pending: number;
+  label: string;
+}
+const batchRuns = new Map<Row[], Promise<BatchRun>>();
+
+/** The run of a row's batch: the first row of the batch starts it (its faults on, only its projects), the others read it. */
+async function runOf(batch: Row[], shared: StackHandle): Promise<BatchRun> {
+  if (!batchRuns.has(batch)) {
+    batchRuns.set(batch, (async () => {
+      const row = batch[0];
+      // a start-only fault gets a stack of its own, started with it
+      const own: StackHandle | undefined = row.atStart ? await startStack({ faults: row.fault }) : undefined;
+      const stack = own ?? shared;
+      try {
+        if (!own) await setFaults(stack.controlUrl, batch.map((r) => r.fault));
+        const run = await runSmoke(targetEnv(stack), [...new Set(batch.map((r) => r.project))].map((p) => `--project=${p}`));
+        return { run, env: stack.env, pending: batch.length, label: batch.length > 1 ? `batch ${batch.map((r) => r.fault).join('+')}` : 'alone' };
+      } finally {
+        if (own) await own.stop();
+        else await setFaults(stack.controlUrl, []);
+      }
+    })());
+  }
+  return batchRuns.get(batch)!;
+}
+
 test('every fault the stack lists has a matrix row, and latency injection has one too', () => {
   const rows = new Set(MATRIX.map((r) => r.fault));
   expect(FAULTS.map((f) => f.name).filter((n) => !rows.has(n)), 'faults without a matrix row').toEqual([]);
@@ -118,22 +215,30 @@ test('every fault the stack lists has a matrix row, and latency injection has on
   expect(MATRIX.length).toBeGreaterThanOrEqual(25);
 });
 
+test('rows share a run only across projects, never with a fault that reaches them, and every row runs once', () => {
+  const planned = batches(MATRIX);
+  expect(planned.flat().map((r) => r.fault).sort()).toEqual(MATRIX.map((r) => r.fault).sort());
+  for (const b of planned) {
+    expect(new Set(b.map((r) => r.project)).size, `one row per project in ${b.map((r) => r.fault)}`).toBe(b.length);
+    if (b.length > 1) for (const r of b) expect(BATCHABLE[r.fault], `${r.fault} may share a run`).toBeDefined();
+    for (const r of b) for (const o of b) if (o !== r) expect(BATCHABLE[o.fault], `${o.fault} reaches ${r.project}`).not.toContain(r.project);
+  }
+  // a fault on registration reaches every flow's set-up; a start-only one needs its own stack
+  expect(planned.find((b) => b.some((r) => r.fault === 'auth-csrf-unavailable'))).toHaveLength(1);
+  expect(planned.find((b) => b.some((r) => r.atStart))).toHaveLength(1);
+  expect(planned.length, 'fewer runs than rows').toBeLessThan(MATRIX.length);
+});
+
 test.describe('fault matrix', () => {
   test.describe.configure({ timeout: 300_000 });
+  const planned = batches(MATRIX);
 
   for (const row of MATRIX) {
     test(`${row.fault} → NO-GO ${row.step ? `at "${row.step}" (${row.category})` : `for criterion ${'criterion' in row.expects ? row.expects.criterion : ''} from evidence`}`, async ({ stack: shared }) => {
-      // a start-only fault gets a stack of its own, started with it
-      const own: StackHandle | undefined = row.atStart ? await startStack({ faults: row.fault }) : undefined;
-      const stack = own ?? shared;
-      let run;
-      try {
-        if (!own) await setFaults(stack.controlUrl, [row.fault]);
-        run = await runSmoke(targetEnv(stack), [`--project=${row.project}`]);
-      } finally {
-        if (own) await own.stop();
-        else await setFaults(stack.controlUrl, []);
-      }
+      const batch = planned.find((b) => b.includes(row))!;
+      const shared_ = await runOf(batch, shared);
+      const { run } = shared_;
+      const stack = { env: shared_.env };
       const v = run.verdict;
       const flow =
         row.project === 'transport'
@@ -143,7 +248,7 @@ test.describe('fault matrix', () => {
             : v?.flows?.find((f: any) => f.name === row.project);
       const reason = 'criterion' in row.expects ? `criterion ${row.expects.criterion}` : `trigger ${row.expects.trigger}`;
       mkdirSync(join(ROOT, 'test-results'), { recursive: true });
-      appendFileSync(MATRIX_FILE, [row.fault, v?.verdict ?? '(none)', reason, flow?.failingStep?.title ?? '-', flow?.failingStep?.category ?? '-', run.seconds.toFixed(1)].join('\t') + '\n');
+      appendFileSync(MATRIX_FILE, [row.fault, v?.verdict ?? '(none)', reason, flow?.failingStep?.title ?? '-', flow?.failingStep?.category ?? '-', run.seconds.toFixed(1), shared_.label].join('\t') + '\n');
       try {
         expect(v, `a verdict was written; output:\n${run.output.slice(-3000)}`).toBeTruthy();
         expect(run.exitCode, 'npm run smoke exits 1 on NO-GO').toBe(1);
@@ -173,7 +278,7 @@ test.describe('fault matrix', () => {
           expect(trig?.detail, 'the trigger names the route that errored').toContain(expects.notRuledOut);
         }
       } finally {
-        cleanup(run);
+        if (--shared_.pending === 0) cleanup(run);
       }
     });
   }
