@@ -54,7 +54,7 @@ test.describe('scan flow', () => {
     });
 
     await flow.step(5, 'Poll scan status until complete', api.describe('getScan'), async () => {
-      await observer.waitFor('cert-ix.scans.events', { scanId, status: 'completed' }, budgets.scanMs);
+      await observer.waitFor('cert-ix.scans.events', { scanId, status: 'completed' }, budgets.scanMs, { sinceStep: 4 });
       await expect
         .poll(async () => (await api.call('getScan', { token, params: { id: scanId }, expect: 200 })).body.status, {
           timeout: budgets.scanMs,
@@ -66,7 +66,7 @@ test.describe('scan flow', () => {
     });
 
     await flow.step(6, 'Get scan results', api.describe('getScanResults'), async () => {
-      const event = await observer.waitFor('cert-ix.scan-results', { scanId, tenantId: account.tenantId });
+      const event = await observer.waitFor('cert-ix.scan-results', { scanId, tenantId: account.tenantId }, undefined, { sinceStep: 4 });
       const res = await api.call('getScanResults', { token, params: { id: scanId }, expect: 200 });
       findings = res.body.findings;
       expect(findings.length, 'a completed scan of the reference target has findings').toBeGreaterThan(0);
