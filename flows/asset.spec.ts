@@ -53,8 +53,9 @@ test.describe('asset flow', () => {
       });
     };
 
-    const auditHasTrace = async (action: string, traceId: string) =>
-      db.expectRows('asset.audit', { assetId, action }, (rows) => rows.some((r) => r.trace_id === traceId), `an '${action}' audit row with trace id ${traceId}`);
+    // Audit rows are written by the request itself, so only rows stamped since the running step began count.
+    const auditHasTrace = async (action: string, traceId: string, step: number) =>
+      db.expectRows('asset.audit', { assetId, action }, (rows) => rows.some((r) => r.trace_id === traceId), `an '${action}' audit row with trace id ${traceId}`, undefined, { sinceStep: step });
 
     await flow.step(1, 'Login → get JWT', api.describe('login'), async () => {
       ({ token } = await login(api, contract, account));
@@ -71,7 +72,7 @@ test.describe('asset flow', () => {
       expect(await observer.waitFor('cert-ix.asset.created', { assetId, tenantId }), 'the created event carries the asset').toMatchObject({ value: host, type: 'domain' });
       await observer.waitFor('cert-ix.quota.sync.assets', { tenantId, assetCount: 1 });
       await db.expectRows('asset.byId', { assetId }, (rows) => rows[0]?.tenant_id === tenantId, 'the asset row of this tenant');
-      await auditHasTrace('create', res.traceId);
+      await auditHasTrace('create', res.traceId, 2);
     });
 
     await flow.step(3, 'Read asset', api.describe('getAsset'), async () => {
@@ -86,7 +87,7 @@ test.describe('asset flow', () => {
       expect(await observer.waitFor('cert-ix.asset.updated', { assetId, tenantId }), 'the updated event carries the change').toMatchObject({ name });
       const reread = await api.call('getAsset', { token, params: { id: assetId }, expect: 200 });
       expect(reread.body.name, 'the update is persisted').toBe(name);
-      await auditHasTrace('update', res.traceId);
+      await auditHasTrace('update', res.traceId, 4);
     });
 
     await flow.step(5, 'Verify quota updated', api.describe('getCurrentSubscription'), async () => {
@@ -99,7 +100,7 @@ test.describe('asset flow', () => {
       deleted = { op: 'deleteAsset', sentAt, answeredAt: Date.now() };
       await observer.waitFor('cert-ix.asset.deleted', { assetId, tenantId });
       await db.expectRows('asset.byId', { assetId }, (rows) => rows.length === 0, 'no asset row any more');
-      await auditHasTrace('delete', res.traceId);
+      await auditHasTrace('delete', res.traceId, 6);
     });
 
     await flow.step(7, 'Verify quota decremented', api.describe('getCurrentSubscription'), async () => {
