@@ -48,7 +48,8 @@ test.describe('asset flow', () => {
       await flow.evidence({
         kind: 'probe',
         name: 'quota-sync-latency',
-        summary: `quota synced (usage.assets = ${used}) within ${usageLatencyMs} ms of the ${change.op} response (event after ${eventLatencyMs} ms; budget ${budgets.quotaMs} ms)`,
+        // The service may produce the event before its answer reaches us: a negative latency means "before the response".
+        summary: `quota synced (usage.assets = ${used}) within ${usageLatencyMs} ms of the ${change.op} response (event ${eventLatencyMs < 0 ? `${-eventLatencyMs} ms before the response` : `after ${eventLatencyMs} ms`}; budget ${budgets.quotaMs} ms)`,
         data: { op: change.op, used, budgetMs: budgets.quotaMs, eventLatencyMs, usageLatencyMs, eventTopic: event.topic, eventOffset: event.offset },
       });
     };
