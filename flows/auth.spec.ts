@@ -66,7 +66,7 @@ test.describe('auth flow', () => {
       });
 
       await flow.step(7, 'Verify subscription activated', api.describe('getCurrentSubscription'), async () => {
-        const activated = await observer.waitFor('cert-ix.subscription.plan.free.activated', { userId, tenantId });
+        const activated = await observer.waitFor('cert-ix.subscription.plan.free.activated', { userId, tenantId }, undefined, { sinceStep: 3 });
         expect(activated.tier, 'the activated plan is the free tier').toBe('free');
         await expect
           .poll(async () => (await api.call('getCurrentSubscription', { token, expect: [200, 404] })).body?.tier, {

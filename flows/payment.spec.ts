@@ -46,12 +46,12 @@ test.describe('payment flow', () => {
     });
 
     await flow.step(5, 'Verify subscription updated', api.describe('getCurrentSubscription'), async () => {
-      const upgraded = await observer.waitFor('cert-ix.subscription.plan.upgraded', { tenantId });
+      const upgraded = await observer.waitFor('cert-ix.subscription.plan.upgraded', { tenantId }, undefined, { sinceStep: 4 });
       expect(upgraded, 'the upgrade event names the paid plan').toMatchObject({ planId: plan.id, tier: plan.tier });
       await expect
         .poll(async () => (await api.call('getCurrentSubscription', { token, expect: 200 })).body.tier, { timeout: budgets.stepMs, message: `the subscription tier to become "${plan.tier}"` })
         .toBe(plan.tier);
-      await observer.waitFor('cert-ix.checkout.completed', { sessionId: session.sessionId, tenantId });
+      await observer.waitFor('cert-ix.checkout.completed', { sessionId: session.sessionId, tenantId }, undefined, { sinceStep: 4 });
     });
 
     await flow.step(6, 'Verify invoice created', api.describe('listInvoices'), async () => {

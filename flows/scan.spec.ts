@@ -1,5 +1,6 @@
 // Flow 2 (seed §5): create asset → verify ownership → scan → results → vulnerability visible, with scan events and audit trail.
 import { test, expect, login } from '../fixtures';
+import { ContractViolation } from '../helpers/errors';
 
 test.describe('scan flow', () => {
   test('create → scan → results → vulnerability', { tag: ['@flow-scan', '@criterion-2', '@criterion-8', '@gap-P0-09'] }, async ({ flow, api, observer, db, account, target, contract }) => {
@@ -37,13 +38,23 @@ test.describe('scan flow', () => {
     await flow.step(4, 'Start scan', api.describe('startScan'), async () => {
       const res = await api.call('startScan', { token, body: { assetId, target: host, engine, priority }, expect: 202 });
       scanId = res.body.scanId;
-      const dispatched = await observer.waitFor('cert-ix.scans.{engine}.{priority}', { scanId, tenantId: account.tenantId });
-      expect(dispatched, 'the scan is dispatched to its engine and priority').toMatchObject({ assetId, engine, priority });
+      const seen = await observer.waitForEvent('cert-ix.scans.{engine}.{priority}', { scanId, tenantId: account.tenantId });
+      // The queue is the topic, not the payload: a scan on another priority's topic is mis-dispatched whatever it says.
+      const expectedTopic = contract.scanTopic(engine, priority);
+      if (seen.topic !== expectedTopic)
+        throw new ContractViolation({
+          topic: seen.topic,
+          partition: seen.partition,
+          offset: seen.offset,
+          value: seen.payload,
+          problems: [`scan ${scanId} (engine ${engine}, priority ${priority}) was dispatched on ${seen.topic}; expected ${expectedTopic}`],
+        });
+      expect(seen.payload, 'the scan is dispatched to its engine and priority').toMatchObject({ assetId, engine, priority });
       await db.expectRows('scan.audit', { scanId }, (rows) => rows.some((r) => r.action === 'received'), "the scan audit trail's 'received' row");
     });
 
     await flow.step(5, 'Poll scan status until complete', api.describe('getScan'), async () => {
-      await observer.waitFor('cert-ix.scans.events', { scanId, status: 'completed' }, budgets.scanMs);
+      await observer.waitFor('cert-ix.scans.events', { scanId, status: 'completed' }, budgets.scanMs, { sinceStep: 4 });
       await expect
         .poll(async () => (await api.call('getScan', { token, params: { id: scanId }, expect: 200 })).body.status, {
           timeout: budgets.scanMs,
@@ -55,7 +66,7 @@ test.describe('scan flow', () => {
     });
 
     await flow.step(6, 'Get scan results', api.describe('getScanResults'), async () => {
-      const event = await observer.waitFor('cert-ix.scan-results', { scanId, tenantId: account.tenantId });
+      const event = await observer.waitFor('cert-ix.scan-results', { scanId, tenantId: account.tenantId }, undefined, { sinceStep: 4 });
       const res = await api.call('getScanResults', { token, params: { id: scanId }, expect: 200 });
       findings = res.body.findings;
       expect(findings.length, 'a completed scan of the reference target has findings').toBeGreaterThan(0);

@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import Stripe from 'stripe';
 import { contracts } from '../contracts';
-import { FAULTS, LATENCY_PREFIX } from './faults';
+import { FAULTS, LATENCY_PREFIX, QUOTA_LATE_HOP_MS } from './faults';
 import { startStack, type StackHandle } from './index';
 
 const c = contracts();
@@ -558,6 +558,18 @@ test('scan-vuln-never-synced: vulnerability-management ignores the results', asy
   expect((await vulns(good.scanId)).every((v) => v.assetId === good.assetId && v.status === 'open')).toBe(true);
 });
 
+test('scan-dispatch-wrong-priority: the scan goes out on another priority\'s engine topic', async () => {
+  const u = await newUser();
+  await setFaults(['scan-dispatch-wrong-priority']);
+  const bad = await startScan(u);
+  const badEv = await waitEvent('cert-ix.scans.nuclei.normal', (v) => v.scanId === bad.scanId);
+  expect(badEv.value.priority, 'the payload still names the requested priority').toBe('high');
+  expect(eventOf('cert-ix.scans.nuclei.high', (v) => v.scanId === bad.scanId)).toBeUndefined();
+  await setFaults([]);
+  const good = await startScan(u);
+  await waitEvent('cert-ix.scans.nuclei.high', (v) => v.scanId === good.scanId);
+});
+
 // ---------- asset flow ----------
 
 test('asset-update-lost: PATCH answers with the change but does not persist it', async () => {
@@ -598,6 +610,41 @@ test('asset-deleted-event-missing: a delete produces no asset.deleted', async ()
   expect((await api('DELETE', `/api/v1/assets/${b.body.id}`, { token: u.token })).status).toBe(204);
   const ev = await waitEvent('cert-ix.asset.deleted', (v) => v.assetId === b.body.id);
   expect(ev.headers['schema-version']).toBe('1.0');
+});
+
+test('asset-deleted-event-early: asset.deleted comes with the create, and the delete produces none', async () => {
+  const u = await newUser();
+  await setFaults(['asset-deleted-event-early']);
+  const a = await createAsset(u);
+  const early = await waitEvent('cert-ix.asset.deleted', (v) => v.assetId === a.body.id);
+  expect((await api('DELETE', `/api/v1/assets/${a.body.id}`, { token: u.token })).status).toBe(204);
+  await waitEvent('cert-ix.quota.sync.assets', (v) => v.tenantId === u.tenantId && v.assetCount === 0);
+  await observerCaughtUp('cert-ix.asset.deleted');
+  expect(seen.filter((s) => s.topic === 'cert-ix.asset.deleted' && s.value?.assetId === a.body.id), 'only the early one').toEqual([early]);
+  await setFaults([]);
+  const b = await createAsset(u);
+  await waitEvent('cert-ix.asset.created', (v) => v.assetId === b.body.id);
+  expect(eventOf('cert-ix.asset.deleted', (v) => v.assetId === b.body.id)).toBeUndefined();
+  expect((await api('DELETE', `/api/v1/assets/${b.body.id}`, { token: u.token })).status).toBe(204);
+  await waitEvent('cert-ix.asset.deleted', (v) => v.assetId === b.body.id);
+});
+
+test('asset-quota-sync-late: each hop of the sync is QUOTA_LATE_HOP_MS late, the whole twice that', async () => {
+  const u = await newUser();
+  await setFaults(['asset-quota-sync-late']);
+  const t0 = Date.now();
+  await createAsset(u);
+  await waitEvent('cert-ix.subscription.quota.sync', (v) => v.tenantId === u.tenantId && v.used === 1);
+  const eventAfter = Date.now() - t0;
+  expect(eventAfter, 'the quota event is one hop late').toBeGreaterThanOrEqual(QUOTA_LATE_HOP_MS);
+  expect(await usage(u), 'the usage is not counted yet').toBe(0);
+  await until('usage 1', async () => (await usage(u)) === 1);
+  expect(Date.now() - t0, 'the usage is two hops late').toBeGreaterThanOrEqual(2 * QUOTA_LATE_HOP_MS);
+  await setFaults([]);
+  const t1 = Date.now();
+  await createAsset(u);
+  await until('usage 2', async () => (await usage(u)) === 2);
+  expect(Date.now() - t1, 'healthy: well inside one hop').toBeLessThan(QUOTA_LATE_HOP_MS);
 });
 
 test('asset-quota-not-counted: a new asset never reaches the subscription usage', async () => {

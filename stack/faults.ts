@@ -41,6 +41,7 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'scan-empty-results', flow: 'scan', description: 'scan-api returns no findings for completed scans' },
   { name: 'scan-results-contract-broken', flow: 'scan', description: 'cert-ix.scan-results is produced without its required findings field' },
   { name: 'scan-vuln-never-synced', flow: 'scan', description: 'vulnerability-management ignores cert-ix.scan-results' },
+  { name: 'scan-dispatch-wrong-priority', flow: 'scan', description: 'scan-api dispatches the scan to another priority\'s engine topic (the payload still names the requested priority)' },
   // asset flow
   { name: 'asset-read-off-schema', flow: 'asset', description: 'GET /api/v1/assets/{id} answers updatedAt as a number (off the OpenAPI schema; no step asserts it)' },
   { name: 'asset-updated-duplicate-broken', flow: 'asset', description: 'after each cert-ix.asset.updated, a duplicate of it without the required "at" field' },
@@ -49,6 +50,8 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'asset-deleted-event-missing', flow: 'asset', description: 'asset-management produces no cert-ix.asset.deleted' },
   { name: 'asset-quota-not-counted', flow: 'asset', description: 'quota-sync drops increases, so usage never counts the new asset' },
   { name: 'asset-quota-not-decremented', flow: 'asset', description: 'quota-sync drops decreases, so usage stays up after a delete' },
+  { name: 'asset-quota-sync-late', flow: 'asset', description: 'the quota syncs 7.2 s after the create: quota-sync forwards the count 3.6 s late and subscription-service applies it 3.6 s later still (QUOTA_LATE_HOP_MS)' },
+  { name: 'asset-deleted-event-early', flow: 'asset', description: 'asset-management produces cert-ix.asset.deleted when the asset is created, and nothing when it is deleted' },
   // payment flow
   { name: 'payment-plans-empty', flow: 'payment', description: 'plans-service returns an empty catalogue' },
   { name: 'payment-webhook-bad-signature-accepted', flow: 'payment', description: 'payment-processing accepts webhooks whose Stripe signature does not verify' },
@@ -63,6 +66,15 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'tls-redis-plaintext-port', flow: 'transport', description: 'Redis opens a plaintext port beside its tls-port' },
   { name: 'tls-postgres-accepts-plaintext', flow: 'transport', gap: 'P0-06', description: 'pg_hba.conf accepts plaintext TCP connections (host instead of hostssl)' },
 ];
+
+/**
+ * asset-quota-sync-late: the delay of each of the sync's two hops (quota-sync forwarding, subscription-service applying).
+ * Sized against the matrix's quota budget (FAST_BUDGETS: 6 s): each hop alone is under it, so the old step 5 — an
+ * event wait and a usage poll with the full budget each, starting after steps 3 and 4 — passed; the whole sync,
+ * 7.2 s from the create response, is over it, which is what the seed's "quota syncs within 30 s" forbids.
+ * Against the seed's 30 s budget a 7.2 s sync is in time (GO is right there).
+ */
+export const QUOTA_LATE_HOP_MS = 3_600;
 
 /** `latency:<operationId>=<ms>` delays that route's answer; ms defaults to LATENCY_DEFAULT_MS. */
 export const LATENCY_PREFIX = 'latency:';

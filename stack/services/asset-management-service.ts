@@ -55,6 +55,8 @@ const mod: ServiceModule = {
           const a = toAsset(r.rows[0]);
           await audit('create', a.id, req);
           await emit(ctx, 'cert-ix.asset.created', event(a, req.traceId), { key: a.id, omitSchemaVersion: ctx.faults.on('asset-created-no-header') });
+          // asset-deleted-event-early: a deleted event for these keys is on the topic long before the delete step
+          if (ctx.faults.on('asset-deleted-event-early')) await emit(ctx, 'cert-ix.asset.deleted', event(a, req.traceId), { key: a.id });
           await syncQuota(u.tenantId, req.traceId);
           return reply.code(201).send(a);
         },
@@ -106,7 +108,7 @@ const mod: ServiceModule = {
           if (!r.rows[0]) throw httpError(404, 'not_found', 'asset not found for this tenant');
           const a = toAsset(r.rows[0]);
           await audit('delete', a.id, req);
-          if (!ctx.faults.on('asset-deleted-event-missing')) await emit(ctx, 'cert-ix.asset.deleted', event(a, req.traceId), { key: a.id });
+          if (!ctx.faults.on('asset-deleted-event-missing') && !ctx.faults.on('asset-deleted-event-early')) await emit(ctx, 'cert-ix.asset.deleted', event(a, req.traceId), { key: a.id });
           await syncQuota(u.tenantId, req.traceId);
           return reply.code(204).send();
         },

@@ -50,9 +50,11 @@ const mod: ServiceModule = {
           [newId('scn'), u.tenantId, b.assetId, b.target, b.engine, priority],
         );
         const s = r.rows[0];
+        // scan-dispatch-wrong-priority: the engine still gets it (it reads every priority), on the wrong queue
+        const dispatchPriority = ctx.faults.on('scan-dispatch-wrong-priority') ? ctx.contracts.scanPriorities.find((p) => p !== priority) ?? priority : priority;
         await emit(
           ctx,
-          ctx.contracts.scanTopic(b.engine, priority),
+          ctx.contracts.scanTopic(b.engine, dispatchPriority),
           { scanId: s.id, tenantId: u.tenantId, assetId: b.assetId, target: b.target, engine: b.engine, priority, requestedAt: nowIso(), traceId: req.traceId },
           { key: s.id },
         );

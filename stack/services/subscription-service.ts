@@ -1,4 +1,5 @@
 // Model of subscription-service: free plan on request, current subscription with usage, quota sync, upgrade on payment.
+import { QUOTA_LATE_HOP_MS } from '../faults';
 import type { ServiceModule } from '../types';
 import { bindRoutes, httpError, userOf } from './common/app';
 import { FREE_PLAN, planById } from './common/plans';
@@ -56,6 +57,11 @@ const mod: ServiceModule = {
       'cert-ix.subscription.quota.sync': async (ev) => {
         const v = fieldsOf(ctx, ev, 'tenantId', 'resource');
         if (!v || v.resource !== 'assets' || !Number.isInteger(v.used) || v.used < 0) return;
+        // asset-quota-sync-late: the second late hop (the first is in quota-sync); not awaited, so the consumer keeps reading
+        if (ctx.faults.on('asset-quota-sync-late')) {
+          setTimeout(() => void pool.query('UPDATE subscriptions SET assets_used = $2, updated_at = now() WHERE tenant_id = $1', [String(v.tenantId), v.used]).catch((e) => ctx.log(`subscription-service: late quota sync failed: ${e}`)), QUOTA_LATE_HOP_MS);
+          return;
+        }
         await pool.query('UPDATE subscriptions SET assets_used = $2, updated_at = now() WHERE tenant_id = $1', [String(v.tenantId), v.used]);
       },
 

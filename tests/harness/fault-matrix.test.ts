@@ -59,6 +59,11 @@ export const MATRIX: Row[] = [
   { fault: 'asset-deleted-event-missing', project: 'asset', expects: c(2), step: '6. Delete asset', category: 'event not observed' },
   { fault: 'asset-quota-not-counted', project: 'asset', expects: c(2), step: '5. Verify quota updated', category: 'event not observed' },
   { fault: 'asset-quota-not-decremented', project: 'asset', expects: c(2), step: '7. Verify quota decremented', category: 'event not observed' },
+  // One quota budget from the create response: each hop of this sync is under it, the whole is not (stack/faults.ts).
+  { fault: 'asset-quota-sync-late', project: 'asset', expects: c(2), step: '5. Verify quota updated', category: 'budget exceeded' },
+  // The deleted event on the topic since step 2 must not satisfy step 6.
+  { fault: 'asset-deleted-event-early', project: 'asset', expects: c(2), step: '6. Delete asset', category: 'event not observed' },
+  { fault: 'scan-dispatch-wrong-priority', project: 'scan', expects: c(8, { says: 'cert-ix.scans.' }), step: '4. Start scan', category: 'contract violation' },
   { fault: 'payment-plans-empty', project: 'payment', expects: c(9), step: '2. Get plans', category: 'assertion failed' },
   { fault: 'payment-webhook-bad-signature-accepted', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'unexpected response' },
   { fault: 'payment-subscription-not-upgraded', project: 'payment', expects: c(9), step: '5. Verify subscription updated', category: 'event not observed' },
