@@ -131,6 +131,8 @@ const BATCHABLE: Record<string, Row['project'][]> = {
   'asset-quota-not-decremented': ['auth-bypass'],
   'asset-read-off-schema': ['auth-bypass'],
   'asset-updated-duplicate-broken': ['auth-bypass'],
+  'asset-quota-sync-late': ['auth-bypass'],
+  'asset-deleted-event-early': ['auth-bypass'],
   // the scan flow creates an asset (step 2): what breaks creating one breaks it
   'asset-created-no-header': ['scan', 'auth-bypass'],
   [`${LATENCY_PREFIX}createAsset=9000`]: ['scan', 'auth-bypass'],
@@ -140,6 +142,7 @@ const BATCHABLE: Record<string, Row['project'][]> = {
   'scan-empty-results': ['auth-bypass'],
   'scan-results-contract-broken': ['auth-bypass'],
   'scan-vuln-never-synced': ['auth-bypass'],
+  'scan-dispatch-wrong-priority': ['auth-bypass'],
   'P0-04-payment-no-audit': ['auth-bypass'],
   'payment-plans-empty': ['auth-bypass'],
   'payment-webhook-bad-signature-accepted': ['auth-bypass'],
@@ -151,6 +154,12 @@ const BATCHABLE: Record<string, Row['project'][]> = {
   'auth-logout-audit-missing': [],
   'auth-dashboard-stale-session': [],
   'auth-logout-no-blacklist': ['auth-bypass'],
+  // bad tokens only: the flows send good ones, so only the probes meet these faults
+  'auth-alg-none-accepted': [],
+  'asset-cross-tenant-read': [],
+  'scan-unauthenticated-500': [],
+  // the gateway reaching email-service's internal API: no flow calls it
+  'P0-05-email-exposed': [],
   // the auth-bypass positive control reads every service's health
   'health-degraded': ['auth-bypass'],
   'source-literal-secret': [],
