@@ -3,6 +3,8 @@ import type { GapFinding } from './verdict-transport';
 import { type Category, firstLine } from './errors';
 import { BYPASS_FLOW, type BypassFinding, type Evidence, FLOWS } from './evidence';
 import type { SignOff } from './signoffs';
+import type { TargetKind } from './target';
+import type { Inventory } from './catalogue';
 
 export type TestStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
 export type TestOutcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
@@ -49,7 +51,8 @@ export interface TestModel {
 }
 
 export interface RunModel {
-  target: { name: string; kongUrl?: string };
+  /** kind: FLOWGATE_TARGET as decided before the run (helpers/target.ts); name: FLOWGATE_TARGET_NAME */
+  target: { name: string; kind?: TargetKind; kongUrl?: string };
   startedAt: string;
   finishedAt: string;
   allowFlaky: boolean;
@@ -64,6 +67,8 @@ export interface RunModel {
   runId?: string;
   /** sign-offs read from FLOWGATE_SIGNOFFS */
   signoffs?: SignOff[];
+  /** what a complete run contains; default the whole catalogue (helpers/catalogue.ts) */
+  inventory?: Inventory;
 }
 
 export interface ObservedItem {
@@ -140,7 +145,7 @@ export interface VerdictResult {
   awaitingSignOff: number[];
   /** the sign-offs the run read, each with what became of it */
   signoffs: (SignOff & { applied: boolean; reason?: string })[];
-  target: { name: string; kongUrl?: string };
+  target: { name: string; kind?: TargetKind; kongUrl?: string };
   runId?: string;
   startedAt: string;
   finishedAt: string;
@@ -149,6 +154,11 @@ export interface VerdictResult {
   triggers: TriggerResult[];
   flows: FlowResult[];
   notes: string[];
+  /**
+   * What the run left out compared with the catalogue (a project, a numbered step, a bypass probe, a check); non-empty is
+   * never GO. A list of its own rather than a No-Go trigger: the seed's six triggers are about the platform, this is about the run.
+   */
+  incomplete: string[];
   /** seed-gap findings the connection tests recorded (P0-06: a database server accepting plaintext); criterion 1 reads them */
   gapFindings?: GapFinding[];
   /** true when the harness could not evaluate at all (preflight failed on configuration/infrastructure, nothing ran) */

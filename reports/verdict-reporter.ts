@@ -9,6 +9,7 @@ import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '.
 import { releaseExtras, withExtras } from './release-extras';
 import { renderConsoleTable, renderMarkdown } from './render';
 import { loadSignoffs } from '../helpers/signoffs';
+import type { TargetKind } from '../helpers/target';
 import { computeVerdict, CRITERION_IDS, exitCode, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
 
 export interface VerdictReporterOptions {
@@ -111,8 +112,10 @@ class VerdictReporter implements Reporter {
     const shardsExpected = this.options.shardsExpected ?? envShards ?? (shard && shard.total > 1 ? shard.total : undefined);
     const shardsSeen = this.options.shardsSeen ?? envSeen ?? (shard && shard.total > 1 ? [shard.current] : undefined);
     const kongUrl = env.KONG_URL ? withoutCredentials(env.KONG_URL) : undefined;
+    // npm run smoke and global setup decided the target before the run and wrote FLOWGATE_TARGET; a bare reporter run infers it.
+    const kind: TargetKind = env.FLOWGATE_TARGET === 'embedded' || env.FLOWGATE_TARGET === 'staging' ? env.FLOWGATE_TARGET : kongUrl ? 'staging' : 'embedded';
     return {
-      target: { name: env.FLOWGATE_TARGET_NAME || (kongUrl ? 'staging' : 'embedded'), ...(kongUrl ? { kongUrl } : {}) },
+      target: { name: env.FLOWGATE_TARGET_NAME || kind, kind, ...(kongUrl ? { kongUrl } : {}) },
       startedAt: (result.startTime ?? this.startedAt).toISOString(),
       finishedAt: new Date().toISOString(),
       allowFlaky: this.options.allowFlaky ?? fg.FLOWGATE_ALLOW_FLAKY ?? false,
