@@ -10,6 +10,7 @@ import { releaseExtras, withExtras } from './release-extras';
 import { renderConsoleTable, renderMarkdown } from './render';
 import { loadSignoffs } from '../helpers/signoffs';
 import type { TargetKind } from '../helpers/target';
+import type { Inventory } from '../helpers/catalogue';
 import { computeVerdict, CRITERION_IDS, exitCode, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
 
 export interface VerdictReporterOptions {
@@ -23,6 +24,8 @@ export interface VerdictReporterOptions {
   shardsExpected?: number;
   /** for merged shard reports: which shards were merged (default FLOWGATE_SHARDS_SEEN, e.g. "1,2") */
   shardsSeen?: number[];
+  /** what a complete run contains (default the catalogue, helpers/catalogue.ts); the reporter's own tests pass their throwaway project's */
+  inventory?: Inventory;
   /** print the table (default true) */
   print?: boolean;
   /** the environment to read target and secrets from (default process.env, read at the end of the run) */
@@ -121,6 +124,7 @@ class VerdictReporter implements Reporter {
       allowFlaky: this.options.allowFlaky ?? fg.FLOWGATE_ALLOW_FLAKY ?? false,
       tests,
       ...(this.options.expectedProjects ? { expectedProjects: this.options.expectedProjects } : {}),
+      ...(this.options.inventory ? { inventory: this.options.inventory } : {}),
       ...(shardsExpected ? { shardsExpected } : {}),
       ...(shardsSeen ? { shardsSeen } : {}),
       globalErrors: this.globalErrors.map(errorModel),
