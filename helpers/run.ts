@@ -1,6 +1,6 @@
 // The run model the verdict reads (tests, steps, evidence) and the primitives every criterion evaluator shares: flow status, failing step, evidence.
 import type { GapFinding } from './verdict-transport';
-import { type Category, firstLine } from './errors';
+import { type Category, firstLine, type StructuredFailure } from './errors';
 import { BYPASS_FLOW, type BypassFinding, type Evidence, FLOWS } from './evidence';
 import type { SignOff } from './signoffs';
 import type { TargetKind } from './target';
@@ -19,6 +19,16 @@ export type CriterionStatus = 'pass' | 'fail' | 'not-run' | 'awaiting-sign-off' 
 export interface ErrorModel {
   message: string;
   category: Category;
+}
+
+/** The failing step as the verdict reports it; expected/observed/probe when the step attached a structured failure. */
+export interface FailingStep {
+  title: string;
+  category: Category;
+  error: string;
+  probe?: string;
+  expected?: string;
+  observed?: string;
 }
 
 export interface StepModel {
@@ -47,7 +57,9 @@ export interface TestModel {
   /** false when the test was planned but never started (its dependency failed, the run stopped); default true */
   ran?: boolean;
   /** for a flaky pass: the attempt that failed, its step and error */
-  flakyFailure?: { attempt: number; step?: string; error: ErrorModel };
+  flakyFailure?: { attempt: number; step?: string; error: ErrorModel; failure?: StructuredFailure };
+  /** the structured failures its steps attached (FAILURE_ATTACHMENT), innermost step first */
+  failures?: StructuredFailure[];
 }
 
 export interface RunModel {
@@ -85,7 +97,7 @@ export interface CriterionEvidence {
   status: FlowStatus;
   retries: number;
   durationMs: number;
-  failingStep?: { title: string; category: Category; error: string };
+  failingStep?: FailingStep;
   /** what the test saw: events, rows, redis keys, exchanges, screenshots */
   observed: ObservedItem[];
   /** what a failing step waited for and never saw (events not observed, rows not found) */
@@ -132,7 +144,7 @@ export interface FlowResult {
   durationMs: number;
   tests: number;
   retries: number;
-  failingStep?: { title: string; category: Category; error: string };
+  failingStep?: FailingStep;
   steps: { title: string; status: StepStatus; durationMs: number; error?: string; category?: Category }[];
 }
 
@@ -195,15 +207,30 @@ export function worst(statuses: FlowStatus[]): FlowStatus {
   return RANK.find((r) => statuses.includes(r))!;
 }
 
+/** The structured failure a step attached, if it did (the harness's own steps do; a bare test.step does not). */
+export function failureOfStep(t: Pick<TestModel, 'failures'>, title: string): StructuredFailure | undefined {
+  return t.failures?.find((f) => f.step === title);
+}
+
+const fields = (f: StructuredFailure | undefined) => (f ? { probe: f.probe, expected: f.expected, observed: f.observed } : {});
+
+/** A step's error with its category from the structured failure first; the text classification only for errors nobody typed. */
+export function stepError(t: TestModel, s: StepModel): ErrorModel | undefined {
+  const err = s.error ?? (s.status === 'failed' ? t.error : undefined);
+  const f = failureOfStep(t, s.title);
+  if (!err && !f) return undefined;
+  return { message: err?.message ?? f!.error, category: f?.category ?? err!.category };
+}
+
 export function failingStepOf(t: TestModel): CriterionEvidence['failingStep'] {
   if (t.flakyFailure && testFlowStatus(t) === 'flaky') {
     const f = t.flakyFailure;
-    return { title: `${f.step ?? '(outside any step)'} (attempt ${f.attempt})`, category: f.error.category, error: firstLine(f.error.message) };
+    return { title: `${f.step ?? '(outside any step)'} (attempt ${f.attempt})`, category: f.failure?.category ?? f.error.category, error: firstLine(f.error.message), ...fields(f.failure) };
   }
   const s = t.steps.find((x) => x.status === 'failed');
   if (s) {
-    const err = s.error ?? t.error;
-    return { title: s.title, category: err?.category ?? 'unknown', error: firstLine(err?.message) || `step failed (test ${t.status})` };
+    const err = stepError(t, s);
+    return { title: s.title, category: err?.category ?? 'unknown', error: firstLine(err?.message) || `step failed (test ${t.status})`, ...fields(failureOfStep(t, s.title)) };
   }
   const st = testFlowStatus(t);
   if (st === 'failed' || st === 'flaky' || (t.error && st !== 'passed')) {
@@ -220,7 +247,7 @@ export function evidenceOf(t: TestModel, filter: (e: Evidence) => boolean = () =
   const status = testFlowStatus(t);
   const missing: CriterionEvidence['missing'] = [];
   const failed = t.steps.find((x) => x.status === 'failed');
-  const err = failed?.error ?? t.error;
+  const err = (failed && stepError(t, failed)) ?? t.error;
   if (err && status !== 'passed' && MISSING_CATEGORIES.includes(err.category))
     missing.push({ step: failed?.title ?? '(outside any step)', category: err.category, detail: firstLine(err.message) });
   return {
@@ -267,7 +294,7 @@ export function flowResult(name: string, tests: TestModel[]): FlowResult {
         title: prefix ? `${t.title} › ${s.title}` : s.title,
         status: s.status,
         durationMs: s.durationMs,
-        ...(s.error ? { error: firstLine(s.error.message), category: s.error.category } : {}),
+        ...(s.error ? { error: firstLine(s.error.message), category: stepError(t, s)?.category ?? s.error.category } : {}),
       })),
     ),
   };

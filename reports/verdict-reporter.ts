@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
 import { checkFlowgateVars, parseTargetConfig, type Env } from '../helpers/config';
-import { categoryOf, stripAnsi, withoutCredentials } from '../helpers/errors';
+import { categoryOf, FAILURE_ATTACHMENT, parseStructuredFailure, stripAnsi, type StructuredFailure, withoutCredentials } from '../helpers/errors';
 import { BYPASS_FINDING_ATTACHMENT, type BypassFinding, EVIDENCE_ATTACHMENT, type Evidence, parseBypassFinding, parseEvidence } from '../helpers/evidence';
 import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '../helpers/redact';
 import { releaseExtras, withExtras } from './release-extras';
@@ -219,6 +219,9 @@ function testModel(t: TestCase): TestModel {
     }
   const err = last?.errors?.[0] ?? last?.error;
   const steps = last ? flowSteps(last.steps) : [];
+  // What the steps said about their own failure (category, expected, observed): read before any text classification.
+  const failuresOf = (r: TestResult | undefined) => (r ? attachmentsOf(r, FAILURE_ATTACHMENT).map(parseStructuredFailure).filter((f): f is StructuredFailure => !!f) : []);
+  const failures = failuresOf(last);
   // A flaky pass is explained by the attempt that failed: which step, and why.
   let flakyFailure: TestModel['flakyFailure'];
   if (t.outcome() === 'flaky') {
@@ -226,7 +229,8 @@ function testModel(t: TestCase): TestModel {
     const fs = failed ? flowSteps(failed.steps).find((s) => s.status === 'failed') : undefined;
     const ferr = failed?.errors?.[0] ?? failed?.error;
     const error = fs?.error ?? (ferr ? errorModel(ferr) : undefined);
-    if (failed && error) flakyFailure = { attempt: failed.retry + 1, ...(fs ? { step: fs.title } : {}), error };
+    const failure = fs ? failuresOf(failed).find((f) => f.step === fs.title) : undefined;
+    if (failed && error) flakyFailure = { attempt: failed.retry + 1, ...(fs ? { step: fs.title } : {}), error, ...(failure ? { failure } : {}) };
   }
   return {
     title: t.titlePath().slice(3).join(' › ') || t.title,
@@ -242,6 +246,7 @@ function testModel(t: TestCase): TestModel {
     findings,
     ran,
     ...(flakyFailure ? { flakyFailure } : {}),
+    ...(failures.length ? { failures } : {}),
   };
 }
 
