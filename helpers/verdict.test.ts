@@ -319,3 +319,16 @@ test('a P0-06 finding (a database accepting plaintext) is recorded in the verdic
   expect(trig(r, 'tls-not-enforced').fired).toBe(false);
   expect(computeVerdict(run(healthy())).gapFindings).toBeUndefined();
 });
+
+test('a failing step is read from its structured failure first: its category, expected and observed, not the error text', () => {
+  const step = '4. Start scan — POST /api/v1/scans';
+  // The text alone would read as a bare timeout (budget exceeded); the step said what it was waiting for.
+  const failure = { step, category: 'database state' as const, probe: 'scan.audit', expected: 'one scan audit row with the trace id', observed: 'no rows', error: 'DbStateMismatch: probe scan.audit …', typed: true };
+  const scan = flowTest('scan', { status: 'failed', outcome: 'unexpected', steps: [{ title: step, status: 'failed', durationMs: 1, error: { message: 'Timeout 6000ms exceeded while waiting', category: 'budget exceeded' } }], failures: [failure] });
+  const r = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? scan : t))));
+  expect(flow(r, 'scan').failingStep).toMatchObject({ title: step, category: 'database state', probe: 'scan.audit', expected: 'one scan audit row with the trace id', observed: 'no rows' });
+  expect(flow(r, 'scan').steps[0].category).toBe('database state');
+  // without the attachment (an error from other code), the text classification stands
+  const bare = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? { ...scan, failures: undefined } : t))));
+  expect(flow(bare, 'scan').failingStep?.category).toBe('budget exceeded');
+});
