@@ -1,10 +1,14 @@
-// Auth-bypass probes (No-Go trigger): every protected route of every P0 service, called with five kinds of bad token.
-import { SignJWT, decodeJwt } from 'jose';
-import { test, login } from '../fixtures';
+// Auth-bypass probes (No-Go trigger): every protected route of every P0 service with each kind of bad token, and one tenant's data through another tenant's token.
+import { decodeJwt } from 'jose';
+import { test, login, registerAndVerify, type Identity } from '../fixtures';
 import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
-import { AuthBypass, InfrastructureUnreachable } from '../helpers/errors';
+import { AuthBypass, InfrastructureUnreachable, ProbeServerError, type ProbeServerErrorFinding } from '../helpers/errors';
 import { bypassFindingAttachment, TOKEN_KINDS, type BypassFinding, type TokenKind } from '../helpers/evidence';
+import { algConfusionApplies, algOf, hs256, reclaim, unsignedToken } from '../helpers/tokens';
+import { checkoutCompletedEvent, signStripeWebhook } from '../helpers/stripe';
+import { probeCall } from '../fixtures/auth-probes';
 import { contracts } from '../contracts';
 
 const P0 = contracts().services.filter((s) => s.criticality === 'P0').map((s) => s.name);
@@ -32,46 +36,62 @@ function pathParams(path: string, ids: Record<string, string>): Record<string, s
   return {};
 }
 
+async function attachFinding(testInfo: { attach: (name: string, o: { body: string; contentType: string }) => Promise<void> }, f: BypassFinding) {
+  const a = bypassFindingAttachment(f);
+  await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
+}
+
 for (const service of P0) {
   const routes = protectedRoutesOf(service);
   if (routes.length === 0) continue;
   test(`${service}: protected routes refuse bad tokens`, { tag: ['@flow-auth-bypass', '@trigger-auth-bypass', ...(GAPS[service] ? [GAPS[service]] : [])] }, async ({ flow, api, account, target, contract }, testInfo) => {
     const ids: Record<string, string> = {};
     const tokens = {} as Record<TokenKind, string | undefined>;
+    /** token kinds not sent to this target, with the reason (recorded in the evidence) */
+    const notProbed: Record<string, string> = {};
 
     await flow.step('S', 'Set up a user, its resources and bad tokens', 'POST /api/v1/auth/login', async () => {
       const { token } = await login(api, contract, account);
-      const claims = decodeJwt(token);
       ids.assetId = (await api.call('createAsset', { token, body: sampleBody('createAsset', ids), expect: 201 })).body.id;
       ids.scanId = (await api.call('startScan', { token, body: sampleBody('startScan', ids), expect: 202 })).body.scanId;
       const plans = (await api.call('listPlans', { expect: 200 })).body.plans;
       ids.planId = plans.find((p: any) => p.amount > 0)?.id ?? 'pro';
       ids.sessionId = (await api.call('createCheckoutSession', { token, body: { planId: ids.planId }, expect: 201 })).body.sessionId;
       const now = Math.floor(Date.now() / 1000);
-      const sign = (key: string, iat: number, exp: number) =>
-        new SignJWT({ ...claims, iat, exp }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(key));
+      // Every forged token carries the claims of this real login: only its signature (or lifetime) is wrong.
       tokens.none = undefined;
       tokens.malformed = 'not-a-jwt.flowgate.probe';
-      tokens['wrong-key'] = await sign(`flowgate-wrong-key-${now}`, now, now + 600);
-      tokens.expired = await sign(target.jwtTestSigningKey, now - 7200, now - 3600);
+      tokens['wrong-key'] = await hs256(reclaim(token, now, now + 600), `flowgate-wrong-key-${now}`);
+      // Preflight showed this key signs tokens the target accepts, so a refusal here is for the expiry alone.
+      tokens.expired = await hs256(reclaim(token, now - 7200, now - 3600), target.jwtTestSigningKey);
       const second = await login(api, contract, account);
       await api.call('logout', { token: second.token, expect: 200 });
       tokens['logged-out'] = second.token;
+      tokens['alg-none'] = unsignedToken(reclaim(token, now, now + 600));
+      const alg = algOf(token);
+      const confusion = algConfusionApplies(alg, target.jwtPublicKeyFile ? readFileSync(target.jwtPublicKeyFile, 'utf8') : undefined);
+      if (confusion.applies) tokens['alg-confusion'] = await hs256(reclaim(token, now, now + 600), readFileSync(target.jwtPublicKeyFile!, 'utf8'));
+      else notProbed['alg-confusion'] = confusion.why;
+      await flow.evidence({ kind: 'probe', summary: `target signs ${alg ?? 'unknown'}; token kinds: ${TOKEN_KINDS.filter((k) => !notProbed[k]).join(', ')}${Object.keys(notProbed).length ? `; not probed: ${Object.entries(notProbed).map(([k, why]) => `${k} (${why})`).join('; ')}` : ''}`, data: { alg, claims: Object.keys(decodeJwt(token)), notProbed } });
     });
 
+    const kinds = TOKEN_KINDS.filter((k) => !notProbed[k]);
     const findings: BypassFinding[] = [];
+    const serverErrors: ProbeServerErrorFinding[] = [];
     const refusals: string[] = [];
     // Mutating probes last, so a bypassing DELETE cannot hide what the reads would show.
     const ordered = [...routes].sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
     for (const route of ordered) {
       await flow.step('P', `Probe ${route.operationId}`, `${route.method} ${route.path}`, async () => {
-        for (const kind of TOKEN_KINDS) {
-          const res = await api.call(route.operationId, { token: tokens[kind], params: pathParams(route.path, ids), body: sampleBody(route.operationId, ids) });
+        for (const kind of kinds) {
+          const res = await probeCall(api, route.operationId, { token: tokens[kind], params: pathParams(route.path, ids), body: sampleBody(route.operationId, ids) });
+          const where = { route: `${route.method} ${route.path}`, service, tokenKind: kind, status: res.status };
           if (res.status >= 200 && res.status < 300) {
-            const f: BypassFinding = { route: `${route.method} ${route.path}`, service, tokenKind: kind, status: res.status };
-            findings.push(f);
-            const a = bypassFindingAttachment(f);
-            await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
+            findings.push(where);
+            await attachFinding(testInfo, where);
+          } else if (res.status >= 500) {
+            // Nothing was served, but the route errors instead of refusing: the JWT check is not what answered.
+            serverErrors.push(where);
           } else if (res.status !== 401) {
             // Not a bypass (nothing was served), but worth a look: a protected route should say 401 before anything else.
             refusals.push(`${route.method} ${route.path} answered ${res.status} to a ${kind} token`);
@@ -80,12 +100,108 @@ for (const service of P0) {
       });
     }
 
-    await flow.step('F', 'No protected route serves a bad token', `${routes.length} routes × ${TOKEN_KINDS.length} token kinds`, async () => {
-      await flow.evidence({ kind: 'probe', summary: `${routes.length} routes × ${TOKEN_KINDS.length} token kinds: ${findings.length} bypass(es), ${refusals.length} non-401 refusal(s)`, data: { service, routes: routes.map((r) => `${r.method} ${r.path}`), findings, refusals } });
+    await flow.step('F', 'No protected route serves a bad token', `${routes.length} routes × ${kinds.length} token kinds`, async () => {
+      await flow.evidence({ kind: 'probe', summary: `${routes.length} routes × ${kinds.length} token kinds: ${findings.length} bypass(es), ${serverErrors.length} server error(s), ${refusals.length} non-401 refusal(s)`, data: { service, routes: routes.map((r) => `${r.method} ${r.path}`), kinds, notProbed, findings, serverErrors, refusals } });
       if (findings.length) throw new AuthBypass(findings);
+      if (serverErrors.length) throw new ProbeServerError(serverErrors);
     });
   });
 }
+
+/** A second identity for the same test: its own mailbox and password, tagged like the first. */
+function otherIdentity(identity: Identity): Identity {
+  const tag = randomBytes(3).toString('hex');
+  return { ...identity, email: identity.email.replace('@', `-other${tag}@`), password: `Fg!${randomBytes(12).toString('base64url')}`, lastName: `${identity.lastName}-other` };
+}
+
+// OWASP API #1 (BOLA): a second tenant's valid token on the first tenant's resources must be refused (403/404), and
+// its lists must not show them. The stack's services look every resource up by id *and* the caller's tenant.
+test('cross-tenant access is refused', { tag: ['@flow-auth-bypass', '@trigger-auth-bypass'] }, async ({ flow, api, account, identity, db, observer, cleanup, target, contract }, testInfo) => {
+  const a: Record<string, string> = {};
+  let ownerToken = '';
+  let otherToken = '';
+
+  await flow.step('S', "Set up the first tenant's asset, scan, checkout session, payment and invoice", 'POST /api/v1/webhooks/stripe', async () => {
+    ({ token: ownerToken } = await login(api, contract, account));
+    a.tenantId = account.tenantId;
+    a.assetId = (await api.call('createAsset', { token: ownerToken, body: sampleBody('createAsset', a), expect: 201 })).body.id;
+    a.scanId = (await api.call('startScan', { token: ownerToken, body: sampleBody('startScan', a), expect: 202 })).body.scanId;
+    const plan = (await api.call('listPlans', { expect: 200 })).body.plans.find((p: any) => p.amount > 0);
+    const session = (await api.call('createCheckoutSession', { token: ownerToken, body: { planId: plan.id }, expect: 201 })).body;
+    a.sessionId = session.sessionId;
+    // The invoice comes from a paid checkout: the payment flow's own webhook, signed with the target's secret.
+    const payload = JSON.stringify(checkoutCompletedEvent({ sessionId: a.sessionId, tenantId: a.tenantId, userId: account.userId, planId: plan.id, amount: session.amount, currency: session.currency }));
+    await api.call('stripeWebhook', { rawBody: payload, headers: { [contract.headers.stripeSignature]: signStripeWebhook(payload, target.stripeWebhookSecret) }, expect: 200 });
+    a.paymentId = (await observer.waitFor('cert-ix.payment.succeeded', { sessionId: a.sessionId, tenantId: a.tenantId })).paymentId;
+    const [invoice] = await db.expectRows('invoice.byPayment', { paymentId: a.paymentId }, undefined, 'the invoice of the payment', target.budgets.eventMs);
+    a.invoiceId = invoice.id ?? invoice.invoice_id ?? '';
+    // Positive control: the owner reads each of them, so a refusal below is about the tenant, not a missing resource.
+    for (const [op, id] of [['getAsset', a.assetId], ['getScan', a.scanId], ['getScanResults', a.scanId], ['getCheckoutSession', a.sessionId]] as const)
+      await api.call(op, { token: ownerToken, params: { id }, expect: 200 });
+  });
+
+  await flow.step('S', 'Set up a second tenant: its own registered, verified account', 'POST /api/v1/register/individual', async () => {
+    const other = await registerAndVerify(api, db, otherIdentity(identity), target, contract, cleanup);
+    if (other.tenantId === a.tenantId) throw new Error(`the second account got the first one's tenant ${a.tenantId}: the probe needs two tenants`);
+    ({ token: otherToken } = await login(api, contract, other));
+  });
+
+  const findings: BypassFinding[] = [];
+  const serverErrors: ProbeServerErrorFinding[] = [];
+  const seen: string[] = [];
+  const notes: string[] = [];
+  /** The first tenant's ids: any of them in the second tenant's answer is the first tenant's data. */
+  const leaks = (body: unknown) => Object.entries(a).filter(([, v]) => v && JSON.stringify(body ?? '').includes(v)).map(([k]) => k);
+  const judge = async (operationId: string, res: { status: number; body: unknown; undocumented?: string }, byId: boolean) => {
+    const r = contract.route(operationId);
+    const route = `${r.method} ${r.path}`;
+    const leaked = leaks(res.body);
+    seen.push(`${route} → ${res.status}${leaked.length ? ` (carries the first tenant's ${leaked.join(', ')})` : ''}`);
+    if (res.undocumented && res.status < 500) notes.push(`${route} refused with ${res.status}, which its contract does not document`);
+    const where = { route, service: r.service, tokenKind: 'cross-tenant' as const, status: res.status };
+    // By id, any 2xx served or changed the first tenant's resource; a list leaks only when it shows their data.
+    if (res.status >= 200 && res.status < 300 && (byId || leaked.length)) {
+      findings.push(where);
+      await attachFinding(testInfo, where);
+    } else if (res.status >= 500) serverErrors.push(where);
+  };
+
+  const byId: [string, string, unknown?][] = [
+    ['getAsset', a.assetId], ['updateAsset', a.assetId, sampleBody('updateAsset', a)],
+    ['getScan', a.scanId], ['getScanResults', a.scanId],
+    ['getCheckoutSession', a.sessionId],
+  ];
+  for (const [op, id, body] of byId) {
+    await flow.step('P', `Another tenant on ${op}`, api.describe(op), async () => {
+      await judge(op, await probeCall(api, op, { token: otherToken, params: { id }, body }), true);
+    });
+  }
+  // Lists are scoped by the caller's token; a tenant header naming the first tenant must not widen them.
+  for (const op of ['listAssets', 'listInvoices', 'listPayments']) {
+    await flow.step('P', `Another tenant lists ${op.slice(4).toLowerCase()}`, api.describe(op), async () => {
+      await judge(op, await probeCall(api, op, { token: otherToken }), false);
+      await judge(op, await probeCall(api, op, { token: otherToken, headers: { 'x-tenant-id': a.tenantId } }), false);
+    });
+  }
+  // Last, so a delete that went through cannot hide what the reads would show; the owner's read says whether it did.
+  await flow.step('P', 'Another tenant on deleteAsset', api.describe('deleteAsset'), async () => {
+    await judge('deleteAsset', await probeCall(api, 'deleteAsset', { token: otherToken, params: { id: a.assetId } }), true);
+    const still = await probeCall(api, 'getAsset', { token: ownerToken, params: { id: a.assetId } });
+    if (still.status !== 200 && !findings.some((f) => f.route.startsWith('DELETE'))) {
+      const r = contract.route('deleteAsset');
+      const f = { route: `${r.method} ${r.path}`, service: r.service, tokenKind: 'cross-tenant' as const, status: still.status };
+      notes.push(`the first tenant's asset is gone (${still.status}) after the other tenant's DELETE was refused`);
+      findings.push(f);
+      await attachFinding(testInfo, f);
+    }
+  });
+
+  await flow.step('F', "No tenant reads, changes or deletes another tenant's data", `${seen.length} cross-tenant requests`, async () => {
+    await flow.evidence({ kind: 'probe', summary: `cross-tenant (BOLA): ${seen.length} requests, ${findings.length} served the first tenant's data, ${serverErrors.length} server error(s)`, data: { probed: Object.keys(a), seen, findings, serverErrors, notes } });
+    if (findings.length) throw new AuthBypass(findings);
+    if (serverErrors.length) throw new ProbeServerError(serverErrors);
+  });
+});
 
 // Seed P0-05: a service with no HTTP auth is safe only while the gateway does not reach its internal API.
 for (const service of contracts().services.filter((s) => s.criticality === 'P0' && s.internal.length)) {
@@ -101,6 +217,7 @@ for (const service of contracts().services.filter((s) => s.criticality === 'P0' 
         if (res.statusCode !== 200) throw new InfrastructureUnreachable(service.name, `${base}${service.health}`, `health answered ${res.statusCode} through the gateway`);
       });
       const findings: BypassFinding[] = [];
+      const serverErrors: ProbeServerErrorFinding[] = [];
       const seen: string[] = [];
       for (const route of service.internal) {
         const [method, path] = route.split(' ');
@@ -114,17 +231,17 @@ for (const service of contracts().services.filter((s) => s.criticality === 'P0' 
           });
           await res.body.dump();
           seen.push(`${route} → ${res.statusCode}`);
+          const f: BypassFinding = { route, service: service.name, tokenKind: 'none', status: res.statusCode };
           if (res.statusCode >= 200 && res.statusCode < 300) {
-            const f: BypassFinding = { route, service: service.name, tokenKind: 'none', status: res.statusCode };
             findings.push(f);
-            const a = bypassFindingAttachment(f);
-            await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
-          }
+            await attachFinding(testInfo, f);
+          } else if (res.statusCode >= 500) serverErrors.push(f);
         });
       }
       await flow.step('F', 'No internal route answers through the gateway', `${service.internal.length} internal route(s)`, async () => {
-        await flow.evidence({ kind: 'probe', summary: `${service.name} internal routes through the gateway: ${seen.join(', ')}`, data: { service: service.name, seen, findings } });
+        await flow.evidence({ kind: 'probe', summary: `${service.name} internal routes through the gateway: ${seen.join(', ')}`, data: { service: service.name, seen, findings, serverErrors } });
         if (findings.length) throw new AuthBypass(findings);
+        if (serverErrors.length) throw new ProbeServerError(serverErrors);
       });
     } finally {
       // a failed step must not leave the agent's sockets open in the worker

@@ -13,6 +13,7 @@ import { certificateProblem } from '../helpers/transport';
 import { contracts, type Contracts } from '../contracts';
 import { evidenceAttachment } from '../helpers/evidence';
 import { HEALTH_EVIDENCE, judgeHealth, type HealthCheck } from '../helpers/health';
+import { jwtPositiveControl } from '../fixtures/auth-probes';
 
 setup('preflight: configuration valid, target reachable', async ({}, testInfo) => {
   const c = contracts();
@@ -23,12 +24,14 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
   // verify only means the gateway is reached without checking it, so the rest of the verdict is still known.
   const kongCa = target.kong.caFile ? readFileSync(target.kong.caFile, 'utf8') : undefined;
   let gateway = new Agent(kongCa ? { connect: { ca: kongCa } } : {});
+  let gatewayCertProblem: string | undefined;
   await setup.step(`gateway answers — GET ${target.kong.url}`, async () => {
     const get = (dispatcher: Agent) => request(target.kong.url, { method: 'GET', headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs, dispatcher }).then((r) => r.body.dump());
     try {
       await get(gateway).catch(async (err) => {
         const problem = certificateProblem(err);
         if (!problem) throw err;
+        gatewayCertProblem = problem;
         testInfo.annotations.push({ type: 'gateway certificate', description: `${problem}: criterion 4 fails (transport project); the flows reach the gateway without verifying it` });
         gateway = new Agent({ connect: { rejectUnauthorized: false } });
         await get(gateway);
@@ -113,6 +116,20 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
     if (down.length) throw new InfrastructureUnreachable('P0 services', target.kong.url, down.map((h) => `${h.service}: ${h.path} ${h.problem}`).join('; '));
   });
   await gateway.close();
+
+  // Positive control of the auth probes: the signing key they forge with is one the target accepts.
+  const controlStep = 'a token signed with JWT_TEST_SIGNING_KEY for a real login is accepted — GET /api/v1/assets';
+  await setup.step(controlStep, async () => {
+    // The flows' client verifies the gateway's certificate, so with one that does not verify no probe can run either;
+    // criterion 4 fails and the auth-bypass project fails on its own, never GO.
+    if (gatewayCertProblem) {
+      testInfo.annotations.push({ type: 'JWT positive control', description: `not run: the gateway's certificate does not verify (${gatewayCertProblem})` });
+      return;
+    }
+    const r = await jwtPositiveControl(target, c);
+    const a = evidenceAttachment({ kind: 'probe', name: 'jwt.positive-control', step: controlStep, summary: `${r.route}: login token ${r.loginStatus}, same claims signed with JWT_TEST_SIGNING_KEY ${r.mintedStatus} (target signs ${r.alg ?? 'unknown'})`, data: r });
+    await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
+  });
 });
 
 async function healthOf(c: Contracts, target: TargetConfig, gateway: Agent, service: string, path: string): Promise<HealthCheck> {

@@ -58,6 +58,8 @@ export interface TargetConfig {
   stripeWebhookSecret: string;
   captchaTestKey: string;
   jwtTestSigningKey: string;
+  /** FLOWGATE_JWT_PUBLIC_KEY_FILE: the verification key of an asymmetric (RS/PS/ES) target, for the algorithm-confusion probe */
+  jwtPublicKeyFile?: string;
   profile: string;
   budgets: { stepMs: number; eventMs: number; quotaMs: number; scanMs: number };
   allowFlaky: boolean;
@@ -163,6 +165,8 @@ export const FLOWGATE_VARS = {
   FLOWGATE_ALLOW_FLAKY: { scope: 'target', parse: boolean },
   FLOWGATE_RUN_ID: { scope: 'target', parse: token },
   FLOWGATE_PUBLIC_ENDPOINTS: { scope: 'target', parse: hostPorts },
+  // the PEM public key an RS/PS/ES-signing target verifies JWTs with: the auth probes' algorithm-confusion token is keyed with it
+  FLOWGATE_JWT_PUBLIC_KEY_FILE: { scope: 'target', parse: existingPath },
   FLOWGATE_ENV_FILE: { scope: 'run', parse: path },
   FLOWGATE_FLOW_BUDGET_MS: { scope: 'run', parse: milliseconds },
   FLOWGATE_WORKERS: { scope: 'run', parse: positiveInt },
@@ -369,6 +373,7 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
     stripeWebhookSecret: whsec!,
     captchaTestKey: captcha!,
     jwtTestSigningKey: jwtKey!,
+    ...(fg.FLOWGATE_JWT_PUBLIC_KEY_FILE ? { jwtPublicKeyFile: fg.FLOWGATE_JWT_PUBLIC_KEY_FILE } : {}),
     profile,
     budgets,
     allowFlaky,

@@ -234,6 +234,7 @@ function authBypass(ctx: RunContext): TriggerOutcome {
   const findings = run.tests.flatMap((t) => t.findings.map((f) => ({ ...f, test: t.title })));
   const bypassErrors = run.tests.filter((t) => testFlowStatus(t) !== 'passed' && (t.error?.category === 'auth bypass' || t.steps.some((s) => s.error?.category === 'auth bypass')));
   const bypassFlow = ctx.flow(BYPASS_FLOW);
+  const probeErrors = run.tests.filter((t) => testFlowStatus(t) !== 'passed' && (t.error?.category === 'auth probe error' || t.steps.some((s) => s.error?.category === 'auth probe error')));
   let detail: string;
   if (findings.length) {
     const byRoute = new Map<string, string[]>();
@@ -242,6 +243,10 @@ function authBypass(ctx: RunContext): TriggerOutcome {
   } else if (bypassErrors.length) {
     const t = bypassErrors[0];
     detail = firstLine((t.steps.find((s) => s.error?.category === 'auth bypass')?.error ?? t.error)?.message);
+  } else if (probeErrors.length) {
+    // A 5xx is not a bypass (nothing was served), but it does not rule one out either: the trigger stays not-run.
+    const t = probeErrors[0];
+    detail = `bypass not ruled out: ${(t.steps.find((s) => s.error?.category === 'auth probe error')?.error ?? t.error)?.message.replace(/\s*\n\s*/g, ' ')}`;
   } else if (passedOrAllowed(bypassFlow, run.allowFlaky)) {
     detail = `every protected route answered 401 to every bad token (${bypassTests.length} test${bypassTests.length === 1 ? '' : 's'})`;
   } else {

@@ -8,6 +8,8 @@ import { describeCriteria } from './match';
  */
 export const CATEGORIES = [
   'auth bypass',
+  // a protected route that errors (5xx) on an unauthenticated, forged or other tenant's request instead of refusing it
+  'auth probe error',
   'contract violation',
   'event not observed',
   'unexpected response',
@@ -146,6 +148,8 @@ export class ContractViolation extends FlowgateError {
   readonly problems: string[];
   readonly topic?: string;
   readonly operationId?: string;
+  /** the HTTP status of a response that broke the contract */
+  readonly status?: number;
   constructor(d: ContractViolationDetails) {
     let where: string;
     let quoted: string;
@@ -161,6 +165,7 @@ export class ContractViolation extends FlowgateError {
     this.problems = d.problems;
     this.topic = d.topic;
     this.operationId = d.operationId;
+    this.status = d.status;
     this.probe = d.topic ?? d.operationId ?? '(unknown operation)';
     this.expected = d.topic !== undefined ? 'an event that fits asyncapi.yaml' : `a response that fits openapi.yaml${d.status !== undefined ? ` for status ${d.status}` : ''}`;
     this.observed = d.problems.join('; ');
@@ -275,11 +280,35 @@ export class AuthBypass extends FlowgateError {
   readonly category = 'auth bypass' as const;
   readonly findings: BypassFinding[];
   constructor(findings: BypassFinding[]) {
-    const lines = findings.map((f) => `\n  ${f.route}${f.service ? ` (${f.service})` : ''} answered ${f.status} to a ${f.tokenKind} token`).join('');
-    super('AuthBypass', `expected 401 from every protected route for every bad token, but ${findings.length} call${findings.length === 1 ? '' : 's'} got through:${lines}`);
+    const lines = findings.map((f) => `\n  ${f.route}${f.service ? ` (${f.service})` : ''} answered ${f.status} to ${f.tokenKind === 'cross-tenant' ? "another tenant's token (BOLA)" : `a ${f.tokenKind} token`}`).join('');
+    super('AuthBypass', `expected 401 from every protected route for every bad token (403/404 for another tenant's), but ${findings.length} call${findings.length === 1 ? '' : 's'} got through:${lines}`);
     this.findings = findings;
     this.probe = 'protected routes with bad tokens';
-    this.expected = '401 from every protected route for every bad token';
+    this.expected = "401 from every protected route for every bad token (403/404 for another tenant's)";
+    this.observed = findings.map((f) => `${f.route} answered ${f.status} to a ${f.tokenKind} token`).join('; ');
+  }
+}
+
+export interface ProbeServerErrorFinding {
+  /** 'METHOD /path' as in the OpenAPI contract */
+  route: string;
+  service: string;
+  /** what the request carried: a token kind, or 'cross-tenant' */
+  tokenKind: string;
+  /** the 5xx status */
+  status: number;
+}
+
+/** A protected route answered 5xx to a request it should refuse: nothing was served, but the route errors instead of refusing. */
+export class ProbeServerError extends FlowgateError {
+  readonly category = 'auth probe error' as const;
+  readonly findings: ProbeServerErrorFinding[];
+  constructor(findings: ProbeServerErrorFinding[]) {
+    const lines = findings.map((f) => `\n  ${f.route}${f.service ? ` (${f.service})` : ''} answered ${f.status} to a ${f.tokenKind} token`).join('');
+    super('ProbeServerError', `expected a refusal (401, or 403/404 for another tenant) from every probed route, but ${findings.length} call${findings.length === 1 ? '' : 's'} answered with a server error:${lines}`);
+    this.findings = findings;
+    this.probe = 'protected routes with bad tokens';
+    this.expected = 'a refusal (401, or 403/404 for another tenant) from every probed route';
     this.observed = findings.map((f) => `${f.route} answered ${f.status} to a ${f.tokenKind} token`).join('; ');
   }
 }
@@ -307,6 +336,7 @@ const BY_NAME: Record<string, Category> = {
   InfrastructureUnreachable: 'infrastructure unreachable',
   BudgetExceeded: 'budget exceeded',
   AuthBypass: 'auth bypass',
+  ProbeServerError: 'auth probe error',
   ConfigError: 'configuration',
 };
 

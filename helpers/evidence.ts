@@ -59,8 +59,17 @@ export interface Evidence {
   at?: number;
 }
 
-export type TokenKind = 'none' | 'malformed' | 'wrong-key' | 'expired' | 'logged-out';
-export const TOKEN_KINDS: readonly TokenKind[] = ['none', 'malformed', 'wrong-key', 'expired', 'logged-out'];
+/**
+ * What a probe's request carried. The bad tokens every protected route must refuse with 401, then 'cross-tenant':
+ * another tenant's valid token on this tenant's resource (BOLA), which must get 403 or 404.
+ * 'alg-none' is an unsigned token with a real login's claims; 'alg-confusion' is HS256 signed with the verification
+ * key as the secret (only meaningful when the target verifies an asymmetric algorithm: RS/PS/ES/EdDSA).
+ */
+export type TokenKind = 'none' | 'malformed' | 'wrong-key' | 'expired' | 'logged-out' | 'alg-none' | 'alg-confusion' | 'cross-tenant';
+/** The bad tokens, in probe order. */
+export const TOKEN_KINDS: readonly TokenKind[] = ['none', 'malformed', 'wrong-key', 'expired', 'logged-out', 'alg-none', 'alg-confusion'];
+/** Every kind a bypass finding may name. */
+export const FINDING_KINDS: readonly TokenKind[] = [...TOKEN_KINDS, 'cross-tenant'];
 
 export interface BypassFinding {
   /** 'METHOD /path' as in the OpenAPI contract, e.g. 'POST /api/v1/checkout/sessions' */
@@ -85,7 +94,7 @@ export function evidenceAttachment(e: Evidence): JsonAttachment {
 
 /** The attachment for one auth-bypass finding. */
 export function bypassFindingAttachment(f: BypassFinding): JsonAttachment {
-  if (!TOKEN_KINDS.includes(f.tokenKind)) throw new TypeError(`bypassFindingAttachment: tokenKind must be one of ${TOKEN_KINDS.join(', ')}, got ${JSON.stringify(f.tokenKind)}`);
+  if (!FINDING_KINDS.includes(f.tokenKind)) throw new TypeError(`bypassFindingAttachment: tokenKind must be one of ${FINDING_KINDS.join(', ')}, got ${JSON.stringify(f.tokenKind)}`);
   return { name: BYPASS_FINDING_ATTACHMENT, contentType: BYPASS_FINDING_CONTENT_TYPE, body: JSON.stringify(f) };
 }
 
@@ -101,7 +110,7 @@ export function parseEvidence(body: string | Buffer | undefined): Evidence | und
 export function parseBypassFinding(body: string | Buffer | undefined): BypassFinding | undefined {
   const v = parseJson(body);
   if (!v || typeof v !== 'object') return undefined;
-  if (typeof v.route !== 'string' || !TOKEN_KINDS.includes(v.tokenKind) || typeof v.status !== 'number') return undefined;
+  if (typeof v.route !== 'string' || !FINDING_KINDS.includes(v.tokenKind) || typeof v.status !== 'number') return undefined;
   return { route: v.route, service: typeof v.service === 'string' ? v.service : '', tokenKind: v.tokenKind, status: v.status };
 }
 

@@ -9,18 +9,21 @@ interface GapSpec {
   /** what the seed says is wrong */
   issue: string;
   /** a failure of a check that shows the gap is still there (its category and, when it matters, words in its message) */
-  openWhen?: { category: string; mentions?: RegExp };
+  openWhen?: { category: string | string[]; mentions?: RegExp };
   /** no run can see it (yet): a code review decides, unless a check tagged for it ran */
   review?: boolean;
 }
 
+/** A bad token served (2xx), or the route erroring (5xx) instead of refusing: either way the JWT check is not what answers. */
+const AUTH_OPEN = ['auth bypass', 'auth probe error'];
+
 /** Seed §3's P0 gaps and how a run can see each. */
 export const P0_GAPS: readonly GapSpec[] = [
-  { gap: 'P0-01', service: 'asset-management-service', issue: 'JWT middleware has an unsafe fallback', openWhen: { category: 'auth bypass' } },
+  { gap: 'P0-01', service: 'asset-management-service', issue: 'JWT middleware has an unsafe fallback', openWhen: { category: AUTH_OPEN } },
   { gap: 'P0-02', service: 'asset-management-service', issue: 'audit rows without the request trace id', openWhen: { category: 'database state', mentions: /asset\.audit|trace id/ } },
-  { gap: 'P0-03', service: 'checkout-orchestration-service', issue: 'checkout routes without JWT validation', openWhen: { category: 'auth bypass' } },
+  { gap: 'P0-03', service: 'checkout-orchestration-service', issue: 'checkout routes without JWT validation', openWhen: { category: AUTH_OPEN } },
   { gap: 'P0-04', service: 'payment-processing-service', issue: 'no audit logging for payment operations', openWhen: { category: 'database state', mentions: /payment\.audit|audit/ } },
-  { gap: 'P0-05', service: 'email-service', issue: 'no HTTP auth (internal service)', openWhen: { category: 'auth bypass' } },
+  { gap: 'P0-05', service: 'email-service', issue: 'no HTTP auth (internal service)', openWhen: { category: AUTH_OPEN } },
   { gap: 'P0-06', service: 'admin-backend', issue: 'DB_SSL defaults to false', openWhen: { category: '*' } },
   { gap: 'P0-07', service: 'all Go services', issue: 'secrets from env vars: verify none hardcoded in compose or committed .env', review: true },
   { gap: 'P0-08', service: 'all services', issue: 'no centralized health dashboard or alerting', review: true },
@@ -43,7 +46,7 @@ function row(spec: GapSpec, tests: TestModel[], allowFlaky: boolean): GapRow {
   for (const t of tests) {
     const st = testFlowStatus(t);
     const f = failureOf(t);
-    if ((st === 'failed' || (st === 'flaky' && !allowFlaky)) && f && spec.openWhen && (spec.openWhen.category === '*' || f.category === spec.openWhen.category) && (!spec.openWhen.mentions || spec.openWhen.mentions.test(f.message)))
+    if ((st === 'failed' || (st === 'flaky' && !allowFlaky)) && f && spec.openWhen && (spec.openWhen.category === '*' || [spec.openWhen.category].flat().includes(f.category)) && (!spec.openWhen.mentions || spec.openWhen.mentions.test(f.message)))
       return { ...base, status: 'open', detail: `${spec.issue}: "${t.title}" failed at "${f.step}": ${firstLine(f.message)}` };
   }
   const unfinished = tests.filter((t) => testFlowStatus(t) !== 'passed' && !(testFlowStatus(t) === 'flaky' && allowFlaky));

@@ -52,7 +52,7 @@ test('the configuration: single file, epic then story, history limit 30, categor
   expect(cfg.historyLimit).toBe(30);
   expect(cfg.historyPath).toBe('/tmp/fg-none/allure-history.jsonl');
   expect(cfg.resultsDir).toEqual(['/tmp/fg-none/allure-results', '/tmp/fg-none/allure-verdict']);
-  expect(cfg.categories.rules.map((r) => r.name)).toEqual(['auth bypass', 'contract violation', 'event not observed', 'database state', 'infrastructure unreachable', 'budget exceeded', 'unexpected response', 'configuration']);
+  expect(cfg.categories.rules.map((r) => r.name)).toEqual(['auth bypass', 'auth probe error', 'contract violation', 'event not observed', 'database state', 'infrastructure unreachable', 'budget exceeded', 'unexpected response', 'configuration']);
   expect(cfg.categories.rules.find((r) => r.name === 'event not observed')!.matchers.message.test('EventNotObserved: no cert-ix.asset.deleted')).toBe(true);
   expect(cfg.globalAttachments).toEqual([]);
 });

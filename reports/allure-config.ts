@@ -74,6 +74,7 @@ export function reportVariables(v: VerdictLike | undefined, extra: Record<string
 /** The failure categories, as Allure 3's awesome report reads them (allure-playwright's categories.json is ignored by it). */
 export const ALLURE_CATEGORIES = [
   { name: 'auth bypass', matchers: { message: /AuthBypass/ } },
+  { name: 'auth probe error', matchers: { message: /ProbeServerError/ } },
   { name: 'contract violation', matchers: { message: /ContractViolation/ } },
   { name: 'event not observed', matchers: { message: /EventNotObserved/ } },
   { name: 'database state', matchers: { message: /DbStateMismatch|RedisStateMismatch/ } },

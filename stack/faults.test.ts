@@ -756,6 +756,47 @@ test('asset-updated-duplicate-broken: each asset.updated is followed by a duplic
   await setFaults([]);
 });
 
+test('auth-alg-none-accepted: an unsigned alg:none token with a real login\'s claims is accepted', async () => {
+  const u = await newUser();
+  const a = await createAsset(u);
+  const [, claims] = u.token.split('.');
+  const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${claims}.`;
+  await setFaults(['auth-alg-none-accepted']);
+  const read = await api('GET', `/api/v1/assets/${a.body.id}`, { token: unsigned });
+  expect(read.status).toBe(200);
+  expect(read.body.tenantId).toBe(u.tenantId);
+  expect((await api('GET', '/api/v1/invoices', { token: unsigned })).status).toBe(200);
+  await setFaults([]);
+  expect((await api('GET', `/api/v1/assets/${a.body.id}`, { token: unsigned })).status).toBe(401);
+  expect((await api('GET', `/api/v1/assets/${a.body.id}`, { token: u.token })).status).toBe(200);
+});
+
+test('asset-cross-tenant-read: another tenant reads an asset by its id', async () => {
+  const [owner, other] = [await newUser(), await newUser()];
+  const a = await createAsset(owner);
+  await setFaults(['asset-cross-tenant-read']);
+  const read = await api('GET', `/api/v1/assets/${a.body.id}`, { token: other.token });
+  expect(read.status).toBe(200);
+  expect(read.body.tenantId).toBe(owner.tenantId);
+  // only reads leak: update and delete still look the asset up by tenant
+  expect((await api('DELETE', `/api/v1/assets/${a.body.id}`, { token: other.token })).status).toBe(404);
+  await setFaults([]);
+  expect((await api('GET', `/api/v1/assets/${a.body.id}`, { token: other.token })).status).toBe(404);
+  expect((await api('GET', `/api/v1/assets/${a.body.id}`, { token: owner.token })).status).toBe(200);
+});
+
+test('scan-unauthenticated-500: scan-api answers 500 to a request without a token', async () => {
+  const u = await newUser();
+  const s = await startScan(u);
+  await setFaults(['scan-unauthenticated-500']);
+  expect((await api('GET', `/api/v1/scans/${s.scanId}`)).status).toBe(500);
+  // a bad token is still refused, and other services are untouched
+  expect((await api('GET', `/api/v1/scans/${s.scanId}`, { token: 'garbage' })).status).toBe(401);
+  expect((await api('GET', '/api/v1/assets')).status).toBe(401);
+  await setFaults([]);
+  expect((await api('GET', `/api/v1/scans/${s.scanId}`)).status).toBe(401);
+});
+
 test('every fault of the catalogue has its test in this file', () => {
   const source = readFileSync(__filename, 'utf8');
   // the transport faults need the secure stack: stack.test.ts switches them, the fault matrix runs each against a verdict

@@ -19,6 +19,10 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'P0-04-payment-no-audit', flow: 'payment', gap: 'P0-04', description: 'payment-processing writes no payment audit rows' },
   { name: 'P0-05-email-exposed', flow: 'any', gap: 'P0-05', description: "the gateway routes /internal/email to email-service, whose internal API has no auth" },
   { name: 'P0-09-scan-no-audit', flow: 'scan', gap: 'P0-09', description: 'the scan engine worker writes no scan audit trail' },
+  // auth probes: a forged token, another tenant, or a crash instead of a refusal
+  { name: 'auth-alg-none-accepted', flow: 'any', description: 'every protected route accepts an unsigned alg:none token carrying valid-looking claims' },
+  { name: 'asset-cross-tenant-read', flow: 'asset', description: "GET /api/v1/assets/{id} finds the asset by id alone, so another tenant reads it (BOLA)" },
+  { name: 'scan-unauthenticated-500', flow: 'scan', description: 'scan-api-service answers 500 instead of 401 to a request without a bearer token' },
   // what every run sees (criteria 3, 10, 11)
   { name: 'source-literal-secret', flow: 'any', description: 'the deployed source (FLOWGATE_SOURCE_DIR) has a literal Stripe live key in its compose file' },
   { name: 'health-degraded', flow: 'any', description: 'scan-api-service answers its health endpoint 200 with status "degraded"' },

@@ -96,7 +96,9 @@ test.describe('tokens', () => {
     const past = Math.floor(Date.now() / 1000) - 7200;
     const expired = await new SignJWT({ tid: 't' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setJti('j').setIssuedAt(past).setExpirationTime(past + 3600)
       .setIssuer(JWT_ISSUER).setAudience(JWT_AUDIENCE).sign(new TextEncoder().encode(secret));
-    for (const [what, token] of [['missing', undefined], ['malformed', 'not.a.jwt'], ['wrong key', wrongKey], ['expired', expired]] as const)
+    const claims = `${Buffer.from(JSON.stringify({ sub: 'u', tid: 't', jti: 'j', exp: past + 9000, iss: JWT_ISSUER, aud: JWT_AUDIENCE })).toString('base64url')}`;
+    const algNone = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${claims}.`;
+    for (const [what, token] of [['missing', undefined], ['malformed', 'not.a.jwt'], ['wrong key', wrongKey], ['expired', expired], ['alg none', algNone]] as const)
       await expect(authenticate(ctx, req(token)), what).rejects.toMatchObject({ statusCode: 401 });
   });
 

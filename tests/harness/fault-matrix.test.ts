@@ -12,7 +12,12 @@ interface Row {
   /** the Playwright project the fault breaks (preflight runs before it) */
   project: ProjectName;
   /** the criterion that must fail, or the trigger that must fire */
-  expects: { criterion: number; trigger?: string; says?: string } | { trigger: 'auth-bypass'; route: string } | { trigger: 'p0-gap-not-remediated'; gap: string };
+  expects:
+    | { criterion: number; trigger?: string; says?: string }
+    | { trigger: 'auth-bypass'; route: string }
+    | { trigger: 'p0-gap-not-remediated'; gap: string }
+    // a 5xx to a probe: nothing was served, so the trigger does not fire, but it stays not-run ("bypass not ruled out")
+    | { trigger: 'auth-bypass'; notRuledOut: string };
   /** the failing step's title starts with this; undefined when no flow fails (the criterion fails from evidence) */
   step?: string;
   category?: string;
@@ -30,6 +35,9 @@ const bypass = (route: string) => ({ trigger: 'auth-bypass' as const, route });
 
 export const MATRIX: Row[] = [
   { fault: 'P0-01-asset-no-jwt', project: 'auth-bypass', expects: bypass('POST /api/v1/assets'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
+  { fault: 'auth-alg-none-accepted', project: 'auth-bypass', expects: bypass('POST /api/v1/assets accepted alg-none token'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
+  { fault: 'asset-cross-tenant-read', project: 'auth-bypass', expects: bypass('GET /api/v1/assets/{id} accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
+  { fault: 'scan-unauthenticated-500', project: 'auth-bypass', expects: { trigger: 'auth-bypass', notRuledOut: 'GET /api/v1/scans/{id} (scan-api-service) answered 500 to a none token' }, step: 'F. No protected route serves a bad token', category: 'auth probe error' },
   { fault: 'P0-02-asset-audit-no-trace', project: 'asset', expects: c(2), step: '2. Create asset', category: 'database state' },
   { fault: 'P0-03-checkout-no-jwt', project: 'auth-bypass', expects: bypass('POST /api/v1/checkout/sessions'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
   { fault: 'P0-04-payment-no-audit', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'database state' },
@@ -160,6 +168,10 @@ test.describe('fault matrix', () => {
           const trig = v.triggers.find((t: any) => t.id === 'auth-bypass');
           expect(trig?.fired, 'the auth-bypass trigger fired').toBe(true);
           expect(JSON.stringify(trig), 'the trigger names the route').toContain(expects.route);
+        } else if ('notRuledOut' in expects) {
+          const trig = v.triggers.find((t: any) => t.id === 'auth-bypass');
+          expect(trig?.status, 'the auth-bypass trigger is not ruled out').toBe('not-run');
+          expect(trig?.detail, 'the trigger names the route that errored').toContain(expects.notRuledOut);
         }
       } finally {
         cleanup(run);

@@ -25,6 +25,8 @@ const cases: { name: string; env: (t: Record<string, string>) => Record<string, 
   { name: 'AUTH_DB_URL naming a missing database', env: (t) => ({ AUTH_DB_URL: t.AUTH_DB_URL.replace(/\/[a-z_]+(\?|$)/, '/cert_ix_nope$1') }), names: /AUTH_DB_URL: the database .* does not exist .*3D000/ },
   { name: 'REDIS_URL with a wrong password', env: (t) => ({ REDIS_URL: withPassword(t.REDIS_URL, 'wrong-pw') }), names: /REDIS_URL: Redis at .* refused .*WRONGPASS/ },
   { name: 'REDIS_URL without the password', env: (t) => ({ REDIS_URL: withoutCredentials(t.REDIS_URL) }), names: /REDIS_URL: Redis at .* requires a password .*NOAUTH/ },
+  // the auth probes' positive control: a key the target does not verify with would make every signed probe token fail for its key
+  { name: 'JWT_TEST_SIGNING_KEY the target does not verify with', env: () => ({ JWT_TEST_SIGNING_KEY: 'flowgate-not-the-target-key-0123456789abcdef' }), names: /JWT_TEST_SIGNING_KEY does not sign tokens the target accepts: GET \/api\/v1\/assets answered 200 to the login's own token but 401/ },
   { name: 'Kafka SASL credentials the broker refuses', env: () => ({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'nobody', KAFKA_SASL_PASSWORD: 'wrong' }), names: /KAFKA_SASL_USERNAME \/ KAFKA_SASL_PASSWORD: .*refused SASL authentication/ },
 ];
 
