@@ -1,6 +1,7 @@
 // flowgate's Playwright config: preflight, the transport checks, the four flows and the auth-bypass probes, and the reporters that make the verdict.
 import { defineConfig } from '@playwright/test';
 import { loadEnvFile, generateRunId, runSettings, checkFlowgateVars } from './helpers/config';
+import { PREFLIGHT, PROJECTS } from './helpers/catalogue';
 
 // The target may come from a dotenv file; variables already in the environment win.
 loadEnvFile(process.env.FLOWGATE_ENV_FILE);
@@ -15,7 +16,8 @@ const sharded = process.argv.some((a) => a.startsWith('--shard'));
 const flowTimeout = run.FLOWGATE_FLOW_BUDGET_MS ?? 180_000;
 // Self tests run many verdicts side by side; each gets its own reports folder.
 const reportsDir = run.FLOWGATE_REPORTS_DIR ?? 'reports';
-const flow = (name: string, file: RegExp) => ({ name, testMatch: file, dependencies: ['preflight'], timeout: flowTimeout });
+// Projects come from the catalogue (helpers/catalogue.ts), which the verdict also reads to know what a complete run contains.
+const specFile = (spec: string) => new RegExp(`(^|/)${spec.replace(/[.]/g, '\\.')}$`);
 
 export default defineConfig({
   testDir: './flows',
@@ -60,17 +62,13 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'off',
   },
-  projects: [
-    { name: 'preflight', testMatch: /preflight\.setup\.ts/, timeout: 60_000 },
-    // Needs no target: the deployed source's secrets (criterion 3) and the contracts' freeze (criterion 11).
-    { name: 'source', testMatch: /source\.spec\.ts/, timeout: 60_000 },
-    // Criteria 4, 5, 6 and P0-06 by connection tests. Listed before the flows so it is scheduled first, but no flow
-    // depends on it: a gateway serving plain HTTP fails criterion 4 and the flows still run, so the rest is known.
-    { name: 'transport', testMatch: /transport\.spec\.ts/, dependencies: ['preflight'], timeout: 60_000 },
-    flow('auth', /auth\.spec\.ts/),
-    flow('scan', /scan\.spec\.ts/),
-    flow('asset', /asset\.spec\.ts/),
-    flow('payment', /payment\.spec\.ts/),
-    flow('auth-bypass', /auth-bypass\.spec\.ts/),
-  ],
+  // Preflight first; source needs no target (criteria 3 and 11). Transport (criteria 4, 5, 6, P0-06) is listed before the
+  // flows so it is scheduled first, but no flow depends on it: a gateway serving plain HTTP fails criterion 4 and the
+  // flows still run, so the rest is known.
+  projects: PROJECTS.map((p) => ({
+    name: p.name,
+    testMatch: specFile(p.spec),
+    ...(p.afterPreflight ? { dependencies: [PREFLIGHT] } : {}),
+    timeout: p.kind === 'flow' || p.kind === 'probes' ? flowTimeout : 60_000,
+  })),
 });

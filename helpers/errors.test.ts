@@ -14,6 +14,8 @@ import {
   InfrastructureUnreachable,
   RedisStateMismatch,
   UnexpectedResponse,
+  parseStructuredFailure,
+  structuredFailure,
 } from './errors';
 
 test('EventNotObserved names the topic, the keys, the budget and what it saw instead', () => {
@@ -97,4 +99,21 @@ test('formatMs and firstLine', () => {
   expect([formatMs(10_000), formatMs(1_500), formatMs(250)]).toEqual(['10 s', '1.5 s', '250 ms']);
   expect(firstLine('\u001b[31m\nError: boom\u001b[39m\nstack')).toBe('Error: boom');
   expect(firstLine(undefined)).toBe('');
+});
+
+test('structured failures: typed errors carry probe, expected and observed; other errors are classified from their text', () => {
+  const db = structuredFailure('5. Login — POST /api/v1/auth/login', new DbStateMismatch({ probe: 'audit.login', expected: 'one audit row', got: [] }));
+  expect(db).toEqual({ step: '5. Login — POST /api/v1/auth/login', category: 'database state', probe: 'audit.login', expected: 'one audit row', observed: 'no rows', error: expect.stringContaining('DbStateMismatch: probe audit.login'), typed: true });
+  const http = structuredFailure('s', new UnexpectedResponse({ method: 'POST', path: '/p', expected: 201, got: 500, body: { error: 'boom' } }));
+  expect(http).toMatchObject({ category: 'unexpected response', probe: 'POST /p', expected: 'status 201', observed: 'status 500; body: {"error":"boom"}', typed: true });
+  expect(structuredFailure('s', new EventNotObserved({ topic: 't.x', match: { id: 'a' }, budgetMs: 1000, sawCount: 0 }))).toMatchObject({ category: 'event not observed', probe: 't.x', observed: 'saw nothing else on that topic' });
+  // a Playwright expect error: its matcher result says what it expected and received
+  const pw = Object.assign(new Error('expect(received).toBe(expected)\n\nExpected: 200\nReceived: 404'), { matcherResult: { name: 'toBe', expected: 200, actual: 404 } });
+  expect(structuredFailure('s', pw)).toMatchObject({ category: 'assertion failed', probe: 'expect().toBe', expected: '200', observed: '404', typed: false });
+  const net = structuredFailure('s', new Error('connect ECONNREFUSED 127.0.0.1:9'));
+  expect(net).toMatchObject({ category: 'infrastructure unreachable', expected: '(not stated by the error)', typed: false });
+  // the attachment round-trips; anything else is not a structured failure
+  expect(parseStructuredFailure(JSON.stringify(db))).toEqual(db);
+  expect(parseStructuredFailure('{"step":"s","category":"made up","expected":"","observed":""}')).toBeUndefined();
+  expect(parseStructuredFailure('not json')).toBeUndefined();
 });

@@ -58,8 +58,32 @@ export function withoutCredentials(address: string): string {
   return address.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
 }
 
+/**
+ * A failing step as the verdict reads it: attached by flow.step (FAILURE_ATTACHMENT) when a step throws, so the verdict
+ * takes the category, what was expected and what was observed from the error's own fields, not from its text.
+ */
+export interface StructuredFailure {
+  /** the step's title, `4. Start scan — POST /api/v1/scans` */
+  step: string;
+  category: Category;
+  /** what was asked: the DB probe, the topic, `METHOD /path`, the Redis key, the component */
+  probe: string;
+  expected: string;
+  observed: string;
+  /** the error's first line, for people */
+  error: string;
+  /** true when the fields came from the harness's own typed error; false when classified from another error's text */
+  typed: boolean;
+}
+export const FAILURE_ATTACHMENT = 'flowgate-failure';
+export const FAILURE_CONTENT_TYPE = 'application/vnd.flowgate.failure+json';
+
 export abstract class FlowgateError extends Error {
   abstract readonly category: Category;
+  /** what the check asked, expected and observed: each typed error fills these (the verdict reads them, not the message) */
+  probe = '';
+  expected = '';
+  observed = '';
   constructor(name: string, detail: string) {
     // The message is the detail alone: Playwright, Allure and String(err) all print "<name>: <message>".
     super(detail);
@@ -96,6 +120,9 @@ export class EventNotObserved extends FlowgateError {
     this.topic = d.topic;
     this.match = match;
     this.budgetMs = d.budgetMs;
+    this.probe = d.topic;
+    this.expected = `a ${d.topic} event for ${match || '(any)'} within ${formatMs(d.budgetMs)}`;
+    this.observed = saw;
     this.sawCount = d.sawCount;
     this.sample = sample;
   }
@@ -139,6 +166,9 @@ export class ContractViolation extends FlowgateError {
     this.topic = d.topic;
     this.operationId = d.operationId;
     this.status = d.status;
+    this.probe = d.topic ?? d.operationId ?? '(unknown operation)';
+    this.expected = d.topic !== undefined ? 'an event that fits asyncapi.yaml' : `a response that fits openapi.yaml${d.status !== undefined ? ` for status ${d.status}` : ''}`;
+    this.observed = d.problems.join('; ');
   }
 }
 
@@ -155,7 +185,7 @@ export class UnexpectedResponse extends FlowgateError {
   readonly category = 'unexpected response' as const;
   readonly method: string;
   readonly path: string;
-  readonly expected: number[];
+  readonly expectedStatus: number[];
   readonly got: number;
   readonly traceId?: string;
   constructor(d: UnexpectedResponseDetails) {
@@ -166,8 +196,11 @@ export class UnexpectedResponse extends FlowgateError {
     );
     this.method = d.method;
     this.path = d.path;
-    this.expected = expected;
+    this.expectedStatus = expected;
     this.got = d.got;
+    this.probe = `${d.method} ${d.path}`;
+    this.expected = `status ${expected.join(' or ')}`;
+    this.observed = `status ${d.got}${d.traceId ? ` (trace ${d.traceId})` : ''}; body: ${excerpt(d.body, 200)}`;
     this.traceId = d.traceId;
   }
 }
@@ -185,13 +218,14 @@ export interface DbStateMismatchDetails {
 
 export class DbStateMismatch extends FlowgateError {
   readonly category = 'database state' as const;
-  readonly probe: string;
   readonly got: unknown[];
   constructor(d: DbStateMismatchDetails) {
     const got = d.got.length === 0 ? 'no rows' : `${d.got.length} row${d.got.length === 1 ? '' : 's'}: ${excerpt(d.got)}`;
     super('DbStateMismatch', `probe ${d.probe}${d.params !== undefined ? ` (${excerpt(d.params, 200)})` : ''} expected ${d.expected}, got ${got}`);
     this.probe = d.probe;
     this.got = d.got;
+    this.expected = d.expected;
+    this.observed = got;
   }
 }
 
@@ -207,6 +241,9 @@ export class RedisStateMismatch extends FlowgateError {
   constructor(d: RedisStateMismatchDetails) {
     super('RedisStateMismatch', `redis key ${d.key} expected ${d.expected}, got ${d.got === null || d.got === undefined ? 'nothing' : excerpt(d.got, 200)}`);
     this.key = d.key;
+    this.probe = `redis ${d.key}`;
+    this.expected = d.expected;
+    this.observed = d.got === null || d.got === undefined ? 'nothing' : excerpt(d.got, 200);
   }
 }
 
@@ -219,6 +256,9 @@ export class InfrastructureUnreachable extends FlowgateError {
     super('InfrastructureUnreachable', `cannot reach ${component} at ${safe}: ${withoutCredentials(cause)}`);
     this.component = component;
     this.address = safe;
+    this.probe = `${component} at ${safe}`;
+    this.expected = `${component} answering`;
+    this.observed = withoutCredentials(cause);
   }
 }
 
@@ -230,6 +270,9 @@ export class BudgetExceeded extends FlowgateError {
     super('BudgetExceeded', `waited ${formatMs(budgetMs)} for ${waitingFor}${lastSeen ? `; last seen: ${truncate(lastSeen, 300)}` : ''}`);
     this.waitingFor = waitingFor;
     this.budgetMs = budgetMs;
+    this.probe = waitingFor;
+    this.expected = `${waitingFor} within ${formatMs(budgetMs)}`;
+    this.observed = lastSeen ? `last seen: ${truncate(lastSeen, 300)}` : `nothing within ${formatMs(budgetMs)}`;
   }
 }
 
@@ -240,6 +283,9 @@ export class AuthBypass extends FlowgateError {
     const lines = findings.map((f) => `\n  ${f.route}${f.service ? ` (${f.service})` : ''} answered ${f.status} to ${f.tokenKind === 'cross-tenant' ? "another tenant's token (BOLA)" : `a ${f.tokenKind} token`}`).join('');
     super('AuthBypass', `expected 401 from every protected route for every bad token (403/404 for another tenant's), but ${findings.length} call${findings.length === 1 ? '' : 's'} got through:${lines}`);
     this.findings = findings;
+    this.probe = 'protected routes with bad tokens';
+    this.expected = "401 from every protected route for every bad token (403/404 for another tenant's)";
+    this.observed = findings.map((f) => `${f.route} answered ${f.status} to a ${f.tokenKind} token`).join('; ');
   }
 }
 
@@ -261,6 +307,9 @@ export class ProbeServerError extends FlowgateError {
     const lines = findings.map((f) => `\n  ${f.route}${f.service ? ` (${f.service})` : ''} answered ${f.status} to a ${f.tokenKind} token`).join('');
     super('ProbeServerError', `expected a refusal (401, or 403/404 for another tenant) from every probed route, but ${findings.length} call${findings.length === 1 ? '' : 's'} answered with a server error:${lines}`);
     this.findings = findings;
+    this.probe = 'protected routes with bad tokens';
+    this.expected = 'a refusal (401, or 403/404 for another tenant) from every probed route';
+    this.observed = findings.map((f) => `${f.route} answered ${f.status} to a ${f.tokenKind} token`).join('; ');
   }
 }
 
@@ -271,6 +320,9 @@ export class ConfigError extends FlowgateError {
     const n = problems.length;
     super('ConfigError', `${n} problem${n === 1 ? '' : 's'} in ${source}:${problems.map((p) => `\n  - ${p}`).join('')}`);
     this.problems = problems;
+    this.probe = source;
+    this.expected = `a valid ${source.replace(/^the /, '')}`;
+    this.observed = problems.join('; ');
   }
 }
 
@@ -306,6 +358,37 @@ export function categoryOf(errorLike: { message?: string; name?: string; stack?:
   if (TIMEOUT.test(text)) return 'budget exceeded';
   if (/\bexpect\(|toBe|toEqual|toContain|toMatch|toHave/.test(text)) return 'assertion failed';
   return 'unknown';
+}
+
+/**
+ * The structured failure of a step. The harness's own errors carry their fields; any other error (a Playwright expect,
+ * a driver) is classified from its text, and an expect's matcher result gives what it expected and received.
+ */
+export function structuredFailure(step: string, err: unknown): StructuredFailure {
+  const e = (err ?? {}) as { message?: string; name?: string; stack?: string; matcherResult?: { expected?: unknown; actual?: unknown; name?: string } };
+  const error = firstLine(e.name && e.message && !e.message.startsWith(`${e.name}:`) ? `${e.name}: ${e.message}` : (e.message ?? String(err)));
+  if (err instanceof FlowgateError) return { step, category: err.category, probe: err.probe, expected: err.expected, observed: err.observed, error, typed: true };
+  const m = e.matcherResult;
+  return {
+    step,
+    category: categoryOf(e),
+    probe: m?.name ? `expect().${m.name}` : '(other code)',
+    expected: m && 'expected' in m ? excerpt(m.expected, 300) : '(not stated by the error)',
+    observed: m && 'actual' in m ? excerpt(m.actual, 300) : error,
+    error,
+    typed: false,
+  };
+}
+
+/** A structured failure read back from its attachment; undefined when the body is not one. */
+export function parseStructuredFailure(body: string | Buffer): StructuredFailure | undefined {
+  try {
+    const f = JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : body);
+    if (f && typeof f.step === 'string' && (CATEGORIES as readonly string[]).includes(f.category) && typeof f.expected === 'string' && typeof f.observed === 'string') return f as StructuredFailure;
+  } catch {
+    /* not ours */
+  }
+  return undefined;
 }
 
 /** The first line of an error's message, without ANSI colours (for tables and summaries). */

@@ -1,8 +1,10 @@
 // The run model the verdict reads (tests, steps, evidence) and the primitives every criterion evaluator shares: flow status, failing step, evidence.
 import type { GapFinding } from './verdict-transport';
-import { type Category, firstLine } from './errors';
+import { type Category, firstLine, type StructuredFailure } from './errors';
 import { BYPASS_FLOW, type BypassFinding, type Evidence, FLOWS } from './evidence';
 import type { SignOff } from './signoffs';
+import type { TargetKind } from './target';
+import type { Inventory } from './catalogue';
 
 export type TestStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
 export type TestOutcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
@@ -17,6 +19,16 @@ export type CriterionStatus = 'pass' | 'fail' | 'not-run' | 'awaiting-sign-off' 
 export interface ErrorModel {
   message: string;
   category: Category;
+}
+
+/** The failing step as the verdict reports it; expected/observed/probe when the step attached a structured failure. */
+export interface FailingStep {
+  title: string;
+  category: Category;
+  error: string;
+  probe?: string;
+  expected?: string;
+  observed?: string;
 }
 
 export interface StepModel {
@@ -45,11 +57,14 @@ export interface TestModel {
   /** false when the test was planned but never started (its dependency failed, the run stopped); default true */
   ran?: boolean;
   /** for a flaky pass: the attempt that failed, its step and error */
-  flakyFailure?: { attempt: number; step?: string; error: ErrorModel };
+  flakyFailure?: { attempt: number; step?: string; error: ErrorModel; failure?: StructuredFailure };
+  /** the structured failures its steps attached (FAILURE_ATTACHMENT), innermost step first */
+  failures?: StructuredFailure[];
 }
 
 export interface RunModel {
-  target: { name: string; kongUrl?: string };
+  /** kind: FLOWGATE_TARGET as decided before the run (helpers/target.ts); name: FLOWGATE_TARGET_NAME */
+  target: { name: string; kind?: TargetKind; kongUrl?: string };
   startedAt: string;
   finishedAt: string;
   allowFlaky: boolean;
@@ -64,6 +79,8 @@ export interface RunModel {
   runId?: string;
   /** sign-offs read from FLOWGATE_SIGNOFFS */
   signoffs?: SignOff[];
+  /** what a complete run contains; default the whole catalogue (helpers/catalogue.ts) */
+  inventory?: Inventory;
 }
 
 export interface ObservedItem {
@@ -80,7 +97,7 @@ export interface CriterionEvidence {
   status: FlowStatus;
   retries: number;
   durationMs: number;
-  failingStep?: { title: string; category: Category; error: string };
+  failingStep?: FailingStep;
   /** what the test saw: events, rows, redis keys, exchanges, screenshots */
   observed: ObservedItem[];
   /** what a failing step waited for and never saw (events not observed, rows not found) */
@@ -127,7 +144,7 @@ export interface FlowResult {
   durationMs: number;
   tests: number;
   retries: number;
-  failingStep?: { title: string; category: Category; error: string };
+  failingStep?: FailingStep;
   steps: { title: string; status: StepStatus; durationMs: number; error?: string; category?: Category }[];
 }
 
@@ -140,7 +157,7 @@ export interface VerdictResult {
   awaitingSignOff: number[];
   /** the sign-offs the run read, each with what became of it */
   signoffs: (SignOff & { applied: boolean; reason?: string })[];
-  target: { name: string; kongUrl?: string };
+  target: { name: string; kind?: TargetKind; kongUrl?: string };
   runId?: string;
   startedAt: string;
   finishedAt: string;
@@ -149,6 +166,11 @@ export interface VerdictResult {
   triggers: TriggerResult[];
   flows: FlowResult[];
   notes: string[];
+  /**
+   * What the run left out compared with the catalogue (a project, a numbered step, a bypass probe, a check); non-empty is
+   * never GO. A list of its own rather than a No-Go trigger: the seed's six triggers are about the platform, this is about the run.
+   */
+  incomplete: string[];
   /** seed-gap findings the connection tests recorded (P0-06: a database server accepting plaintext); criterion 1 reads them */
   gapFindings?: GapFinding[];
   /** true when the harness could not evaluate at all (preflight failed on configuration/infrastructure, nothing ran) */
@@ -185,15 +207,30 @@ export function worst(statuses: FlowStatus[]): FlowStatus {
   return RANK.find((r) => statuses.includes(r))!;
 }
 
+/** The structured failure a step attached, if it did (the harness's own steps do; a bare test.step does not). */
+export function failureOfStep(t: Pick<TestModel, 'failures'>, title: string): StructuredFailure | undefined {
+  return t.failures?.find((f) => f.step === title);
+}
+
+const fields = (f: StructuredFailure | undefined) => (f ? { probe: f.probe, expected: f.expected, observed: f.observed } : {});
+
+/** A step's error with its category from the structured failure first; the text classification only for errors nobody typed. */
+export function stepError(t: TestModel, s: StepModel): ErrorModel | undefined {
+  const err = s.error ?? (s.status === 'failed' ? t.error : undefined);
+  const f = failureOfStep(t, s.title);
+  if (!err && !f) return undefined;
+  return { message: err?.message ?? f!.error, category: f?.category ?? err!.category };
+}
+
 export function failingStepOf(t: TestModel): CriterionEvidence['failingStep'] {
   if (t.flakyFailure && testFlowStatus(t) === 'flaky') {
     const f = t.flakyFailure;
-    return { title: `${f.step ?? '(outside any step)'} (attempt ${f.attempt})`, category: f.error.category, error: firstLine(f.error.message) };
+    return { title: `${f.step ?? '(outside any step)'} (attempt ${f.attempt})`, category: f.failure?.category ?? f.error.category, error: firstLine(f.error.message), ...fields(f.failure) };
   }
   const s = t.steps.find((x) => x.status === 'failed');
   if (s) {
-    const err = s.error ?? t.error;
-    return { title: s.title, category: err?.category ?? 'unknown', error: firstLine(err?.message) || `step failed (test ${t.status})` };
+    const err = stepError(t, s);
+    return { title: s.title, category: err?.category ?? 'unknown', error: firstLine(err?.message) || `step failed (test ${t.status})`, ...fields(failureOfStep(t, s.title)) };
   }
   const st = testFlowStatus(t);
   if (st === 'failed' || st === 'flaky' || (t.error && st !== 'passed')) {
@@ -210,7 +247,7 @@ export function evidenceOf(t: TestModel, filter: (e: Evidence) => boolean = () =
   const status = testFlowStatus(t);
   const missing: CriterionEvidence['missing'] = [];
   const failed = t.steps.find((x) => x.status === 'failed');
-  const err = failed?.error ?? t.error;
+  const err = (failed && stepError(t, failed)) ?? t.error;
   if (err && status !== 'passed' && MISSING_CATEGORIES.includes(err.category))
     missing.push({ step: failed?.title ?? '(outside any step)', category: err.category, detail: firstLine(err.message) });
   return {
@@ -257,7 +294,7 @@ export function flowResult(name: string, tests: TestModel[]): FlowResult {
         title: prefix ? `${t.title} › ${s.title}` : s.title,
         status: s.status,
         durationMs: s.durationMs,
-        ...(s.error ? { error: firstLine(s.error.message), category: s.error.category } : {}),
+        ...(s.error ? { error: firstLine(s.error.message), category: stepError(t, s)?.category ?? s.error.category } : {}),
       })),
     ),
   };

@@ -1,5 +1,6 @@
 // Run models for the verdict's unit tests: a healthy run of every project, and test models to vary it.
 import type { Evidence } from './evidence';
+import { catalogueInventory } from './catalogue';
 import { computeVerdict, type RunModel, type TestModel } from './verdict';
 
 export const audit = (p: string): Evidence => ({ kind: 'row', step: 'audit', name: `audit.${p}`, summary: `audit row ${p} for u-1` });
@@ -7,6 +8,13 @@ export const audit = (p: string): Evidence => ({ kind: 'row', step: 'audit', nam
 /** A flow test's wire check: `checked` messages of its own, all fitting the contract. */
 export const wireEvidence = (checked = 3): Evidence => ({ kind: 'probe', step: 'C. Every event this test caused fits the frozen contract — asyncapi.yaml', name: 'contract.events', summary: `${checked} checked`, data: { checked, others: 1, byTopic: {}, violations: [] } });
 const GAP_TAGS: Record<string, string[]> = { scan: ['@gap-P0-09'], asset: ['@gap-P0-02'], payment: ['@gap-P0-04'], 'auth-bypass': ['@gap-P0-01', '@gap-P0-03', '@gap-P0-05'] };
+/** The rest of a complete run's steps: a flow's numbered steps after 2, or every bypass probe (helpers/catalogue.ts). */
+function catalogueSteps(project: string): TestModel['steps'] {
+  const inv = catalogueInventory();
+  if (project === inv.probeProject) return inv.probes.map((p) => ({ title: `${p.step}— ${p.route}`, status: 'passed', durationMs: 5 }));
+  return (inv.flows[project] ?? []).filter((id) => id !== '1' && id !== '2').map((id) => ({ title: `${id}. Step ${id} — GET /x`, status: 'passed', durationMs: 5 }));
+}
+
 export function flowTest(project: string, over: Partial<TestModel> = {}): TestModel {
   return {
     title: `${project} flow`,
@@ -19,6 +27,7 @@ export function flowTest(project: string, over: Partial<TestModel> = {}): TestMo
     steps: [
       { title: '1. First — GET /a', status: 'passed', durationMs: 400 },
       { title: '2. Second — POST /b', status: 'passed', durationMs: 600 },
+      ...catalogueSteps(project),
     ],
     evidence: [
       ...(project === 'auth' ? [audit('register'), audit('login'), audit('logout'), { kind: 'event' as const, step: '1. First — GET /a', name: 'cert-ix.auth.user.registered.success', summary: 'registered u-1' }] : [{ kind: 'event' as const, step: '2. Second — POST /b', summary: `${project} event` }]),

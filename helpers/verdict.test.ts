@@ -25,7 +25,7 @@ test('a healthy run is GO: criteria 2, 4, 5, 6, 7, 8, 9, 12 pass with evidence, 
     ['payment-broken', false, 'clear'],
   ]);
   expect(r.flows.map((f) => [f.name, f.status])).toEqual([['auth', 'passed'], ['scan', 'passed'], ['asset', 'passed'], ['payment', 'passed'], ['auth-bypass', 'passed']]);
-  expect(flow(r, 'auth').steps).toHaveLength(2);
+  expect(flow(r, 'auth').steps).toHaveLength(11); // every numbered step of the catalogue's auth script
   expect(r.notes).toEqual([]);
 });
 
@@ -214,7 +214,7 @@ test('sign-offs: an awaiting criterion becomes signed-off; a decided one keeps i
   expect(crit(r, 2).status).toBe('pass');
   expect(r.signoffs.find((s) => s.criterion === 2)).toMatchObject({ applied: false, reason: expect.stringContaining('evidence beats opinion') });
   expect(r.notes.some((n) => n.startsWith('sign-off for criterion 2 by Dana Reviewer ignored'))).toBe(true);
-  expect(headline(r)).toBe('GO — release ready');
+  expect(headline(r)).toBe('GO — release ready — target embedded');
 
   // A failed criterion is never signed off.
   const failed = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flowTest('payment', { status: 'failed', outcome: 'unexpected' }) : t)), { signoffs: [by(9)] }));
@@ -223,13 +223,15 @@ test('sign-offs: an awaiting criterion becomes signed-off; a decided one keeps i
   expect(failed.release).toBe('awaiting-sign-off');
 });
 
-test('headline: the verdict and the release state in one line', () => {
+test('headline: the verdict, the release state and the target in one line', () => {
   const r = computeVerdict(run(healthy()));
-  expect(headline(r)).toBe('GO — release awaiting sign-off: criterion 1');
-  expect(headline({ ...r, awaitingSignOff: [1, 3] })).toBe('GO — release awaiting sign-off: criteria 1, 3');
-  expect(headline({ ...r, awaitingSignOff: [1], release: 'awaiting-sign-off' })).toBe('GO — release awaiting sign-off: criterion 1');
+  expect(headline(r)).toBe('GO — release awaiting sign-off: criterion 1 — target embedded');
+  expect(headline({ ...r, awaitingSignOff: [1, 3] })).toBe('GO — release awaiting sign-off: criteria 1, 3 — target embedded');
+  expect(headline({ ...r, awaitingSignOff: [1], release: 'awaiting-sign-off', target: undefined as any })).toBe('GO — release awaiting sign-off: criterion 1');
+  // the kind decided before the run, and the target's own name when it says more
+  expect(headline({ ...r, target: { kind: 'staging', name: 'compose', kongUrl: 'https://gw' } })).toBe('GO — release awaiting sign-off: criterion 1 — target staging (compose)');
   const failed = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? flowTest('scan', { status: 'failed', outcome: 'unexpected' }) : t)), { signoffs: r.awaitingSignOff.map((criterion) => ({ criterion, by: 'x', date: '2026-11-20', evidence: 'y' })) }));
-  expect(headline(failed)).toBe('NO-GO — release blocked: criteria 1, 2, 8 not met');
+  expect(headline(failed)).toBe('NO-GO — release blocked: criteria 1, 2, 8 not met — target embedded');
 });
 
 test('criterion 10: every P0 health answer ok → pass with latency; a degraded one → fail naming it; no health check → not-run', () => {
@@ -316,4 +318,17 @@ test('a P0-06 finding (a database accepting plaintext) is recorded in the verdic
   expect(trig(r, 'p0-gap-not-remediated')).toMatchObject({ fired: true, status: 'fired' });
   expect(trig(r, 'tls-not-enforced').fired).toBe(false);
   expect(computeVerdict(run(healthy())).gapFindings).toBeUndefined();
+});
+
+test('a failing step is read from its structured failure first: its category, expected and observed, not the error text', () => {
+  const step = '4. Start scan — POST /api/v1/scans';
+  // The text alone would read as a bare timeout (budget exceeded); the step said what it was waiting for.
+  const failure = { step, category: 'database state' as const, probe: 'scan.audit', expected: 'one scan audit row with the trace id', observed: 'no rows', error: 'DbStateMismatch: probe scan.audit …', typed: true };
+  const scan = flowTest('scan', { status: 'failed', outcome: 'unexpected', steps: [{ title: step, status: 'failed', durationMs: 1, error: { message: 'Timeout 6000ms exceeded while waiting', category: 'budget exceeded' } }], failures: [failure] });
+  const r = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? scan : t))));
+  expect(flow(r, 'scan').failingStep).toMatchObject({ title: step, category: 'database state', probe: 'scan.audit', expected: 'one scan audit row with the trace id', observed: 'no rows' });
+  expect(flow(r, 'scan').steps[0].category).toBe('database state');
+  // without the attachment (an error from other code), the text classification stands
+  const bare = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? { ...scan, failures: undefined } : t))));
+  expect(flow(bare, 'scan').failingStep?.category).toBe('budget exceeded');
 });

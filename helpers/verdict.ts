@@ -4,6 +4,9 @@ import { PREFLIGHT_PROJECT } from './evidence';
 import { gapFindings } from './verdict-transport';
 import { CRITERIA, type CriterionOutcome, type RunContext, TRIGGERS } from './criteria';
 import type { SignOff } from './signoffs';
+import { targetLabel } from './target';
+import { catalogueInventory } from './catalogue';
+import { incompleteNote, missingFrom } from './completeness';
 import {
   ALL_FLOWS,
   type CriterionResult,
@@ -81,6 +84,10 @@ export function computeVerdict(run: RunModel): VerdictResult {
   }
   const sn = shardNote(run);
   if (sn) notes.push(sn);
+  // The expected inventory comes from the catalogue, not from the suite: a filter removes tests before any reporter sees them.
+  const incomplete = missingFrom(run.tests, run.inventory ?? catalogueInventory());
+  // When nothing could be evaluated, everything is missing; the reason is the preflight or run error above.
+  if (incomplete.length && !couldNotEvaluate) notes.push(incompleteNote(incomplete));
   const findings = gapFindings(run.tests);
   for (const f of findings) notes.push(`${f.gap} finding: ${f.endpoint}: ${f.detail} ("${f.test}")`);
 
@@ -112,6 +119,7 @@ export function computeVerdict(run: RunModel): VerdictResult {
     preflightFailed.length === 0 &&
     (run.globalErrors ?? []).length === 0 &&
     !sn &&
+    incomplete.length === 0 &&
     run.tests.length > 0 &&
     criteria.every((c) => c.status !== 'fail' && c.status !== 'not-run') &&
     triggers.every((t) => !t.fired) &&
@@ -138,6 +146,7 @@ export function computeVerdict(run: RunModel): VerdictResult {
     triggers,
     flows,
     notes,
+    incomplete,
     ...(findings.length ? { gapFindings: findings } : {}),
     couldNotEvaluate,
   };
@@ -160,12 +169,16 @@ function applySignoffs(criteria: CriterionResult[], signoffs: SignOff[]): Verdic
   });
 }
 
-/** The one-line headline every report leads with: the verdict and the release state, e.g. `GO — release awaiting sign-off: criteria 1, 3`. */
-export function headline(r: Pick<VerdictResult, 'verdict' | 'release' | 'awaitingSignOff' | 'criteria'>): string {
-  if (r.release === 'ready') return `${r.verdict} — release ready`;
-  if (r.awaitingSignOff.length) return `${r.verdict} — release awaiting sign-off: criteri${r.awaitingSignOff.length === 1 ? 'on' : 'a'} ${r.awaitingSignOff.join(', ')}`;
+/**
+ * The one-line headline every report leads with: the verdict, the release state and the target, e.g.
+ * `GO — release awaiting sign-off: criteria 1, 3 — target embedded`. A verdict against the model must never read like one against staging.
+ */
+export function headline(r: Pick<VerdictResult, 'verdict' | 'release' | 'awaitingSignOff' | 'criteria'> & { target?: VerdictResult['target'] }): string {
+  const on = r.target ? ` — target ${targetLabel(r.target)}` : '';
+  if (r.release === 'ready') return `${r.verdict} — release ready${on}`;
+  if (r.awaitingSignOff.length) return `${r.verdict} — release awaiting sign-off: criteri${r.awaitingSignOff.length === 1 ? 'on' : 'a'} ${r.awaitingSignOff.join(', ')}${on}`;
   const blocking = r.criteria.filter((c) => c.status === 'fail' || c.status === 'not-run').map((c) => c.id);
-  return `${r.verdict} — release blocked: criteri${blocking.length === 1 ? 'on' : 'a'} ${blocking.join(', ')} not met`;
+  return `${r.verdict} — release blocked: criteri${blocking.length === 1 ? 'on' : 'a'} ${blocking.join(', ')} not met${on}`;
 }
 
 /** 0 GO, 1 NO-GO, 2 could not evaluate (preflight failed on configuration or infrastructure, or nothing ran). */

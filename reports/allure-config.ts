@@ -1,13 +1,14 @@
 // The Allure 3 configuration of `npm run report`, computed from the run's verdict: headline as report name, the verdict on the first screen, categories, history.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { targetLabel } from '../helpers/target';
 
 /** The slice of go-no-go.json the report reads (tolerant: older and newer verdicts both render). */
 export interface VerdictLike {
   verdict: 'GO' | 'NO-GO' | string;
   release?: 'ready' | 'awaiting-sign-off' | string;
   awaitingSignOff?: number[];
-  target?: { name?: string; kongUrl?: string };
+  target?: { name?: string; kind?: string; kongUrl?: string };
   runId?: string;
   criteria?: { id: number; title: string; status: string; detail?: string }[];
   triggers?: { id: string; fired?: boolean; detail?: string }[];
@@ -49,7 +50,7 @@ export function headline(v: VerdictLike): string {
 /** The report's name: `flowgate NO-GO — release awaiting sign-off: criteria 1, 3 — staging — run fg-…`. */
 export function reportName(v: VerdictLike | undefined): string {
   if (!v) return 'flowgate — no verdict: go-no-go.json missing (run npm run smoke first)';
-  return [`flowgate ${headline(v)}`, v.target?.name ?? 'unknown target', v.runId ? `run ${v.runId}` : 'no run id'].join(' — ');
+  return [`flowgate ${headline(v)}`, targetLabel(v.target), v.runId ? `run ${v.runId}` : 'no run id'].join(' — ');
 }
 
 const oneLine = (s: string | undefined, max = 240) => {

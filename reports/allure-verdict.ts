@@ -5,6 +5,7 @@
 // headline, and a NO-GO opens it (Allure expands failed groups) on the failing criteria, each with its reason.
 import { createHash } from 'node:crypto';
 import { headline, releaseText, type VerdictLike } from './allure-config';
+import { targetLabel } from '../helpers/target';
 
 export interface AllureResult {
   uuid: string;
@@ -43,7 +44,7 @@ const firstLine = (s: string | undefined) => (s ?? '').split('\n').map((l) => l.
 const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 /** The group (epic) every verdict entry sits in: the report's name, i.e. the headline. */
-export const verdictGroup = (v: VerdictLike): string => `Go/No-Go: ${headline(v)} — ${v.target?.name ?? 'unknown target'}`;
+export const verdictGroup = (v: VerdictLike): string => `Go/No-Go: ${headline(v)} — ${targetLabel(v.target)}`;
 
 export function verdictResults(v: VerdictLike, startedAtMs: number): AllureResult[] {
   const runId = v.runId ?? 'no-run-id';

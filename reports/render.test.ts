@@ -7,14 +7,14 @@ import { renderConsoleTable, renderMarkdown } from './render';
 test('markdown and console table show verdict, criteria, triggers and the failing step', () => {
   const r = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? flowTest('scan', { status: 'failed', outcome: 'unexpected', steps: [{ title: '4. Start scan — POST /api/v1/scans', status: 'failed', durationMs: 12, error: { message: 'UnexpectedResponse: POST /api/v1/scans expected 202, got 500\nmore', category: 'unexpected response' } }] }) : t))));
   const md = renderMarkdown(r);
-  expect(md).toContain('# Go/No-Go: **NO-GO — release blocked: criteria 1, 2, 8 not met**');
+  expect(md).toContain('# Go/No-Go: **NO-GO — release blocked: criteria 1, 2, 8 not met — target embedded**');
   expect(md).toContain('| 8 | Scan flow: create → scan → results works E2E | ❌ fail |');
   expect(md).toContain('| 4 | TLS enforced on all external endpoints | ✅ pass |');
   expect(md).toContain('## Sign-offs');
   expect(md).toContain('🔥 FIRED');
   expect(md).toContain('failing step: 4. Start scan — POST /api/v1/scans (unexpected response): UnexpectedResponse: POST /api/v1/scans expected 202, got 500');
   const table = renderConsoleTable(r);
-  expect(table).toContain('flowgate verdict: NO-GO — release blocked: criteria 1, 2, 8 not met');
+  expect(table).toContain('flowgate verdict: NO-GO — release blocked: criteria 1, 2, 8 not met — target embedded');
   expect(table).toMatch(/ 8 Scan flow.*fail/);
   expect(table).toContain('flow-failing: scan failed at "4. Start scan — POST /api/v1/scans"');
   expect(table).toMatch(/scan\s+failed\s+1 s\s+4\. Start scan — POST \/api\/v1\/scans: UnexpectedResponse: POST \/api\/v1\/scans expected 202, got 500/);
@@ -28,6 +28,6 @@ test('markdown and console table show verdict, criteria, triggers and the failin
     'criterion 8 fail',
   ]);
   const go = renderConsoleTable(computeVerdict(run(healthy())));
-  expect(go).toContain('flowgate verdict: GO — release awaiting sign-off: criterion 1');
+  expect(go).toContain('flowgate verdict: GO — release awaiting sign-off: criterion 1 — target embedded');
   expect(go).toContain('triggers fired: none');
 });

@@ -1,5 +1,6 @@
 // The verdict's renderings for people: go-no-go.md and the console table printed at the end of a run.
 import { firstLine, formatMs } from '../helpers/errors';
+import { targetLabel } from '../helpers/target';
 import { type CriterionStatus, type FlowStatus, headline, type VerdictResult } from '../helpers/verdict';
 
 const FLOW_MARK: Record<FlowStatus, string> = { passed: '✅ passed', failed: '❌ failed', flaky: '⚠️ flaky', skipped: '⏭️ skipped', 'not-run': '⛔ not-run' };
@@ -11,7 +12,7 @@ const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 export function renderMarkdown(r: VerdictResult): string {
   const out: string[] = [];
   out.push(`# Go/No-Go: **${headline(r)}**`, '');
-  out.push(`- target: ${r.target.name}${r.target.kongUrl ? ` (${r.target.kongUrl})` : ''}`);
+  out.push(`- target: ${targetLabel(r.target)}${r.target.kongUrl ? ` (${r.target.kongUrl})` : ''}`);
   if (r.runId) out.push(`- run: ${r.runId}`);
   out.push(`- started: ${r.startedAt}`, `- finished: ${r.finishedAt}`);
   if (r.exitCode !== undefined) out.push(`- exit code: ${r.exitCode}${r.couldNotEvaluate ? ' (could not evaluate)' : ''}`);
@@ -64,7 +65,7 @@ const pad = (s: string, n: number) => (s.length >= n ? `${s.slice(0, n - 2)}… 
 export function renderConsoleTable(r: VerdictResult): string {
   const lines: string[] = [];
   const bar = '─'.repeat(78);
-  lines.push(bar, `flowgate verdict: ${headline(r)}${r.couldNotEvaluate ? ' (could not evaluate)' : ''}   target: ${r.target.name}${r.target.kongUrl ? ` ${r.target.kongUrl}` : ''}${r.runId ? `   run: ${r.runId}` : ''}`, bar);
+  lines.push(bar, `flowgate verdict: ${headline(r)}${r.couldNotEvaluate ? ' (could not evaluate)' : ''}${r.target.kongUrl ? `   gateway: ${r.target.kongUrl}` : ''}${r.runId ? `   run: ${r.runId}` : ''}`, bar);
   lines.push(`${pad('criterion', 64)}${pad('status', 19)}evidence`);
   for (const c of r.criteria) {
     const n = c.evidence.reduce((a, e) => a + e.observed.length, 0);

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VerdictResult } from '../helpers/verdict';
+import type { Inventory } from '../helpers/catalogue';
 
 const ROOT = join(__dirname, '..');
 const CLI = require.resolve('@playwright/test/cli', { paths: [ROOT] });
@@ -19,6 +20,16 @@ const PLANTED = {
   dbPassword: 'PlantedDbPw-66',
   jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwbGFudGVkIn0.UGxhbnRlZFNpZ25hdHVyZQ',
   userPassword: 'PlantedUserPassw0rd!',
+};
+
+/** What a complete run of the throwaway project contains (the real one comes from helpers/catalogue.ts). */
+const INVENTORY: Inventory = {
+  projects: ['preflight', 'source', 'transport', ...FLOW_PROJECTS],
+  flows: { auth: ['1', '2', '3'], scan: ['1', '2'], asset: ['1', '2'], payment: ['1', '2'] },
+  probes: [],
+  probeProject: 'auth-bypass',
+  checks: [4, 5, 6].map((id) => ({ project: 'transport' as const, tag: `@criterion-${id}`, what: `criterion ${id}` })),
+  criteria: { 9: [{ project: 'payment' }] },
 };
 
 /** One spec file per project; FG_MODE (comma list) says which flow misbehaves and how. */
@@ -108,7 +119,7 @@ export default defineConfig({
   outputDir: './test-results',
   retries: 1,
   workers: 1,
-  reporter: [[${reporter}, { outputDir: ${JSON.stringify(outDir)} }]],
+  reporter: [[${reporter}, { outputDir: ${JSON.stringify(outDir)}, inventory: ${JSON.stringify(INVENTORY)} }]],
   projects: [
     { name: 'preflight', testMatch: 'preflight.flow.ts' },
     { name: 'transport', testMatch: 'transport.flow.ts', dependencies: ['preflight'] },
@@ -128,7 +139,7 @@ interface RunOutcome {
 }
 
 /** Writes the throwaway project into the test's output dir and runs it with Playwright's CLI. */
-async function runProject(testInfo: TestInfo, mode: string, extraEnv: Record<string, string> = {}): Promise<RunOutcome> {
+async function runProject(testInfo: TestInfo, mode: string, extraEnv: Record<string, string> = {}, args: string[] = []): Promise<RunOutcome> {
   // Outside test-results/: another self-test run cleaning its output directory must not delete a project mid-run.
   // node_modules is linked in so the throwaway specs resolve @playwright/test as the harness does.
   const dir = mkdtempSync(join(tmpdir(), 'flowgate-reporter-'));
@@ -142,7 +153,7 @@ async function runProject(testInfo: TestInfo, mode: string, extraEnv: Record<str
   // A clean environment: nothing of the outer Playwright worker or of a real target leaks into the inner run.
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', FORCE_COLOR: '0', FG_MODE: mode, ...extraEnv };
   const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-    execFile(process.execPath, [CLI, 'test', '-c', join(dir, 'playwright.config.ts')], { cwd: dir, env, timeout: 120_000, maxBuffer: 16 << 20 }, (err: any, out, errOut) =>
+    execFile(process.execPath, [CLI, 'test', '-c', join(dir, 'playwright.config.ts'), ...args], { cwd: dir, env, timeout: 120_000, maxBuffer: 16 << 20 }, (err: any, out, errOut) =>
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout: `${out}${errOut}` }),
     );
   });
@@ -185,8 +196,19 @@ test.describe('verdict reporter on a real Playwright run', () => {
     expect(crit(r.json, 12).evidence[0].observed.map((o) => o.name)).toEqual(['audit.register', 'audit.login', 'audit.logout']);
     expect(crit(r.json, 8).evidence[0].observed.map((o) => o.name)).toEqual(['contract.events', 'first', 'cert-ix.scan.done']);
     expect(r.json.target.name).toBe('embedded');
-    expect(r.stdout).toContain('flowgate verdict: GO — release awaiting sign-off: criterion 1');
-    expect(r.md).toContain('# Go/No-Go: **GO — release awaiting sign-off: criterion 1**');
+    expect(r.json.target.kind).toBe('embedded');
+    expect(r.json.incomplete).toEqual([]);
+    expect(r.stdout).toContain('flowgate verdict: GO — release awaiting sign-off: criterion 1 — target embedded');
+    expect(r.md).toContain('# Go/No-Go: **GO — release awaiting sign-off: criterion 1 — target embedded**');
+  });
+
+  test('a filtered run: the tests --grep-invert took away are named from the inventory, never GO', async ({}, testInfo) => {
+    // The filtered-away test never reaches the reporter: only the inventory knows it was due.
+    const r = await runProject(testInfo, '', {}, ['--grep-invert', '@gap-P0-04']);
+    expect(r.json.verdict, r.stdout).toBe('NO-GO');
+    expect(r.code).toBe(1);
+    expect(r.json.incomplete).toEqual(['flows not run: payment', 'criteria missing checks: 9 (payment)']);
+    expect(r.json.notes.join('\n')).toContain('incomplete: flows not run: payment; criteria missing checks: 9 (payment)');
   });
 
   test('one flow failing: NO-GO, exit 1, flow-failing fired with the failing step', async ({}, testInfo) => {
@@ -212,6 +234,7 @@ test.describe('verdict reporter on a real Playwright run', () => {
     expect(crit(r.json, 2).status).toBe('not-run');
     expect(crit(r.json, 7).status).toBe('pass');
     expect(r.json.notes.join('\n')).toContain('asset was skipped');
+    expect(r.json.incomplete).toEqual(['flows not run: asset']);
   });
 
   test('a flaky pass: NO-GO unless FLOWGATE_ALLOW_FLAKY=1', async ({}, testInfo) => {
@@ -264,7 +287,7 @@ test.describe('verdict reporter on a real Playwright run', () => {
     const leaky = crit(r.json, 7).evidence[0].observed.find((o) => o.name === 'login')!;
     expect(leaky.summary).toBe('login with [REDACTED] Bearer [REDACTED]');
     expect(leaky.data).toEqual({ password: '[REDACTED]', db: 'postgres://auth:[REDACTED]@db.staging.example:5432/auth', hook: '[REDACTED]' });
-    expect(r.json.target).toEqual({ name: 'staging', kongUrl: 'https://kong.staging.example' });
+    expect(r.json.target).toEqual({ name: 'staging', kind: 'staging', kongUrl: 'https://kong.staging.example' });
     expect(crit(r.json, 7).evidence[0].observed.find((o) => o.name === 'cookie')!.summary).toBe('sent with Cookie: [REDACTED]');
     for (const [name, secret] of Object.entries({ ...PLANTED, kong: 'PlantedKongPw-55', cookie: 'PlantedCookie-44' })) {
       expect(r.jsonText, `${name} in go-no-go.json`).not.toContain(secret);

@@ -3,12 +3,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
 import { checkFlowgateVars, parseTargetConfig, type Env } from '../helpers/config';
-import { categoryOf, stripAnsi, withoutCredentials } from '../helpers/errors';
+import { categoryOf, FAILURE_ATTACHMENT, parseStructuredFailure, stripAnsi, type StructuredFailure, withoutCredentials } from '../helpers/errors';
 import { BYPASS_FINDING_ATTACHMENT, type BypassFinding, EVIDENCE_ATTACHMENT, type Evidence, parseBypassFinding, parseEvidence } from '../helpers/evidence';
 import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '../helpers/redact';
 import { releaseExtras, withExtras } from './release-extras';
 import { renderConsoleTable, renderMarkdown } from './render';
 import { loadSignoffs } from '../helpers/signoffs';
+import type { TargetKind } from '../helpers/target';
+import type { Inventory } from '../helpers/catalogue';
 import { computeVerdict, CRITERION_IDS, exitCode, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
 
 export interface VerdictReporterOptions {
@@ -22,6 +24,8 @@ export interface VerdictReporterOptions {
   shardsExpected?: number;
   /** for merged shard reports: which shards were merged (default FLOWGATE_SHARDS_SEEN, e.g. "1,2") */
   shardsSeen?: number[];
+  /** what a complete run contains (default the catalogue, helpers/catalogue.ts); the reporter's own tests pass their throwaway project's */
+  inventory?: Inventory;
   /** print the table (default true) */
   print?: boolean;
   /** the environment to read target and secrets from (default process.env, read at the end of the run) */
@@ -111,13 +115,16 @@ class VerdictReporter implements Reporter {
     const shardsExpected = this.options.shardsExpected ?? envShards ?? (shard && shard.total > 1 ? shard.total : undefined);
     const shardsSeen = this.options.shardsSeen ?? envSeen ?? (shard && shard.total > 1 ? [shard.current] : undefined);
     const kongUrl = env.KONG_URL ? withoutCredentials(env.KONG_URL) : undefined;
+    // npm run smoke and global setup decided the target before the run and wrote FLOWGATE_TARGET; a bare reporter run infers it.
+    const kind: TargetKind = env.FLOWGATE_TARGET === 'embedded' || env.FLOWGATE_TARGET === 'staging' ? env.FLOWGATE_TARGET : kongUrl ? 'staging' : 'embedded';
     return {
-      target: { name: env.FLOWGATE_TARGET_NAME || (kongUrl ? 'staging' : 'embedded'), ...(kongUrl ? { kongUrl } : {}) },
+      target: { name: env.FLOWGATE_TARGET_NAME || kind, kind, ...(kongUrl ? { kongUrl } : {}) },
       startedAt: (result.startTime ?? this.startedAt).toISOString(),
       finishedAt: new Date().toISOString(),
       allowFlaky: this.options.allowFlaky ?? fg.FLOWGATE_ALLOW_FLAKY ?? false,
       tests,
       ...(this.options.expectedProjects ? { expectedProjects: this.options.expectedProjects } : {}),
+      ...(this.options.inventory ? { inventory: this.options.inventory } : {}),
       ...(shardsExpected ? { shardsExpected } : {}),
       ...(shardsSeen ? { shardsSeen } : {}),
       globalErrors: this.globalErrors.map(errorModel),
@@ -212,6 +219,9 @@ function testModel(t: TestCase): TestModel {
     }
   const err = last?.errors?.[0] ?? last?.error;
   const steps = last ? flowSteps(last.steps) : [];
+  // What the steps said about their own failure (category, expected, observed): read before any text classification.
+  const failuresOf = (r: TestResult | undefined) => (r ? attachmentsOf(r, FAILURE_ATTACHMENT).map(parseStructuredFailure).filter((f): f is StructuredFailure => !!f) : []);
+  const failures = failuresOf(last);
   // A flaky pass is explained by the attempt that failed: which step, and why.
   let flakyFailure: TestModel['flakyFailure'];
   if (t.outcome() === 'flaky') {
@@ -219,7 +229,8 @@ function testModel(t: TestCase): TestModel {
     const fs = failed ? flowSteps(failed.steps).find((s) => s.status === 'failed') : undefined;
     const ferr = failed?.errors?.[0] ?? failed?.error;
     const error = fs?.error ?? (ferr ? errorModel(ferr) : undefined);
-    if (failed && error) flakyFailure = { attempt: failed.retry + 1, ...(fs ? { step: fs.title } : {}), error };
+    const failure = fs ? failuresOf(failed).find((f) => f.step === fs.title) : undefined;
+    if (failed && error) flakyFailure = { attempt: failed.retry + 1, ...(fs ? { step: fs.title } : {}), error, ...(failure ? { failure } : {}) };
   }
   return {
     title: t.titlePath().slice(3).join(' › ') || t.title,
@@ -235,6 +246,7 @@ function testModel(t: TestCase): TestModel {
     findings,
     ran,
     ...(flakyFailure ? { flakyFailure } : {}),
+    ...(failures.length ? { failures } : {}),
   };
 }
 

@@ -9,14 +9,18 @@ import { join } from 'node:path';
 import { scriptArgs } from './args';
 import { loadEnvFile, runSettings } from '../helpers/config';
 import { ConfigError } from '../helpers/errors';
+import { decideTarget } from '../helpers/target';
+import { FLOW_NAMES } from '../helpers/catalogue';
 
 // Arguments first: --help must not delete the previous results.
 const { rest, values } = scriptArgs({
   usage: `usage: npm run smoke [-- <Playwright Test options>]
-  Runs preflight, the auth, scan, asset and payment flows and the auth-bypass probes against the target, writes
+  Runs preflight, the ${FLOW_NAMES.join(', ')} flows, the auth-bypass probes and the transport and source checks against the target, writes
   reports/go-no-go.json, go-no-go.md, junit.xml and allure-results, and exits 0 GO, 1 NO-GO, 2 could not evaluate.
   The target comes from the environment or .env (see .env.example; FLOWGATE_ENV_FILE names another file).
-  With no KONG_URL the embedded reference stack is started for the run (npm run doctor says whether it can run here).
+  FLOWGATE_TARGET=embedded|staging says which; unset, no target variable (KONG_URL, KAFKA_BROKERS, *_DB_URL, REDIS_URL)
+  means embedded: the reference stack is started for the run (npm run doctor says whether it can run here).
+  A filtered run (--project, --grep, --grep-invert, a skipped test) is never GO: the verdict names what did not run.
   --release: the release pipeline's gate: exit 0 only when the verdict is GO and every criterion passed or is
   signed off (FLOWGATE_SIGNOFFS names the sign-off file); otherwise 1, naming the missing sign-offs.
   Other options go to Playwright Test, e.g. --grep auth, --shard=1/2, --reporter=line (npx playwright test --help).`,
@@ -31,17 +35,22 @@ try {
   settings = runSettings();
   // A malformed sign-off file is a configuration error: said before minutes of flows, not after.
   loadSignoffs(process.env, CRITERION_IDS);
+  // Said before any stack starts or any flow runs: a staging run missing KONG_URL must not test the embedded stack instead.
+  const target = decideTarget(process.env);
+  if (!target.ok) throw new ConfigError([target.problem], 'the target (FLOWGATE_TARGET)');
+  // The verdict reporter and global setup read the decision, not a guess from KONG_URL.
+  process.env.FLOWGATE_TARGET = target.kind;
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
   console.error(`flowgate: ${e.message}\ncould not evaluate (exit 2).`);
   process.exit(2);
 }
-if (!process.env.KONG_URL) {
+if (process.env.FLOWGATE_TARGET === 'embedded') {
   // Loaded only for the embedded stack: a staging run does not pay for it.
   const { requirements, missingForEmbedded } = require('../stack/requirements') as typeof import('../stack/requirements');
   const missing = missingForEmbedded(requirements({ versions: false }));
   if (missing.length) {
-    console.error(`flowgate: no KONG_URL, so the embedded reference stack would be the target, but this machine lacks:\n${missing.map((r) => `  - ${r.name}: ${r.how}`).join('\n')}`);
+    console.error(`flowgate: the target is embedded (FLOWGATE_TARGET=embedded, or no KONG_URL or other target variable), so the reference stack would start, but this machine lacks:\n${missing.map((r) => `  - ${r.name}: ${r.how}`).join('\n')}`);
     console.error('flowgate: set the target\'s variables (see .env.example) to test staging, or install the above (npm run doctor checks). Could not evaluate (exit 2).');
     process.exit(2);
   }

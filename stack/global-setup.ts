@@ -1,9 +1,15 @@
-// Playwright global setup: with no KONG_URL configured, start the embedded reference stack as the target, and stop it after.
+// Playwright global setup: when the target is embedded (FLOWGATE_TARGET, or no target variable), start the reference stack as the target, and stop it after.
 import { parseBool } from '../helpers/config';
+import { ConfigError } from '../helpers/errors';
+import { decideTarget } from '../helpers/target';
 import { startStack } from './index';
 
 export default async function globalSetup(): Promise<(() => Promise<void>) | void> {
-  if (process.env.KONG_URL) return;
+  // Checked here too: `npx playwright test` does not go through npm run smoke. A contradiction starts nothing.
+  const target = decideTarget(process.env);
+  if (!target.ok) throw new ConfigError([target.problem], 'the target (FLOWGATE_TARGET)');
+  process.env.FLOWGATE_TARGET = target.kind;
+  if (target.kind === 'staging') return;
   const started = Date.now();
   const stack = await startStack({ faults: process.env.STACK_FAULTS, log: (m) => parseBool(process.env.FLOWGATE_STACK_LOG) && console.log(`[stack] ${m}`) });
   // Workers inherit the environment: they see the embedded stack exactly as they would see staging.

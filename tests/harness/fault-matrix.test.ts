@@ -3,13 +3,14 @@ import { expect } from '@playwright/test';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAULTS, LATENCY_PREFIX } from '../../stack/faults';
+import type { ProjectName } from '../../helpers/catalogue';
 import { startStack, type StackHandle } from '../../stack';
 import { test, runSmoke, setFaults, targetEnv, cleanup, ROOT } from './harness';
 
 interface Row {
   fault: string;
   /** the Playwright project the fault breaks (preflight runs before it) */
-  project: 'auth' | 'scan' | 'asset' | 'payment' | 'auth-bypass' | 'source' | 'transport';
+  project: ProjectName;
   /** the criterion that must fail, or the trigger that must fire */
   expects:
     | { criterion: number; trigger?: string; says?: string }

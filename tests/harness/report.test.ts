@@ -89,8 +89,8 @@ test('the report opens on GO after a healthy run and on NO-GO with the failing c
     const html1 = buildReport(go1, env);
     await firstScreen(html1, async (page) => {
       const waiting = go1.verdict.criteria.filter((c: any) => c.status !== 'pass').map((c: any) => c.id);
-      await expect(page).toHaveTitle(`flowgate GO — release awaiting sign-off: ${waiting.length === 1 ? 'criterion' : 'criteria'} ${waiting.join(', ')} — embedded — run ${go1.verdict.runId}`);
-      await expect(page.getByText(/^Go\/No-Go: GO — release awaiting sign-off: criteri(?:on|a) [\d, ]+ — embedded$/)).toBeInViewport();
+      await expect(page).toHaveTitle(`flowgate GO — release awaiting sign-off: ${waiting.length === 1 ? 'criterion' : 'criteria'} ${waiting.join(', ')} — staging (embedded) — run ${go1.verdict.runId}`);
+      await expect(page.getByText(/^Go\/No-Go: GO — release awaiting sign-off: criteri(?:on|a) [\d, ]+ — staging \(embedded\)$/)).toBeInViewport();
       await expect(page.getByText(/Criterion \d+ (FAIL|NOT RUN)/)).toHaveCount(0);
     });
 
@@ -119,8 +119,8 @@ test('the report opens on GO after a healthy run and on NO-GO with the failing c
     const html3 = buildReport(nogo, env);
     expect(trendPoints(html3), 'three runs make a trend of three points').toBe(3);
     await firstScreen(html3, async (page) => {
-      await expect(page).toHaveTitle(new RegExp(`^flowgate NO-GO — release (?:awaiting sign-off|blocked): criteri(?:on|a) [\\d, ]+(?: not met)? — embedded — run ${nogo.verdict.runId}$`));
-      await expect(page.getByText(/^Go\/No-Go: NO-GO — release (?:awaiting sign-off|blocked): criteri(?:on|a) [\d, ]+(?: not met)? — embedded$/)).toBeInViewport();
+      await expect(page).toHaveTitle(new RegExp(`^flowgate NO-GO — release (?:awaiting sign-off|blocked): criteri(?:on|a) [\\d, ]+(?: not met)? — staging \\(embedded\\) — run ${nogo.verdict.runId}$`));
+      await expect(page.getByText(/^Go\/No-Go: NO-GO — release (?:awaiting sign-off|blocked): criteri(?:on|a) [\d, ]+(?: not met)? — staging \(embedded\)$/)).toBeInViewport();
       await expect(page.getByText(/^Criterion 2 FAIL — All 4 E2E flow smoke tests pass: asset failed at "6\. Delete asset — DELETE \/api\/v1\/assets\/\{id\}": EventNotObserved/)).toBeInViewport();
     });
   } finally {

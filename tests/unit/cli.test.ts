@@ -57,8 +57,15 @@ test('npm run smoke: bad run settings and a missing embedded stack are "could no
   // no KONG_URL: the embedded stack would be the target, and its Kafka jars are not there
   const noStack = run(SCRIPTS.smoke, ['--list'], { FLOWGATE_REPORTS_DIR: reports, FLOWGATE_KAFKA_JARS: testInfo.outputPath('no-jars') });
   expect(noStack.code, noStack.out).toBe(2);
-  expect(noStack.out).toMatch(/no KONG_URL, so the embedded reference stack .* lacks:\n(  - .*\n)*  - Kafka broker jars: npm ci/);
+  expect(noStack.out).toMatch(/the target is embedded .*, so the reference stack would start, but this machine lacks:\n(  - .*\n)*  - Kafka broker jars: npm ci/);
   // positive control: with the jars where they are, the same command lists the tests (Playwright's --list passes through)
-  const ok = run(SCRIPTS.smoke, ['--list'], { FLOWGATE_REPORTS_DIR: reports, KONG_URL: 'http://127.0.0.1:9' });
+  const ok = run(SCRIPTS.smoke, ['--list'], { FLOWGATE_REPORTS_DIR: reports });
   expect(ok.out, ok.out).toMatch(/\[preflight\]/);
+  // a staging target without its gateway, and an embedded one with a gateway, are said before anything starts
+  const noGateway = run(SCRIPTS.smoke, ['--list'], { FLOWGATE_REPORTS_DIR: reports, FLOWGATE_TARGET: 'staging' });
+  expect(noGateway.code, noGateway.out).toBe(2);
+  expect(noGateway.out).toMatch(/FLOWGATE_TARGET=staging, but KONG_URL, KAFKA_BROKERS, REDIS_URL, AUTH_DB_URL.* not set/);
+  const both = run(SCRIPTS.smoke, ['--list'], { FLOWGATE_REPORTS_DIR: reports, FLOWGATE_TARGET: 'embedded', KONG_URL: 'http://127.0.0.1:9' });
+  expect(both.code, both.out).toBe(2);
+  expect(both.out).toContain('FLOWGATE_TARGET=embedded contradicts KONG_URL being set');
 });

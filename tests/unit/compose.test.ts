@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parse as parseDotenv } from 'dotenv';
 import { contracts } from '../../contracts';
+import { TARGET_VARS as TARGET_SWITCHES } from '../../helpers/target';
 import { KONG_FILE } from '../../stack/gateway/routes';
 
 const repoRoot = join(__dirname, '..', '..');
@@ -56,7 +57,8 @@ interface EnvDoc {
 }
 
 function envExample(): EnvDoc {
-  const text = readFileSync(ENV_EXAMPLE, 'utf8');
+  // The target variables are commented out (#KONG_URL=…) so a copy keeps the embedded stack; compose's values are those lines.
+  const text = readFileSync(ENV_EXAMPLE, 'utf8').replace(new RegExp(`^#(?=(${TARGET_SWITCHES.join('|')})=)`, 'gm'), '');
   const lines = text.split('\n');
   const comments: Record<string, string | undefined> = {};
   const order: string[] = [];

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { FLOWGATE_VARS, checkFlowgateVars } from '../../helpers/config';
+import { decideTarget, TARGET_VARS } from '../../helpers/target';
 
 const repoRoot = join(__dirname, '..', '..');
 const SKIP = new Set(['node_modules', '.cache', '.git', 'reports', 'test-results', 'allure-report']);
@@ -59,4 +60,12 @@ test('nothing in the repository reads outside it (the schemas and the seed are n
     if (/['"`]\.\.['"`],\s*['"`]shared['"`]|\.\.\/shared\/|\/work\/shared/.test(t)) bad.push(relative(repoRoot, f));
   }
   expect(bad).toEqual([]);
+});
+
+test('.env.example copied as is keeps the embedded stack; its commented target lines, uncommented, make a complete staging target', () => {
+  expect(decideTarget(parseDotenv(envExample))).toMatchObject({ ok: true, kind: 'embedded' });
+  const lines = envExample.split('\n');
+  for (const v of TARGET_VARS) expect(lines.filter((l) => l.startsWith(`#${v}=`)), `#${v}= in .env.example`).toHaveLength(1);
+  const uncommented = envExample.replace(new RegExp(`^#(?=(${TARGET_VARS.join('|')})=)`, 'gm'), '');
+  expect(decideTarget({ ...parseDotenv(uncommented), FLOWGATE_TARGET: 'staging' })).toMatchObject({ ok: true, kind: 'staging' });
 });
