@@ -116,7 +116,7 @@ function otherIdentity(identity: Identity): Identity {
 
 // OWASP API #1 (BOLA): a second tenant's valid token on the first tenant's resources must be refused (403/404), and
 // its lists must not show them. The stack's services look every resource up by id *and* the caller's tenant.
-test('cross-tenant access is refused', { tag: ['@flow-auth-bypass', '@trigger-auth-bypass'] }, async ({ flow, api, account, identity, db, observer, cleanup, target, contract }, testInfo) => {
+test('cross-tenant access is refused', { tag: ['@flow-auth-bypass', '@trigger-auth-bypass', '@bola'] }, async ({ flow, api, account, identity, db, observer, cleanup, target, contract }, testInfo) => {
   const a: Record<string, string> = {};
   let ownerToken = '';
   let otherToken = '';

@@ -103,6 +103,7 @@ export const CHECKS: readonly CatalogueCheck[] = [
   { project: TRANSPORT, tag: '@criterion-5', what: 'Kafka SSL' },
   { project: TRANSPORT, tag: '@criterion-6', what: 'Redis TLS' },
   { project: TRANSPORT, tag: '@gap-P0-06', what: 'PostgreSQL TLS, plaintext refused' },
+  { project: BYPASS, tag: '@bola', what: 'cross-tenant access refused (BOLA)' },
 ];
 
 /** What shows a criterion was checked: a project that ran, or a test tagged so. */

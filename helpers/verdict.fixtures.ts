@@ -7,7 +7,7 @@ export const audit = (p: string): Evidence => ({ kind: 'row', step: 'audit', nam
 
 /** A flow test's wire check: `checked` messages of its own, all fitting the contract. */
 export const wireEvidence = (checked = 3): Evidence => ({ kind: 'probe', step: 'C. Every event this test caused fits the frozen contract — asyncapi.yaml', name: 'contract.events', summary: `${checked} checked`, data: { checked, others: 1, byTopic: {}, violations: [] } });
-const GAP_TAGS: Record<string, string[]> = { scan: ['@gap-P0-09'], asset: ['@gap-P0-02'], payment: ['@gap-P0-04'], 'auth-bypass': ['@gap-P0-01', '@gap-P0-03', '@gap-P0-05'] };
+const GAP_TAGS: Record<string, string[]> = { scan: ['@gap-P0-09'], asset: ['@gap-P0-02'], payment: ['@gap-P0-04'], 'auth-bypass': ['@gap-P0-01', '@gap-P0-03', '@gap-P0-05', '@bola'] };
 /** The rest of a complete run's steps: a flow's numbered steps after 2, or every bypass probe (helpers/catalogue.ts). */
 function catalogueSteps(project: string): TestModel['steps'] {
   const inv = catalogueInventory();
