@@ -1,5 +1,6 @@
 // Flow 3 (seed §5): asset CRUD with quota sync within the seed's 30 s, asset events and audit rows carrying the trace id.
 import { test, expect, login } from '../fixtures';
+import { polling } from '../helpers/poll';
 import { BudgetExceeded, EventNotObserved } from '../helpers/errors';
 
 test.describe('asset flow', () => {
@@ -39,7 +40,7 @@ test.describe('asset flow', () => {
       const read = async () => (last = await usage());
       // Nothing left of the budget: one read, and it counts only if it is in time (it is not, by construction).
       if (left() === 0 || (await read()) !== used) {
-        await expect.poll(read, { timeout: Math.max(1, left()), message: `subscription usage.assets to be ${used}` }).toBe(used).catch(() => {
+        await expect.poll(read, polling({ timeout: Math.max(1, left()), message: `subscription usage.assets to be ${used}` })).toBe(used).catch(() => {
           throw new BudgetExceeded(`subscription usage.assets to be ${used} by ${after}`, budgets.quotaMs, `usage.assets = ${JSON.stringify(last)}`);
         });
       }
@@ -61,7 +62,7 @@ test.describe('asset flow', () => {
     await flow.step(1, 'Login → get JWT', api.describe('login'), async () => {
       ({ token } = await login(api, contract, account));
       // The free plan arrives asynchronously after registration; the quota steps need it.
-      await expect.poll(usage, { timeout: budgets.stepMs, message: 'the free subscription to exist with asset usage 0' }).toBe(0);
+      await expect.poll(usage, polling({ timeout: budgets.stepMs, message: 'the free subscription to exist with asset usage 0' })).toBe(0);
     });
 
     await flow.step(2, 'Create asset', api.describe('createAsset'), async () => {

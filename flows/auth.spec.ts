@@ -1,10 +1,11 @@
 // Flow 1 (seed §5): register → verify email → login → access dashboard → logout, with its events, audit rows and blacklist.
 import type { Page } from '@playwright/test';
+import { polling } from '../helpers/poll';
 import { test, expect } from '../fixtures';
 import { decodeJwt } from 'jose';
 
 test.describe('auth flow', () => {
-  test('register → verify email → login → access dashboard → logout', { tag: ['@flow-auth', '@criterion-2', '@criterion-7', '@criterion-12'] }, async ({ flow, api, observer, db, redis, identity, target, contract, cleanup, page }, testInfo) => {
+  test('register → verify email → login → access dashboard → logout', { tag: ['@flow-auth', '@criterion-2', '@criterion-7', '@criterion-12'] }, async ({ flow, api, observer, db, redis, identity, target, contract, cleanup, dashboard }, testInfo) => {
     const budgets = target.budgets;
     let csrfToken = '';
     let challenge: { challengeId: string; solution: string } = { challengeId: '', solution: '' };
@@ -69,14 +70,15 @@ test.describe('auth flow', () => {
         const activated = await observer.waitFor('cert-ix.subscription.plan.free.activated', { userId, tenantId }, undefined, { sinceStep: 3 });
         expect(activated.tier, 'the activated plan is the free tier').toBe('free');
         await expect
-          .poll(async () => (await api.call('getCurrentSubscription', { token, expect: [200, 404] })).body?.tier, {
+          .poll(async () => (await api.call('getCurrentSubscription', { token, expect: [200, 404] })).body?.tier, polling({
             timeout: budgets.stepMs,
             message: 'GET /api/v1/subscriptions/current to show tier "free"',
-          })
+          }))
           .toBe('free');
       });
 
       await flow.step('7.1', 'Access dashboard', 'GET /dashboard (Chromium)', async () => {
+        const page = await dashboard();
         await openDashboard(page, token);
         await expect(page.getByTestId('user-email'), 'the dashboard shows the user').toHaveText(identity.email, { timeout: budgets.stepMs });
         await expect(page.getByTestId('subscription-tier'), 'the dashboard shows the tier').toHaveText(/free/i, { timeout: budgets.stepMs });
@@ -95,6 +97,7 @@ test.describe('auth flow', () => {
       });
 
       await flow.step('9.1', 'Dashboard after logout', 'GET /dashboard (Chromium)', async () => {
+        const page = await dashboard();
         await openDashboard(page, token);
         await expect(page, 'a rejected token sends the user to login').toHaveURL(/\/login/, { timeout: budgets.stepMs });
         await expect(page.getByTestId('user-email'), 'the dashboard no longer shows the user').toHaveCount(0);

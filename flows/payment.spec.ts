@@ -1,5 +1,6 @@
 // Flow 4 (seed §5): plans → checkout session → signed Stripe webhook → subscription upgraded → invoice, with payment audit.
 import { test, expect, login } from '../fixtures';
+import { polling } from '../helpers/poll';
 import { signStripeWebhook, checkoutCompletedEvent } from '../helpers/stripe';
 
 test.describe('payment flow', () => {
@@ -49,17 +50,17 @@ test.describe('payment flow', () => {
       const upgraded = await observer.waitFor('cert-ix.subscription.plan.upgraded', { tenantId }, undefined, { sinceStep: 4 });
       expect(upgraded, 'the upgrade event names the paid plan').toMatchObject({ planId: plan.id, tier: plan.tier });
       await expect
-        .poll(async () => (await api.call('getCurrentSubscription', { token, expect: 200 })).body.tier, { timeout: budgets.stepMs, message: `the subscription tier to become "${plan.tier}"` })
+        .poll(async () => (await api.call('getCurrentSubscription', { token, expect: 200 })).body.tier, polling({ timeout: budgets.stepMs, message: `the subscription tier to become "${plan.tier}"` }))
         .toBe(plan.tier);
       await observer.waitFor('cert-ix.checkout.completed', { sessionId: session.sessionId, tenantId }, undefined, { sinceStep: 4 });
     });
 
     await flow.step(6, 'Verify invoice created', api.describe('listInvoices'), async () => {
       await expect
-        .poll(async () => (await api.call('listInvoices', { token, expect: 200 })).body.items.filter((i: any) => i.paymentId === paymentId).length, {
+        .poll(async () => (await api.call('listInvoices', { token, expect: 200 })).body.items.filter((i: any) => i.paymentId === paymentId).length, polling({
           timeout: budgets.stepMs,
           message: `an invoice for payment ${paymentId}`,
-        })
+        }))
         .toBe(1);
       await db.expectRows('invoice.byPayment', { paymentId }, (rows) => rows[0]?.amount === session.amount && rows[0]?.status === 'paid', 'a paid invoice row for the amount');
     });

@@ -1,5 +1,6 @@
 // Flow 2 (seed §5): create asset → verify ownership → scan → results → vulnerability visible, with scan events and audit trail.
 import { test, expect, login } from '../fixtures';
+import { polling } from '../helpers/poll';
 import { ContractViolation } from '../helpers/errors';
 
 test.describe('scan flow', () => {
@@ -27,10 +28,10 @@ test.describe('scan flow', () => {
       // The verification service learns of the asset from cert-ix.asset.created; until it has, it answers 404. Only that is retried.
       let proof: any;
       await expect
-        .poll(async () => (proof = await api.call('createOwnershipProof', { token, body: { assetId, method: 'dns-txt' }, expect: [201, 404] })).status, {
+        .poll(async () => (proof = await api.call('createOwnershipProof', { token, body: { assetId, method: 'dns-txt' }, expect: [201, 404] })).status, polling({
           timeout: budgets.stepMs,
           message: `asset-verification to know asset ${assetId} (201, not 404)`,
-        })
+        }))
         .toBe(201);
       expect(proof.body.status, 'the ownership proof verifies').toBe('verified');
     });
@@ -56,10 +57,10 @@ test.describe('scan flow', () => {
     await flow.step(5, 'Poll scan status until complete', api.describe('getScan'), async () => {
       await observer.waitFor('cert-ix.scans.events', { scanId, status: 'completed' }, budgets.scanMs, { sinceStep: 4 });
       await expect
-        .poll(async () => (await api.call('getScan', { token, params: { id: scanId }, expect: 200 })).body.status, {
+        .poll(async () => (await api.call('getScan', { token, params: { id: scanId }, expect: 200 })).body.status, polling({
           timeout: budgets.scanMs,
           message: `scan ${scanId} to reach status "completed"`,
-        })
+        }))
         .toBe('completed');
       await db.expectRows('scan.audit', { scanId }, (rows) => ['received', 'started', 'completed'].every((a) => rows.some((r) => r.action === a)),
         "the scan audit trail: 'received', 'started' and 'completed'");
@@ -75,10 +76,10 @@ test.describe('scan flow', () => {
 
     await flow.step(7, 'Verify vulnerability created in vuln-mgmt', api.describe('listVulnerabilities'), async () => {
       await expect
-        .poll(async () => (await api.call('listVulnerabilities', { token, query: { scanId }, expect: 200 })).body.items.map((v: any) => v.findingId).sort(), {
+        .poll(async () => (await api.call('listVulnerabilities', { token, query: { scanId }, expect: 200 })).body.items.map((v: any) => v.findingId).sort(), polling({
           timeout: budgets.stepMs,
           message: `vulnerability-management to list the findings of scan ${scanId}`,
-        })
+        }))
         .toEqual(findings.map((f: any) => f.findingId).sort());
       await db.expectRows('vulnerability.byScan', { scanId, tenantId: account.tenantId }, (rows) => rows.length === findings.length, `${findings.length} vulnerability rows`);
     });

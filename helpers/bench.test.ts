@@ -1,6 +1,6 @@
 // Unit tests of the bench model: phases, the critical path and the observation lag from hand-made timings.
 import { test, expect } from '@playwright/test';
-import { breakdown, formatBench, lagOf, percentile, spread, type RawRun, type RawStep, type RawTest } from './bench';
+import { breakdown, checkTargets, formatBench, lagOf, percentile, spread, TARGETS, type RawRun, type RawStep, type RawTest } from './bench';
 
 const fx = (name: string, startAt: number, durationMs: number): RawStep => ({ title: `Fixture "${name}"`, category: 'fixture', startAt, durationMs, steps: [] });
 const hook = (title: string, startAt: number, steps: RawStep[]): RawStep => ({ title, category: 'hook', startAt, durationMs: steps.reduce((s, x) => s + x.durationMs, 0), steps });
@@ -80,4 +80,15 @@ test('the table says the median, the phases, the critical path and the lag', () 
   expect(text).toMatch(/set-up _observer\s+0\.70 s\s+2/);
   expect(text).toContain('critical path (slot 1 finished last)');
   expect(text).toContain('p50 20 ms, p95 50 ms');
+});
+
+test('targets: each is met only within its limit, the cold one only when a cold run was timed, and no events is no p95', () => {
+  const lag = { count: 10, p50: 5, p95: TARGETS.lagP95Ms, max: 80 };
+  const fast = checkTargets({ runs: spread([TARGETS.warmMedianMs - 1, TARGETS.warmMedianMs]), lag });
+  expect(fast.map((t) => [t.what, t.met])).toEqual([['warm gate, median', true], ['event observation lag, p95', true]]);
+  const slow = checkTargets({ runs: spread([TARGETS.warmMedianMs + 1]), lag: { ...lag, p95: TARGETS.lagP95Ms + 1 }, coldMs: TARGETS.coldMs + 1 });
+  expect(slow.map((t) => t.met)).toEqual([false, false, false]);
+  expect(slow[1].what).toMatch(/cold/);
+  expect(checkTargets({ runs: spread([1000]), lag: { count: 0, p50: 0, p95: 0, max: 0 } })[1].met).toBe(false);
+  expect(formatBench({ runs: spread([TARGETS.warmMedianMs + 1]), run: breakdown(run), lag, coldMs: 20_000 })).toMatch(/warm gate, median\s+≤ 9\.0 s\s+9\.0 s\s+NO/);
 });

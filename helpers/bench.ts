@@ -200,8 +200,29 @@ export function breakdown(run: RawRun): Breakdown {
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`.padStart(9);
 
+/** Issue 15's targets on a 2-core machine: the warm gate's median, a cold smoke (stack start included), the observation lag. */
+export const TARGETS = { warmMedianMs: 9_000, coldMs: 25_000, lagP95Ms: 50 } as const;
+
+export interface TargetCheck {
+  what: string;
+  limit: string;
+  measured: string;
+  met: boolean;
+}
+
+/** Each target against what the bench measured (the cold run only when one was timed). */
+export function checkTargets(b: { runs: ReturnType<typeof spread>; lag: Lag; coldMs?: number }): TargetCheck[] {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const out: TargetCheck[] = [
+    { what: 'warm gate, median', limit: `≤ ${s(TARGETS.warmMedianMs)}`, measured: s(b.runs.medianMs), met: b.runs.medianMs <= TARGETS.warmMedianMs },
+  ];
+  if (b.coldMs !== undefined) out.push({ what: 'cold npm run smoke (stack start included)', limit: `≤ ${s(TARGETS.coldMs)}`, measured: s(b.coldMs), met: b.coldMs <= TARGETS.coldMs });
+  out.push({ what: 'event observation lag, p95', limit: `≤ ${TARGETS.lagP95Ms} ms`, measured: `${b.lag.p95} ms`, met: b.lag.count > 0 && b.lag.p95 <= TARGETS.lagP95Ms });
+  return out;
+}
+
 /** The console table of a bench: the runs' spread, one run's phases and critical path, the observation lag. */
-export function formatBench(b: { runs: ReturnType<typeof spread>; run: Breakdown; lag: Lag; load?: number[] }): string {
+export function formatBench(b: { runs: ReturnType<typeof spread>; run: Breakdown; lag: Lag; load?: number[]; coldMs?: number }): string {
   const out: string[] = [];
   out.push(`bench: ${b.runs.runs} warm run(s) — median ${sec(b.runs.medianMs).trim()}, min ${sec(b.runs.minMs).trim()}, max ${sec(b.runs.maxMs).trim()}${b.load ? `; load average ${b.load.map((x) => x.toFixed(2)).join(' ')}` : ''}`);
   out.push('', `phases of the median run (${sec(b.run.wallMs).trim()} wall; work on different workers overlaps, so they sum to more):`, `${pad('phase', 78)} ${'time'.padStart(9)}  count`);
@@ -209,5 +230,7 @@ export function formatBench(b: { runs: ReturnType<typeof spread>; run: Breakdown
   out.push('', `critical path (slot ${b.run.lastSlot} finished last):`, `${pad('segment', 78)} ${'at'.padStart(9)} ${'time'.padStart(9)}`);
   for (const s of b.run.criticalPath) out.push(`${pad(s.name, 78)} ${sec(s.startMs)} ${sec(s.ms)}`);
   out.push('', `event observation lag (broker append → observer saw it), ${b.lag.count} awaited events over all runs: p50 ${b.lag.p50} ms, p95 ${b.lag.p95} ms, max ${b.lag.max} ms`);
+  out.push('', 'targets (issue 15, 2 cores):', `${pad('target', 50)} ${'limit'.padEnd(10)} ${'measured'.padEnd(10)} met`);
+  for (const t of checkTargets(b)) out.push(`${pad(t.what, 50)} ${t.limit.padEnd(10)} ${t.measured.padEnd(10)} ${t.met ? 'yes' : 'NO'}`);
   return out.join('\n');
 }

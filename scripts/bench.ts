@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { scriptArgs } from './args';
-import { breakdown, formatBench, lagOf, spread, type RawRun } from '../helpers/bench';
+import { breakdown, checkTargets, formatBench, lagOf, spread, type RawRun } from '../helpers/bench';
 import type { StackHandle } from '../stack';
 
 const { values, rest } = scriptArgs({
@@ -14,8 +14,10 @@ const { values, rest } = scriptArgs({
   for the median run, the phases (runner start, each worker's start, each fixture's set-up and teardown, each test,
   worker teardown, verdict and reports) and the critical path (the worker slot that finished last, step by step);
   and the lag from the broker's append to the observer seeing each awaited event (p50, p95) over all runs.
+  --cold first times one npm run smoke that starts its own embedded stack (no target variables), before anything else
+  runs, and checks it against the cold target too. The table ends with issue 15's targets, met or not.
   Writes the same as JSON to reports/bench.json (--out FILE for another). Exit 0 when every run was GO.`,
-  options: { runs: { type: 'string' }, out: { type: 'string' } },
+  options: { runs: { type: 'string' }, out: { type: 'string' }, cold: { type: 'boolean' } },
 });
 const runsArg = String(values.runs ?? 5);
 if (!/^\d+$/.test(runsArg) || Number(runsArg) < 1) {
@@ -42,9 +44,29 @@ function smoke(env: Record<string, string>): Promise<{ status: number | null; ou
   });
 }
 
+/** One cold npm run smoke: no target variables, so it starts (and stops) an embedded stack of its own. */
+async function coldRun(env: Record<string, string>): Promise<{ ms: number; verdict: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'flowgate-bench-cold-'));
+  try {
+    const r = await smoke({ ...env, FLOWGATE_REPORTS_DIR: dir });
+    const file = join(dir, 'go-no-go.json');
+    const verdict = r.status === 2 || !existsSync(file) ? 'could not evaluate' : JSON.parse(readFileSync(file, 'utf8')).verdict;
+    if (verdict !== 'GO') console.error(`bench cold run: ${verdict}; output:\n${r.output.slice(-1500)}`);
+    return { ms: r.closeAt - r.spawnAt, verdict };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   let stack: StackHandle | undefined;
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+  let cold: { ms: number; verdict: string } | undefined;
+  if (values.cold) {
+    if (env.KONG_URL) throw new Error('--cold times a run that starts its own embedded stack: unset KONG_URL and the other target variables');
+    cold = await coldRun(env);
+    console.log(`bench cold run: ${cold.verdict} in ${(cold.ms / 1000).toFixed(1)} s (stack start included)`);
+  }
   if (!env.KONG_URL) {
     const { startStack } = await import('../stack');
     stack = await startStack();
@@ -80,11 +102,12 @@ async function main() {
   const run = breakdown(median.raw);
   const lag = lagOf(done.flatMap((d) => d.raw.tests.flatMap((t) => t.events)));
   const load = [loadBefore[0], loadavg()[0]];
-  console.log(`\n${formatBench({ runs: runsSpread, run, lag, load })}`);
+  console.log(`\n${formatBench({ runs: runsSpread, run, lag, load, coldMs: cold?.ms })}`);
   mkdirSync(join(out, '..'), { recursive: true });
-  writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), target: env.FLOWGATE_TARGET_NAME ?? env.KONG_URL, loadAverage: { before: loadBefore, after: loadavg() }, runs: done.map((d) => ({ verdict: d.verdict, wallMs: d.wallMs })), spread: runsSpread, lag, medianRun: run }, null, 2));
+  const targets = checkTargets({ runs: runsSpread, lag, coldMs: cold?.ms });
+  writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), target: env.FLOWGATE_TARGET_NAME ?? env.KONG_URL, loadAverage: { before: loadBefore, after: loadavg() }, ...(cold ? { cold } : {}), runs: done.map((d) => ({ verdict: d.verdict, wallMs: d.wallMs })), spread: runsSpread, lag, targets, medianRun: run }, null, 2));
   console.log(`bench: written to ${out}`);
-  const notGo = done.filter((d) => d.verdict !== 'GO').length + (runs - done.length);
+  const notGo = done.filter((d) => d.verdict !== 'GO').length + (runs - done.length) + (cold && cold.verdict !== 'GO' ? 1 : 0);
   if (notGo) console.log(`bench: ${notGo} of ${runs} run(s) were not GO: their timings describe a failing run`);
   process.exit(notGo ? 1 : 0);
 }
