@@ -8,7 +8,7 @@ import { AuthBypass, InfrastructureUnreachable, ProbeServerError, type ProbeServ
 import { bypassFindingAttachment, TOKEN_KINDS, type BypassFinding, type TokenKind } from '../helpers/evidence';
 import { algConfusionApplies, algOf, hs256, reclaim, unsignedToken } from '../helpers/tokens';
 import { checkoutCompletedEvent, signStripeWebhook } from '../helpers/stripe';
-import { probeCall } from '../fixtures/auth-probes';
+import { controlKey, probeCall } from '../fixtures/auth-probes';
 import { contracts } from '../contracts';
 
 const P0 = contracts().services.filter((s) => s.criticality === 'P0').map((s) => s.name);
@@ -52,6 +52,8 @@ for (const service of P0) {
 
     await flow.step('S', 'Set up a user, its resources and bad tokens', 'POST /api/v1/auth/login', async () => {
       const { token } = await login(api, contract, account);
+      // Positive control (again: preflight's needs an account of its own, and may not have got one).
+      await controlKey(api, token, target.jwtTestSigningKey);
       ids.assetId = (await api.call('createAsset', { token, body: sampleBody('createAsset', ids), expect: 201 })).body.id;
       ids.scanId = (await api.call('startScan', { token, body: sampleBody('startScan', ids), expect: 202 })).body.scanId;
       const plans = (await api.call('listPlans', { expect: 200 })).body.plans;
