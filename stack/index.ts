@@ -234,8 +234,8 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
     if (opts.signal?.aborted) throw new StartupError({ component: 'stack', reason: 'start aborted', elapsedMs: Date.now() - t0 });
   };
 
+  const certs = secure ? generateRunCertificates(tmpDir) : undefined;
   try {
-    const certs = secure ? generateRunCertificates(tmpDir) : undefined;
     certs?.catch(() => {}); // reported through the components that await it
     const { kafka, pg, redis } = await startInfrastructure(ctx, comp, opts.kafkaJars, certs);
     checkAbort();
@@ -288,6 +288,8 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
     };
   } catch (e) {
     log(`stack: start failed after ${Date.now() - t0} ms${e instanceof StartupError ? ` (${e.component})` : ''}; stopping what was started`);
+    // the fault certificates are still being made when a component fails fast: their openssl must end before the dir goes
+    await certs?.then((c) => c.faultCerts).catch(() => {});
     await stop().catch((se) => log(`stack: cleanup after the failed start: ${errText(se)}`));
     if (e instanceof StartupError) {
       // the tail is in the message; the file itself went with the temp dir

@@ -17,7 +17,8 @@ const cases = [
 ] as const;
 
 base.describe('broken infrastructure', () => {
-  base.describe.configure({ timeout: 300_000 });
+  // Parallel: each stopped component has a stack of its own, so the cases need not wait for each other.
+  base.describe.configure({ mode: 'parallel', timeout: 300_000 });
 
   for (const c of cases) {
     test(`${c.name} → NO-GO (${c.categories.join(' or ')}) within ${BOUND_S} s, nothing left running`, async ({ stack: shared }) => {

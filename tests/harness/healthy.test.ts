@@ -97,7 +97,7 @@ test('noise on the frozen topics â€” other tenants, malformed JSON, no headers â
       await producer.sendBatch({ topicMessages: messages, compression: CompressionTypes.None });
       sent += messages.length;
       // Paced, so the flood is noise and not a load test of a 2-core machine.
-      await new Promise((r) => setTimeout(r, 25));
+      await new Promise((r) => setTimeout(r, 100));
     }
   })();
   const run = await runSmoke(targetEnv(stack), []);

@@ -1,0 +1,301 @@
+// The fault matrix's rows, how they share runs, and the row tests; the rows are split over two test files so two harness workers (two stacks) run them side by side.
+import { expect } from '@playwright/test';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { LATENCY_PREFIX } from '../../stack/faults';
+import type { ProjectName } from '../../helpers/catalogue';
+import { startStack, type StackHandle } from '../../stack';
+import { test, runSmoke, setFaults, targetEnv, cleanup, ROOT } from './harness';
+
+/** How many test files the rows are split over: one per harness worker of tests/selftest.config.ts. */
+export const PARTS = 2;
+
+export interface Row {
+  fault: string;
+  /** the Playwright project the fault breaks (preflight runs before it) */
+  project: ProjectName;
+  /** the criterion that must fail, or the trigger that must fire */
+  expects:
+    | { criterion: number; trigger?: string; says?: string }
+    | { trigger: 'auth-bypass'; route: string }
+    | { trigger: 'p0-gap-not-remediated'; gap: string }
+    // a 5xx to a probe: nothing was served, so the trigger does not fire, but it stays not-run ("bypass not ruled out")
+    | { trigger: 'auth-bypass'; notRuledOut: string };
+  /** the failing step's title starts with this; undefined when no flow fails (the criterion fails from evidence) */
+  step?: string;
+  category?: string;
+  /** the failing test's project when it is not a flow (source) */
+  failing?: 'source';
+  /** transport rows: the endpoint the verdict must name (tls-not-enforced / the finding), from the stack's env */
+  names?: (env: Record<string, string>) => string;
+  /** a fault that takes effect only at start: the row starts its own stack with it */
+  atStart?: boolean;
+}
+
+const c = (n: number, more: { trigger?: string; says?: string } = {}) => ({ criterion: n, ...more });
+const hostPort = (url: string) => new URL(url).host;
+const bypass = (route: string) => ({ trigger: 'auth-bypass' as const, route });
+
+export const MATRIX: Row[] = [
+  { fault: 'P0-01-asset-no-jwt', project: 'auth-bypass', expects: bypass('POST /api/v1/assets'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
+  { fault: 'auth-alg-none-accepted', project: 'auth-bypass', expects: bypass('POST /api/v1/assets accepted alg-none token'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
+  { fault: 'asset-cross-tenant-read', project: 'auth-bypass', expects: bypass('GET /api/v1/assets/{id} accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
+  { fault: 'scan-unauthenticated-500', project: 'auth-bypass', expects: { trigger: 'auth-bypass', notRuledOut: 'GET /api/v1/scans/{id} (scan-api-service) answered 500 to a none token' }, step: 'F. No protected route serves a bad token', category: 'auth probe error' },
+  { fault: 'P0-02-asset-audit-no-trace', project: 'asset', expects: c(2), step: '2. Create asset', category: 'database state' },
+  { fault: 'P0-03-checkout-no-jwt', project: 'auth-bypass', expects: bypass('POST /api/v1/checkout/sessions'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
+  { fault: 'P0-04-payment-no-audit', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'database state' },
+  { fault: 'P0-09-scan-no-audit', project: 'scan', expects: c(8), step: '4. Start scan', category: 'database state' },
+  { fault: 'auth-csrf-unavailable', project: 'auth', expects: c(7), step: '1. Get CSRF token', category: 'unexpected response' },
+  { fault: 'auth-verify-no-activate', project: 'auth', expects: c(7), step: '4. Verify email', category: 'database state' },
+  { fault: 'auth-free-plan-never-activated', project: 'auth', expects: c(7), step: '7. Verify subscription activated', category: 'event not observed' },
+  { fault: 'auth-logout-no-blacklist', project: 'auth', expects: c(7), step: '8. Logout', category: 'database state' },
+  { fault: 'auth-login-audit-missing', project: 'auth', expects: c(12), step: '5. Login', category: 'database state' },
+  { fault: 'auth-logout-audit-missing', project: 'auth', expects: c(12), step: '8. Logout', category: 'database state' },
+  { fault: 'auth-registered-no-header', project: 'auth', expects: c(7), step: '3. Register user', category: 'contract violation' },
+  { fault: 'auth-dashboard-stale-session', project: 'auth', expects: c(7), step: '9.1. Dashboard after logout', category: 'assertion failed' },
+  { fault: 'scan-ownership-rejected', project: 'scan', expects: c(8), step: '3. Verify ownership', category: 'assertion failed' },
+  { fault: 'scan-never-completes', project: 'scan', expects: c(8), step: '5. Poll scan status', category: 'event not observed' },
+  { fault: 'scan-empty-results', project: 'scan', expects: c(8), step: '6. Get scan results', category: 'assertion failed' },
+  { fault: 'scan-results-contract-broken', project: 'scan', expects: c(8), step: '6. Get scan results', category: 'contract violation' },
+  { fault: 'scan-vuln-never-synced', project: 'scan', expects: c(8), step: '7. Verify vulnerability', category: 'budget exceeded' },
+  { fault: 'asset-update-lost', project: 'asset', expects: c(2), step: '4. Update asset', category: 'assertion failed' },
+  { fault: 'asset-created-no-header', project: 'asset', expects: c(2), step: '2. Create asset', category: 'contract violation' },
+  { fault: 'asset-deleted-event-missing', project: 'asset', expects: c(2), step: '6. Delete asset', category: 'event not observed' },
+  { fault: 'asset-quota-not-counted', project: 'asset', expects: c(2), step: '5. Verify quota updated', category: 'event not observed' },
+  { fault: 'asset-quota-not-decremented', project: 'asset', expects: c(2), step: '7. Verify quota decremented', category: 'event not observed' },
+  // One quota budget from the create response: each hop of this sync is under it, the whole is not (stack/faults.ts).
+  { fault: 'asset-quota-sync-late', project: 'asset', expects: c(2), step: '5. Verify quota updated', category: 'budget exceeded' },
+  // The deleted event on the topic since step 2 must not satisfy step 6.
+  { fault: 'asset-deleted-event-early', project: 'asset', expects: c(2), step: '6. Delete asset', category: 'event not observed' },
+  { fault: 'scan-dispatch-wrong-priority', project: 'scan', expects: c(8, { says: 'cert-ix.scans.' }), step: '4. Start scan', category: 'contract violation' },
+  { fault: 'payment-plans-empty', project: 'payment', expects: c(9), step: '2. Get plans', category: 'assertion failed' },
+  { fault: 'payment-webhook-bad-signature-accepted', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'unexpected response' },
+  { fault: 'payment-subscription-not-upgraded', project: 'payment', expects: c(9), step: '5. Verify subscription updated', category: 'event not observed' },
+  { fault: 'payment-invoice-never-created', project: 'payment', expects: c(9), step: '6. Verify invoice created', category: 'budget exceeded' },
+  { fault: 'payment-event-bad-schema', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'contract violation' },
+  { fault: 'P0-05-email-exposed', project: 'auth-bypass', expects: bypass('POST /internal/email/send'), step: 'F. No internal route answers through the gateway', category: 'auth bypass' },
+  { fault: 'asset-read-off-schema', project: 'asset', expects: c(2, { says: 'response of getAsset with status 200 breaks the frozen contract: /updatedAt must be string' }), step: '3. Read asset', category: 'contract violation' },
+  { fault: 'asset-updated-duplicate-broken', project: 'asset', expects: c(11, { says: "cert-ix.asset.updated" }), step: 'C. Every event this test caused fits the frozen contract', category: 'contract violation' },
+  // No flow fails on these: the criterion fails from the evidence preflight and the source project record.
+  { fault: 'health-degraded', project: 'auth', expects: c(10, { says: 'scan-api-service: /health/scan-api-service 200 but the body does not fit the Health schema (status "degraded")' }) },
+  { fault: 'source-literal-secret', project: 'source', failing: 'source', expects: c(3, { trigger: 'hardcoded-secret', says: 'docker-compose.test.yml:' }), category: 'assertion failed' },
+  { fault: `${LATENCY_PREFIX}createAsset=9000`, project: 'asset', expects: c(2), step: '2. Create asset', category: 'budget exceeded' },
+  // transport: criteria 4, 5, 6 and P0-06, decided by connection tests
+  { fault: 'tls-gateway-plain-http', project: 'transport', expects: c(4), step: '4.2.', category: 'assertion failed', names: (e) => e.FLOWGATE_PUBLIC_ENDPOINTS.split(',')[1] },
+  { fault: 'tls-gateway-wrong-host-cert', project: 'transport', expects: c(4), step: '4.1.', category: 'assertion failed', names: (e) => hostPort(e.KONG_URL) },
+  { fault: 'tls-gateway-expired-cert', project: 'transport', expects: c(4), step: '4.1.', category: 'assertion failed', names: (e) => hostPort(e.KONG_URL) },
+  { fault: 'tls-kafka-plaintext-listener', project: 'transport', expects: c(5), step: '5.2.', category: 'assertion failed', atStart: true, names: () => 'speaks Kafka in plaintext' },
+  { fault: 'tls-redis-plaintext-port', project: 'transport', expects: c(6), step: '6.2.', category: 'assertion failed', names: () => 'speaks Redis in plaintext' },
+  { fault: 'tls-postgres-accepts-plaintext', project: 'transport', expects: { trigger: 'p0-gap-not-remediated', gap: 'P0-06' }, step: 'P0-06.', category: 'assertion failed', names: (e) => hostPort(e.AUTH_DB_URL) },
+];
+
+/** The failing test of a non-flow project, shaped like a flow result (status, failingStep). */
+function failingOf(v: any, project: string) {
+  for (const c of v?.criteria ?? []) for (const e of c.evidence ?? []) if (e.project === project && e.status !== 'passed') return { status: e.status, failingStep: e.failingStep };
+  return undefined;
+}
+
+/** The failing step of a transport row: from the criterion's evidence, or (P0-06) the finding's test. */
+function transportFailure(v: any, row: Row): { title?: string; category?: string; error?: string } | undefined {
+  if ('criterion' in row.expects) {
+    const id = row.expects.criterion;
+    return v.criteria.find((x: any) => x.id === id)?.evidence?.find((e: any) => e.failingStep)?.failingStep;
+  }
+  const f = v.gapFindings?.[0];
+  return f ? { title: f.step, category: row.category, error: f.detail } : undefined;
+}
+
+function expectTransport(v: any, row: Row, env: Record<string, string>) {
+  const names = row.names?.(env) ?? '';
+  if ('criterion' in row.expects) {
+    const trig = v.triggers.find((t: any) => t.id === 'tls-not-enforced');
+    expect(trig?.fired, 'tls-not-enforced fired').toBe(true);
+    expect(trig?.detail, 'tls-not-enforced names the endpoint').toContain(names);
+    return;
+  }
+  const trig = v.triggers.find((t: any) => t.id === 'p0-gap-not-remediated');
+  expect(trig?.fired, 'p0-gap-not-remediated fired').toBe(true);
+  expect(v.gapFindings?.map((f: any) => `${f.gap} ${f.endpoint}`), 'the finding is in the verdict').toContain(`P0-06 ${names}`);
+}
+
+const MATRIX_FILE = join(ROOT, 'test-results', 'fault-matrix.tsv');
+
+/**
+ * Rows that may share one run with rows of other projects, each with the other projects its fault reaches (those
+ * never share its run). Faults are global on the stack, so only a fault whose effect stays inside its own flow (and
+ * the flows named here) is listed; a row not listed (a new one, a fault on shared setup such as registration, the
+ * gateway's certificate, the auth-bypass probes that touch every service) runs alone, as before.
+ */
+export const BATCHABLE: Record<string, Row['project'][]> = {
+  // the auth-bypass set-up creates an asset, starts a scan, opens a checkout and logs a user out: it is reached by all
+  'P0-02-asset-audit-no-trace': ['auth-bypass'],
+  'asset-update-lost': ['auth-bypass'],
+  'asset-deleted-event-missing': ['auth-bypass'],
+  'asset-quota-not-counted': ['auth-bypass'],
+  'asset-quota-not-decremented': ['auth-bypass'],
+  'asset-read-off-schema': ['auth-bypass'],
+  'asset-updated-duplicate-broken': ['auth-bypass'],
+  'asset-quota-sync-late': ['auth-bypass'],
+  // the scan flow creates an asset (step 2): what breaks creating one breaks it; a deleted event at create time
+  // also makes asset-verification forget the scan flow's asset before its ownership proof (step 3)
+  'asset-deleted-event-early': ['scan', 'auth-bypass'],
+  'asset-created-no-header': ['scan', 'auth-bypass'],
+  [`${LATENCY_PREFIX}createAsset=9000`]: ['scan', 'auth-bypass'],
+  'P0-09-scan-no-audit': ['auth-bypass'],
+  'scan-ownership-rejected': ['auth-bypass'],
+  'scan-never-completes': ['auth-bypass'],
+  'scan-empty-results': ['auth-bypass'],
+  'scan-results-contract-broken': ['auth-bypass'],
+  'scan-vuln-never-synced': ['auth-bypass'],
+  'scan-dispatch-wrong-priority': ['auth-bypass'],
+  'P0-04-payment-no-audit': ['auth-bypass'],
+  'payment-plans-empty': ['auth-bypass'],
+  'payment-webhook-bad-signature-accepted': ['auth-bypass'],
+  'payment-subscription-not-upgraded': ['auth-bypass'],
+  'payment-invoice-never-created': ['auth-bypass'],
+  'payment-event-bad-schema': ['auth-bypass'],
+  // auth faults after registration and login (the other flows' account set-up registers, verifies and logs in)
+  'auth-login-audit-missing': [],
+  'auth-logout-audit-missing': [],
+  'auth-dashboard-stale-session': [],
+  'auth-logout-no-blacklist': ['auth-bypass'],
+  // bad tokens only: the flows send good ones, so only the probes meet these faults
+  'auth-alg-none-accepted': [],
+  'asset-cross-tenant-read': [],
+  'scan-unauthenticated-500': [],
+  // the gateway reaching email-service's internal API: no flow calls it
+  'P0-05-email-exposed': [],
+  // the auth-bypass positive control reads every service's health
+  'health-degraded': ['auth-bypass'],
+  'source-literal-secret': [],
+  // extra listeners or a plaintext login: the flows' TLS connections are untouched
+  'tls-gateway-plain-http': [],
+  'tls-redis-plaintext-port': [],
+  'tls-postgres-accepts-plaintext': [],
+};
+
+/** The triggers a row's fault fires besides what it expects: a row expecting one of them never shares a run with it. */
+const fires = (r: Row): string[] => [...('trigger' in r.expects && r.expects.trigger ? [r.expects.trigger] : []), ...(/^P0-/.test(r.fault) ? ['p0-gap-not-remediated'] : [])];
+
+/**
+ * Groups rows into runs: at most one row per project, none whose fault reaches another's project, none expecting a
+ * trigger another's fault fires; unlisted and start-only rows alone. The most crowded projects are placed first.
+ */
+export function batches(rows: Row[]): Row[][] {
+  const out: Row[][] = [];
+  const count = (p: string) => rows.filter((r) => r.project === p).length;
+  const order = [...rows].sort((a, b) => count(b.project) - count(a.project));
+  const expectsTrigger = (r: Row) => ('trigger' in r.expects ? r.expects.trigger : undefined);
+  const fits = (r: Row, batch: Row[]) =>
+    batch.every((o) => o.project !== r.project && BATCHABLE[o.fault] && !BATCHABLE[o.fault].includes(r.project) && !BATCHABLE[r.fault].includes(o.project) &&
+      !fires(o).includes(expectsTrigger(r) ?? '') && !fires(r).includes(expectsTrigger(o) ?? ''));
+  for (const r of order) {
+    const home = !r.atStart && BATCHABLE[r.fault] ? out.find((b) => BATCHABLE[b[0].fault] && fits(r, b)) : undefined;
+    if (home) home.push(r);
+    else out.push([r]);
+  }
+  return out;
+}
+
+interface BatchRun {
+  run: Awaited<ReturnType<typeof runSmoke>>;
+  env: Record<string, string>;
+  /** rows still to read this run; its reports folder is removed after the last */
+  pending: number;
+  label: string;
+}
+const batchRuns = new Map<Row[], Promise<BatchRun>>();
+
+/** The run of a row's batch: the first row of the batch starts it (its faults on, only its projects), the others read it. */
+async function runOf(batch: Row[], shared: StackHandle): Promise<BatchRun> {
+  if (!batchRuns.has(batch)) {
+    batchRuns.set(batch, (async () => {
+      const row = batch[0];
+      // a start-only fault gets a stack of its own, started with it
+      const own: StackHandle | undefined = row.atStart ? await startStack({ faults: row.fault }) : undefined;
+      const stack = own ?? shared;
+      try {
+        if (!own) await setFaults(stack.controlUrl, batch.map((r) => r.fault));
+        const run = await runSmoke(targetEnv(stack), [...new Set(batch.map((r) => r.project))].map((p) => `--project=${p}`));
+        return { run, env: stack.env, pending: batch.length, label: batch.length > 1 ? `batch ${batch.map((r) => r.fault).join('+')}` : 'alone' };
+      } finally {
+        if (own) await own.stop();
+        else await setFaults(stack.controlUrl, []);
+      }
+    })());
+  }
+  return batchRuns.get(batch)!;
+}
+
+/** The rows of part `part` (1-based) of `parts`: whole batches (a batch's rows read one run, so they stay in one file), balanced by run count. */
+export function partOf(part: number, parts: number): Row[] {
+  const planned = batches(MATRIX);
+  // longest batches first (more projects, longer runs), each to the part with the fewest runs so far
+  const load = Array.from({ length: parts }, () => 0);
+  const mine: Row[] = [];
+  for (const b of [...planned].sort((x, y) => y.length - x.length)) {
+    const p = load.indexOf(Math.min(...load));
+    load[p] += 1 + b.length / 4;
+    if (p === part - 1) mine.push(...b);
+  }
+  // in matrix order, so each file still reads like the matrix
+  return MATRIX.filter((r) => mine.includes(r));
+}
+
+/** Declares the row tests of part `part` of `parts` (called by each fault-matrix test file). */
+export function defineRowTests(part: number, parts: number): void {
+  test.describe(`fault matrix (part ${part} of ${parts})`, () => {
+    test.describe.configure({ timeout: 300_000 });
+    const planned = batches(MATRIX);
+
+    for (const row of partOf(part, parts)) {
+      test(`${row.fault} → NO-GO ${row.step ? `at "${row.step}" (${row.category})` : `for criterion ${'criterion' in row.expects ? row.expects.criterion : ''} from evidence`}`, async ({ stack: shared }) => {
+        const batch = planned.find((b) => b.includes(row))!;
+        const shared_ = await runOf(batch, shared);
+        const { run } = shared_;
+        const stack = { env: shared_.env };
+        const v = run.verdict;
+        const flow =
+          row.project === 'transport'
+            ? { status: transportFailure(v, row) ? 'failed' : 'passed', failingStep: transportFailure(v, row) }
+            : row.failing
+              ? failingOf(v, row.failing)
+              : v?.flows?.find((f: any) => f.name === row.project);
+        const reason = 'criterion' in row.expects ? `criterion ${row.expects.criterion}` : `trigger ${row.expects.trigger}`;
+        mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+        appendFileSync(MATRIX_FILE, [row.fault, v?.verdict ?? '(none)', reason, flow?.failingStep?.title ?? '-', flow?.failingStep?.category ?? '-', run.seconds.toFixed(1), shared_.label].join('\t') + '\n');
+        try {
+          expect(v, `a verdict was written; output:\n${run.output.slice(-3000)}`).toBeTruthy();
+          expect(run.exitCode, 'npm run smoke exits 1 on NO-GO').toBe(1);
+          expect(v.verdict).toBe('NO-GO');
+          if (row.step) {
+            expect(flow?.status, `the ${row.project} flow fails`).toBe('failed');
+            expect(flow?.failingStep?.title ?? '', 'the failing step').toMatch(new RegExp(`^${row.step.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+          } else if (!row.failing) {
+            // The flows themselves pass: the verdict is NO-GO only because the criterion failed from evidence.
+            expect(flow?.status, `the ${row.project} flow passes`).toBe('passed');
+          }
+          if (row.category) expect(flow?.failingStep?.category, `the failure category (error: ${flow?.failingStep?.error})`).toBe(row.category);
+          const expects = row.expects;
+          if (row.project === 'transport') expectTransport(v, row, stack.env);
+          if ('criterion' in expects) {
+            const crit = v.criteria.find((x: any) => x.id === expects.criterion);
+            expect(crit?.status, reason).toBe('fail');
+            if (expects.says) expect(crit?.detail, `criterion ${expects.criterion} says why`).toContain(expects.says);
+            if (expects.trigger) expect(v.triggers.find((t: any) => t.id === expects.trigger)?.fired, `trigger ${expects.trigger} fired`).toBe(true);
+          } else if ('route' in expects) {
+            const trig = v.triggers.find((t: any) => t.id === 'auth-bypass');
+            expect(trig?.fired, 'the auth-bypass trigger fired').toBe(true);
+            expect(JSON.stringify(trig), 'the trigger names the route').toContain(expects.route);
+          } else if ('notRuledOut' in expects) {
+            const trig = v.triggers.find((t: any) => t.id === 'auth-bypass');
+            expect(trig?.status, 'the auth-bypass trigger is not ruled out').toBe('not-run');
+            expect(trig?.detail, 'the trigger names the route that errored').toContain(expects.notRuledOut);
+          }
+        } finally {
+          if (--shared_.pending === 0) cleanup(run);
+        }
+      });
+    }
+  });
+}
