@@ -34,7 +34,7 @@ export default defineConfig({
       dependencies: ['stack'],
     },
   ],
-  // Two: the runs of the harness wait on budgets and events much of the time (a fault row waits out its budget), so a
-  // second stack and worker fill that idle CPU; `npm test -- --workers=1` runs one file at a time, as before.
+  // Two: with one, about a third of two cores sat idle while runs waited on budgets and events (a fault row waits out its
+  // budget); a second stack and worker fill it (fault-matrix.ts PARTS matches). `npm test -- --workers=1`: one at a time.
   workers: 2,
 });

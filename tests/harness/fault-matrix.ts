@@ -227,30 +227,32 @@ async function runOf(batch: Row[], shared: StackHandle): Promise<BatchRun> {
   return batchRuns.get(batch)!;
 }
 
-/** The rows of part `part` (1-based) of `parts`: whole batches (a batch's rows read one run, so they stay in one file), balanced by run count. */
-export function partOf(part: number, parts: number): Row[] {
-  const planned = batches(MATRIX);
-  // longest batches first (more projects, longer runs), each to the part with the fewest runs so far
+/**
+ * The batches of part `part` (1-based) of `parts`: whole batches, since a batch's rows read one run. Largest first, each
+ * to the part with the least load so far, a run counting 1 and each of its rows a quarter more (more projects, longer run).
+ */
+export function partOf(part: number, parts: number): Row[][] {
   const load = Array.from({ length: parts }, () => 0);
-  const mine: Row[] = [];
-  for (const b of [...planned].sort((x, y) => y.length - x.length)) {
+  const mine: Row[][] = [];
+  for (const b of [...batches(MATRIX)].sort((x, y) => y.length - x.length)) {
     const p = load.indexOf(Math.min(...load));
     load[p] += 1 + b.length / 4;
-    if (p === part - 1) mine.push(...b);
+    if (p === part - 1) mine.push(b);
   }
-  // in matrix order, so each file still reads like the matrix
-  return MATRIX.filter((r) => mine.includes(r));
+  return mine;
 }
 
 /** Declares the row tests of part `part` of `parts` (called by each fault-matrix test file). */
 export function defineRowTests(part: number, parts: number): void {
   test.describe(`fault matrix (part ${part} of ${parts})`, () => {
     test.describe.configure({ timeout: 300_000 });
-    const planned = batches(MATRIX);
+    const mine = partOf(part, parts);
+    const batchOf = (row: Row) => mine.find((b) => b.includes(row));
 
-    for (const row of partOf(part, parts)) {
+    // in matrix order, so each file still reads like the matrix
+    for (const row of MATRIX.filter(batchOf)) {
       test(`${row.fault} → NO-GO ${row.step ? `at "${row.step}" (${row.category})` : `for criterion ${'criterion' in row.expects ? row.expects.criterion : ''} from evidence`}`, async ({ stack: shared }) => {
-        const batch = planned.find((b) => b.includes(row))!;
+        const batch = batchOf(row)!;
         const shared_ = await runOf(batch, shared);
         const { run } = shared_;
         const stack = { env: shared_.env };
