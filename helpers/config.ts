@@ -175,6 +175,10 @@ export const FLOWGATE_VARS = {
   FLOWGATE_GAP_URL: { scope: 'run', parse: gapUrl },
   FLOWGATE_SHARDS_EXPECTED: { scope: 'run', parse: positiveInt },
   FLOWGATE_STACK_LOG: { scope: 'run', parse: boolean },
+  // read by scripts/code-cache.cjs, preloaded before any of this loads (it spells booleans as BOOL_TRUE / BOOL_FALSE do)
+  FLOWGATE_CODE_CACHE: { scope: 'run', parse: boolean },
+  FLOWGATE_CODE_CACHE_DIR: { scope: 'run', parse: path },
+  FLOWGATE_CODE_CACHE_STATS: { scope: 'run', parse: boolean },
   // the run history (reports/history.jsonl) and the report's own (npm run report)
   FLOWGATE_HISTORY: { scope: 'run', parse: path },
   FLOWGATE_FLAKY_WINDOW: { scope: 'run', parse: positiveInt },

@@ -32,7 +32,7 @@ function smoke(env: Record<string, string>): Promise<{ status: number | null; ou
   return new Promise((resolveRun) => {
     const spawnAt = Date.now();
     // Asynchronous on purpose: the embedded stack lives in this process, and a blocking spawn would freeze it.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/smoke.ts', ...rest], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', './scripts/code-cache.cjs', '--import', 'tsx', 'scripts/smoke.ts', ...rest], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));

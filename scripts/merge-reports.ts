@@ -75,7 +75,7 @@ const givenRunId = checkFlowgateVars(process.env, { only: ['FLOWGATE_RUN_ID'] })
 if (!givenRunId && runIds.size > 1) console.error(`flowgate: the shards carry different run ids (${[...runIds].join(', ')}); set FLOWGATE_RUN_ID for every shard.`);
 const runId = givenRunId || (runIds.size === 1 ? [...runIds][0] : undefined);
 const env = { ...process.env, ...(runId ? { FLOWGATE_RUN_ID: runId } : {}), FLOWGATE_REPORTS_DIR: reports, FLOWGATE_SHARDS_EXPECTED: String(expected), FLOWGATE_SHARDS_SEEN: [...seen].sort().join(',') };
-const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'merge-reports', '-c', join(root, 'reports', 'merge.config.ts'), blobDir], { cwd: root, env, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--require', join(root, 'scripts', 'code-cache.cjs'), require.resolve('@playwright/test/cli'), 'merge-reports', '-c', join(root, 'reports', 'merge.config.ts'), blobDir], { cwd: root, env, stdio: 'inherit' });
 child.on('exit', (code) => {
   rmSync(blobDir, { recursive: true, force: true });
   process.exit(exitFromVerdict(reports, code, 'merge-reports'));

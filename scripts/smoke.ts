@@ -82,7 +82,8 @@ if (shard) {
   writeFileSync(join(reports, 'shards', id, 'run-id'), env.FLOWGATE_RUN_ID);
 }
 
-const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', ...args], { cwd: root, env, stdio: 'inherit' });
+// The runner's execArgv passes the code cache on to every worker it forks.
+const child = spawn(process.execPath, ['--require', join(__dirname, 'code-cache.cjs'), require.resolve('@playwright/test/cli'), 'test', ...args], { cwd: root, env, stdio: 'inherit' });
 const forward = (sig: NodeJS.Signals) => child.kill(sig);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);

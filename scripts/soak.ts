@@ -55,7 +55,7 @@ async function main() {
       const dir = mkdtempSync(join(tmpdir(), 'flowgate-soak-'));
       const started = Date.now();
       // Asynchronous on purpose: the embedded stack lives in this process, and a blocking spawn would freeze it.
-      const r = await run(['--import', 'tsx', 'scripts/smoke.ts', ...passthrough], { ...env, FLOWGATE_REPORTS_DIR: dir }, 600_000);
+      const r = await run(['--require', './scripts/code-cache.cjs', '--import', 'tsx', 'scripts/smoke.ts', ...passthrough], { ...env, FLOWGATE_REPORTS_DIR: dir }, 600_000);
       const seconds = (Date.now() - started) / 1000;
       durations.push(seconds);
       const file = join(dir, 'go-no-go.json');

@@ -21,7 +21,7 @@ function printMatrix() {
   console.log('');
 }
 
-const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '-c', 'tests/selftest.config.ts', ...process.argv.slice(2)], {
+const child = spawn(process.execPath, ['--require', join(root, 'scripts', 'code-cache.cjs'), require.resolve('@playwright/test/cli'), 'test', '-c', 'tests/selftest.config.ts', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
   env: process.env,

@@ -9,13 +9,13 @@ import { decideTarget, TARGET_VARS } from '../../helpers/target';
 const repoRoot = join(__dirname, '..', '..');
 const SKIP = new Set(['node_modules', '.cache', '.git', 'reports', 'test-results', 'allure-report']);
 
-/** The repository's own source: TypeScript, shell, YAML, the CI entry point. */
+/** The repository's own source: TypeScript, CommonJS preloads, shell, YAML, the CI entry point. */
 function sourceFiles(dir = repoRoot): string[] {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
     if (SKIP.has(n) && dir === repoRoot) return [];
     if (statSync(p).isDirectory()) return n === 'node_modules' ? [] : sourceFiles(p);
-    return /\.(ts|sh|ya?ml)$/.test(n) || relative(repoRoot, p) === join('.ci', 'run') || n === 'Dockerfile' ? [p] : [];
+    return /\.(ts|cjs|sh|ya?ml)$/.test(n) || relative(repoRoot, p) === join('.ci', 'run') || n === 'Dockerfile' ? [p] : [];
   });
 }
 
