@@ -1,6 +1,6 @@
 // flowgate's Playwright config: preflight, the transport checks, the four flows and the auth-bypass probes, and the reporters that make the verdict.
 import { defineConfig } from '@playwright/test';
-import { loadEnvFile, generateRunId, runSettings, checkFlowgateVars } from './helpers/config';
+import { loadEnvFile, generateRunId, runSettings, checkFlowgateVars, chromiumExecutable } from './helpers/config';
 import { PREFLIGHT, PROJECTS } from './helpers/catalogue';
 
 // The target may come from a dotenv file; variables already in the environment win.
@@ -13,6 +13,8 @@ const run = runSettings();
 // The step budget is a target setting: preflight names it when it is bad; until then the default stands.
 const stepBudgetMs = checkFlowgateVars(process.env, { only: ['FLOWGATE_STEP_BUDGET_MS'] }).settings.FLOWGATE_STEP_BUDGET_MS ?? 15_000;
 const sharded = process.argv.some((a) => a.startsWith('--shard'));
+// A window to look at needs the full browser; a headless run takes the lighter headless shell when it is installed.
+const headed = process.argv.some((a) => a === '--headed' || a === '--debug' || a.startsWith('--ui')) || !!process.env.PWDEBUG;
 const flowTimeout = run.FLOWGATE_FLOW_BUDGET_MS ?? 180_000;
 // Self tests run many verdicts side by side; each gets its own reports folder.
 const reportsDir = run.FLOWGATE_REPORTS_DIR ?? 'reports';
@@ -55,9 +57,9 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
-    // Debian's chromium, never a browser download.
+    // Debian's chromium or its headless shell (helpers/config.ts chromiumExecutable), never a browser download.
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      executablePath: chromiumExecutable(process.env, { headed }),
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
     screenshot: 'only-on-failure',

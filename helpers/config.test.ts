@@ -3,7 +3,7 @@ import { test, expect } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './errors';
-import { DB_VARS, pemProblem, checkFlowgateVars, generateRunId, kafkaClientConfig, loadEnvFile, parseBool, parseTargetConfig, pgClientConfig, redisOptions, runSettings, type Env } from './config';
+import { DB_VARS, chromiumExecutable, pemProblem, checkFlowgateVars, generateRunId, kafkaClientConfig, loadEnvFile, parseBool, parseTargetConfig, pgClientConfig, redisOptions, runSettings, type Env } from './config';
 
 const valid: Env = {
   KONG_URL: 'https://api.staging.example/',
@@ -44,7 +44,7 @@ test('a complete environment parses with the documented defaults', () => {
   expect(cfg.budgets).toEqual({ stepMs: 15_000, eventMs: 10_000, quotaMs: 30_000, scanMs: 60_000 });
   expect(cfg.allowFlaky).toBe(false);
   expect(cfg.runId).toMatch(/^fg-20260102030405-[0-9a-f]{6}$/);
-  expect(cfg.chromiumPath).toBe('/usr/bin/chromium');
+  expect(cfg.chromiumPath).toBe(chromiumExecutable(valid));
   expect(cfg.profile).toMatch(/fixtures\/profiles\/reference\.json$/);
 });
 
@@ -233,4 +233,14 @@ test('run settings (workers, retries, flow budget …) go through the checker an
   ]);
   // target settings are the preflight's to report, not the runner's
   expect(checkFlowgateVars({ FLOWGATE_ALLOW_FLAKY: 'maybe' }).problems).toEqual(['FLOWGATE_ALLOW_FLAKY must be true/false (or 1/0, yes/no, on/off), got "maybe"']);
+});
+
+test('the dashboard Chromium: CHROMIUM_PATH first, then the headless shell for a headless run when installed, else Debian\'s chromium', () => {
+  const shell = '/usr/bin/chromium-headless-shell';
+  const has = (...paths: string[]) => (p: string) => paths.includes(p);
+  expect(chromiumExecutable({}, { exists: has(shell) })).toBe(shell);
+  expect(chromiumExecutable({}, { exists: has() }), 'no headless shell installed').toBe('/usr/bin/chromium');
+  expect(chromiumExecutable({}, { exists: has(shell), headed: true }), 'a headed run needs the full browser').toBe('/usr/bin/chromium');
+  expect(chromiumExecutable({ CHROMIUM_PATH: ' /opt/chrome/chrome ' }, { exists: has(shell) }), 'CHROMIUM_PATH wins').toBe('/opt/chrome/chrome');
+  expect(chromiumExecutable({ CHROMIUM_PATH: '' }, { exists: has(shell) }), 'empty is not set').toBe(shell);
 });

@@ -37,7 +37,21 @@ export const DEFAULTS = {
   quotaBudgetMs: 30_000,
   scanBudgetMs: 60_000,
   chromiumPath: '/usr/bin/chromium',
+  // Debian's old headless shell (package chromium-headless-shell): what Playwright itself runs for headless Chromium
+  headlessShellPath: '/usr/bin/chromium-headless-shell',
 } as const;
+
+/**
+ * The Chromium of the dashboard steps: CHROMIUM_PATH when set; else, for a headless run, Debian's headless shell when
+ * installed (measured here: launch, one page and close in 0.85 CPU-s and 0.6 s, against 1.7 CPU-s and 2 s for the full
+ * browser); else Debian's chromium. A headed or debug run (--headed, --debug, --ui, PWDEBUG) needs the full browser.
+ */
+export function chromiumExecutable(env: Env, opts: { headed?: boolean; exists?: (p: string) => boolean } = {}): string {
+  const set = env.CHROMIUM_PATH?.trim();
+  if (set) return set;
+  const exists = opts.exists ?? existsSync;
+  return !opts.headed && exists(DEFAULTS.headlessShellPath) ? DEFAULTS.headlessShellPath : DEFAULTS.chromiumPath;
+}
 
 export interface TargetConfig {
   name: string;
@@ -229,7 +243,7 @@ export function runSettings(env: Env = process.env, cwd?: string): FlowgateSetti
  * missing or malformed variable (a user fixes them all in one go; nothing half-runs). Values quoted in
  * problems have credentials removed, because the error is printed and reported.
  */
-export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } = {}): TargetConfig {
+export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date; exists?: (p: string) => boolean } = {}): TargetConfig {
   const problems: string[] = [];
   const cwd = opts.cwd ?? process.cwd();
   // dotenv turns `KEY=` into '', which means "not set", not "set to empty".
@@ -363,7 +377,7 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date } =
   };
   const allowFlaky = fg.FLOWGATE_ALLOW_FLAKY ?? false;
   const runId = get('FLOWGATE_RUN_ID') ?? generateRunId(opts.now);
-  const chromiumPath = get('CHROMIUM_PATH') ?? DEFAULTS.chromiumPath;
+  const chromiumPath = chromiumExecutable(env, { exists: opts.exists });
 
   if (problems.length) throw new ConfigError(problems);
   return {

@@ -24,13 +24,22 @@ if ! is_true "${FLOWGATE_SKIP_KAFKA_FETCH:-}"; then
   fi
 fi
 
-# Browser steps use Debian's chromium, never a browser download by Playwright.
-if ! is_true "${FLOWGATE_SKIP_CHROMIUM:-}" && [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "flowgate: installing Debian's chromium for the dashboard step"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-      || echo "flowgate: could not install chromium; the dashboard step will fail until CHROMIUM_PATH points to one" >&2
-  else
-    echo "flowgate: no chromium found; install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH" >&2
+# Browser steps use Debian's chromium, never a browser download by Playwright; headless runs take its headless shell
+# (package chromium-headless-shell, half the CPU of the full browser), headed runs the full one.
+if ! is_true "${FLOWGATE_SKIP_CHROMIUM:-}" && [ -z "${CHROMIUM_PATH:-}" ]; then
+  missing=""
+  command -v chromium >/dev/null || missing=" chromium"
+  command -v chromium-headless-shell >/dev/null || missing="$missing chromium-headless-shell"
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+      echo "flowgate: installing Debian's$missing for the dashboard step"
+      apt-get update -qq || true
+      for pkg in $missing; do
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null \
+          || echo "flowgate: could not install $pkg$([ "$pkg" = chromium ] && echo '; the dashboard step will fail until CHROMIUM_PATH points to one' || echo '; headless runs use the full chromium')" >&2
+      done
+    else
+      echo "flowgate: missing$missing; install Debian's (apt-get install chromium chromium-headless-shell) or set CHROMIUM_PATH" >&2
+    fi
   fi
 fi

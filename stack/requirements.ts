@@ -4,6 +4,7 @@ import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { resolveKafkaJars } from './infra/kafka';
 import { findPgBinDir } from './infra/postgres';
+import { chromiumExecutable } from '../helpers/config';
 
 export interface Requirement {
   name: string;
@@ -64,7 +65,7 @@ export function requirements(opts: { versions?: boolean } = {}): Requirement[] {
   const jars = kafkaJarsVersion(jarsDir);
   const pgDir = findPgBinDir();
   const redis = onPath('redis-server');
-  const chromium = onPath(process.env.CHROMIUM_PATH || '/usr/bin/chromium') ?? (process.env.CHROMIUM_PATH ? undefined : onPath('chromium'));
+  const chromium = onPath(chromiumExecutable(process.env)) ?? (process.env.CHROMIUM_PATH ? undefined : onPath('chromium'));
   const openssl = onPath('openssl');
   const nodeMajor = Number(process.versions.node.split('.')[0]);
   const javaVersion = java && v ? versionOf(java, ['-version'], /version "([^"]+)"/) : undefined;
@@ -86,7 +87,7 @@ export function requirements(opts: { versions?: boolean } = {}): Requirement[] {
     { name: 'Kafka broker jars', found: !!jars, where: jarsDir, version: jars, how: 'npm ci (or bash scripts/install-deps.sh) with Maven installed, or point FLOWGATE_KAFKA_JARS at them', required: true },
     { name: 'PostgreSQL 15 binaries', found: !!pgDir, where: pgDir, version: pgDir && v ? versionOf(join(pgDir, 'postgres'), ['--version']) : undefined, how: 'apt-get install postgresql-15 (or point FLOWGATE_PG_BINDIR at its bin folder)', required: true },
     { name: 'Redis 7 (redis-server)', found: !!redis, where: redis, version: redis && v ? versionOf(redis, ['--version'], /v=(\S+)/) : undefined, how: 'apt-get install redis-server', required: true },
-    { name: 'Chromium', found: !!chromium, where: chromium, version: chromium && v ? versionOf(chromium, ['--version']) : undefined, how: 'apt-get install chromium (or set CHROMIUM_PATH); never `playwright install`', required: true },
+    { name: 'Chromium', found: !!chromium, where: chromium, version: chromium && v ? versionOf(chromium, ['--version']) : undefined, how: 'apt-get install chromium chromium-headless-shell (or set CHROMIUM_PATH); never `playwright install`', required: true },
     { name: 'openssl', found: !!openssl, where: openssl, version: openssl && v ? versionOf(openssl, ['version']) : undefined, how: 'apt-get install openssl', required: true },
   ];
 }
