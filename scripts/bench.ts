@@ -32,7 +32,7 @@ function smoke(env: Record<string, string>): Promise<{ status: number | null; ou
   return new Promise((resolveRun) => {
     const spawnAt = Date.now();
     // Asynchronous on purpose: the embedded stack lives in this process, and a blocking spawn would freeze it.
-    const child = spawn(process.execPath, ['--require', './scripts/code-cache.cjs', '--import', 'tsx', 'scripts/smoke.ts', ...rest], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/smoke.ts', ...rest], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -68,7 +68,8 @@ async function main() {
     console.log(`bench cold run: ${cold.verdict} in ${(cold.ms / 1000).toFixed(1)} s (stack start included)`);
   }
   if (!env.KONG_URL) {
-    const { startStack } = await import('../stack');
+    // Loaded only when it starts one (a required module: the scripts run as CommonJS under tsx/cjs).
+    const { startStack } = require('../stack') as typeof import('../stack');
     stack = await startStack();
     const { STACK_CONTROL_URL: _c, ...target } = stack.env;
     Object.assign(env, target);

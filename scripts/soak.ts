@@ -42,7 +42,8 @@ async function main() {
   let stack: StackHandle | undefined;
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   if (!env.KONG_URL) {
-    const { startStack } = await import('../stack');
+    // Loaded only when it starts one (a required module: the scripts run as CommonJS under tsx/cjs).
+    const { startStack } = require('../stack') as typeof import('../stack');
     stack = await startStack({ plaintext });
     const { STACK_CONTROL_URL: _c, ...target } = stack.env;
     Object.assign(env, target);
@@ -55,7 +56,7 @@ async function main() {
       const dir = mkdtempSync(join(tmpdir(), 'flowgate-soak-'));
       const started = Date.now();
       // Asynchronous on purpose: the embedded stack lives in this process, and a blocking spawn would freeze it.
-      const r = await run(['--require', './scripts/code-cache.cjs', '--import', 'tsx', 'scripts/smoke.ts', ...passthrough], { ...env, FLOWGATE_REPORTS_DIR: dir }, 600_000);
+      const r = await run(['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/smoke.ts', ...passthrough], { ...env, FLOWGATE_REPORTS_DIR: dir }, 600_000);
       const seconds = (Date.now() - started) / 1000;
       durations.push(seconds);
       const file = join(dir, 'go-no-go.json');

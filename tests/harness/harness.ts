@@ -41,7 +41,7 @@ export async function runSmoke(
   delete env.STACK_FAULTS;
   // Plain text: the output is matched and quoted in assertions (Playwright's workers set FORCE_COLOR for their children).
   env.FORCE_COLOR = '0';
-  const child = spawn(process.execPath, ['--require', './scripts/code-cache.cjs', '--import', 'tsx', 'scripts/smoke.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, ['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/smoke.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   let triggered: Promise<void> | undefined;
   const onData = (d: Buffer) => {

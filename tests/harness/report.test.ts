@@ -11,7 +11,7 @@ import { test, runSmoke, setFaults, targetEnv, cleanup, ROOT, type SmokeRun } fr
 const FLOWS = ['auth', 'scan', 'asset', 'payment'];
 
 function buildReport(run: SmokeRun, env: Record<string, string>): string {
-  const r = spawnSync(process.execPath, ['--require', './scripts/code-cache.cjs', '--import', 'tsx', 'scripts/report.ts'], {
+  const r = spawnSync(process.execPath, ['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/report.ts'], {
     cwd: ROOT,
     env: { ...(process.env as Record<string, string>), ...env, FLOWGATE_REPORTS_DIR: run.reportsDir },
     encoding: 'utf8',

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { test, runSmoke, targetEnv, FAST_BUDGETS, ROOT } from './harness';
 
 function merge(reportsDir: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, ['--require', './scripts/code-cache.cjs', '--import', 'tsx', 'scripts/merge-reports.ts'], {
+  const r = spawnSync(process.execPath, ['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/merge-reports.ts'], {
     cwd: ROOT,
     env: { ...(process.env as Record<string, string>), ...FAST_BUDGETS, ...env, FLOWGATE_REPORTS_DIR: reportsDir },
     encoding: 'utf8',

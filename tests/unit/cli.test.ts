@@ -15,7 +15,7 @@ function run(script: string, args: string[], env: Record<string, string | undefi
   const base = { ...process.env };
   // the target comes from the test, never from the developer's shell
   for (const k of Object.keys(base)) if (/^(KONG_|KAFKA_|REDIS_|FLOWGATE_)|_DB_URL$/.test(k)) delete base[k];
-  const r = spawnSync(process.execPath, ['--require', './scripts/code-cache.cjs', '--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...base, FLOWGATE_ENV_FILE: EMPTY_ENV, ...env }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', script, ...args], { cwd: ROOT, env: { ...base, FLOWGATE_ENV_FILE: EMPTY_ENV, ...env }, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
