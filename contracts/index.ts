@@ -1,10 +1,11 @@
 // Reads contracts/openapi.yaml and contracts/asyncapi.yaml once: the one source of routes, topics and schemas for stack and harness.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import Ajv, { _, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import standaloneCode from 'ajv/dist/standalone';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -106,6 +107,20 @@ function load(file: string): any {
   return doc;
 }
 
+const AJV_OPTIONS: Options = {
+  allErrors: true,
+  strict: false,
+  // Standalone code, so a compiled validator can be kept as a module (below); its formats come from ajv-formats.
+  code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+};
+/**
+ * Compiled validators, kept as ajv standalone modules named by the hash of the schema and the ajv versions: each
+ * worker compiled the 20–30 it uses again (0.1–0.3 CPU-s each on a 2-core machine). Under node_modules, where the
+ * modules' require("ajv/…") resolves; `false` compiles in memory only.
+ */
+const VALIDATOR_CACHE = join(__dirname, '..', 'node_modules', '.cache', 'flowgate-ajv');
+const AJV_VERSIONS = `ajv ${require('ajv/package.json').version}, ajv-formats ${require('ajv-formats/package.json').version}`;
+
 export class Contracts {
   readonly openapi: any;
   readonly asyncapi: any;
@@ -117,14 +132,16 @@ export class Contracts {
   readonly scanEngines: string[];
   readonly scanPriorities: string[];
   readonly headers: { trace: string; csrf: string; captchaTestKey: string; stripeSignature: string };
-  private readonly ajv: Ajv;
+  private ajvInstance?: Ajv;
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly validatorCache: string | false;
+  /** where this instance's validators came from (its test reads them) */
+  readonly validatorStats = { fromCache: 0, compiled: 0 };
 
-  constructor(openapi = load('openapi.yaml'), asyncapi = load('asyncapi.yaml')) {
+  constructor(openapi = load('openapi.yaml'), asyncapi = load('asyncapi.yaml'), opts: { validatorCache?: string | false } = {}) {
     this.openapi = openapi;
     this.asyncapi = asyncapi;
-    this.ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(this.ajv);
+    this.validatorCache = opts.validatorCache ?? VALIDATOR_CACHE;
 
     const resolveO = refResolver(openapi);
     this.routes = [];
@@ -223,11 +240,48 @@ export class Contracts {
     return `cert-ix.scans.${engine}.${priority}`;
   }
 
+  /** ajv itself only when a validator is not in the cache. */
+  private get ajv(): Ajv {
+    if (!this.ajvInstance) {
+      this.ajvInstance = new Ajv(AJV_OPTIONS);
+      addFormats(this.ajvInstance);
+    }
+    return this.ajvInstance;
+  }
+
   private validator(key: string, schema: object): ValidateFunction {
     let v = this.validators.get(key);
     if (!v) {
-      v = this.ajv.compile(schema);
+      v = this.cachedValidator(schema);
+      if (!v) {
+        v = this.ajv.compile(schema);
+        this.validatorStats.compiled++;
+      }
       this.validators.set(key, v);
+    }
+    return v;
+  }
+
+  /** The validator kept for this schema, compiled and kept (for the next process) when it is not there yet; undefined with no cache. */
+  private cachedValidator(schema: object): ValidateFunction | undefined {
+    if (!this.validatorCache) return undefined;
+    const file = join(this.validatorCache, `${createHash('sha256').update(AJV_VERSIONS).update(JSON.stringify(AJV_OPTIONS)).update(JSON.stringify(schema)).digest('hex').slice(0, 32)}.js`);
+    try {
+      const kept = require(file) as ValidateFunction;
+      this.validatorStats.fromCache++;
+      return kept;
+    } catch {
+      // not kept yet (or unreadable): compile below
+    }
+    const v = this.ajv.compile(schema);
+    this.validatorStats.compiled++;
+    try {
+      mkdirSync(this.validatorCache, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, standaloneCode(this.ajv, v));
+      renameSync(tmp, file);
+    } catch {
+      // a read-only node_modules only costs the next process a compile
     }
     return v;
   }
