@@ -86,9 +86,9 @@ function openApiToJsonSchema(node: any): any {
 /**
  * The parsed document. Every worker of a run parses both documents, and YAML parsing cost each 0.1–0.3 s of CPU on
  * a 2-core machine: the parse is kept as JSON in the temp dir, named by the hash of the text, so an edited contract
- * is parsed again and a stale one is never read.
+ * is parsed again and a stale one is never read. `file` is relative to contracts/ (`frozen/openapi.yaml`).
  */
-function load(file: string): any {
+export function loadContractFile(file: string): any {
   const text = readFileSync(join(CONTRACTS_DIR, file), 'utf8');
   const cached = join(tmpdir(), `flowgate-contract-${createHash('sha256').update(text).digest('hex').slice(0, 32)}.json`);
   try {
@@ -138,7 +138,7 @@ export class Contracts {
   /** where this instance's validators came from (its test reads them) */
   readonly validatorStats = { fromCache: 0, compiled: 0 };
 
-  constructor(openapi = load('openapi.yaml'), asyncapi = load('asyncapi.yaml'), opts: { validatorCache?: string | false } = {}) {
+  constructor(openapi = loadContractFile('openapi.yaml'), asyncapi = loadContractFile('asyncapi.yaml'), opts: { validatorCache?: string | false } = {}) {
     this.openapi = openapi;
     this.asyncapi = asyncapi;
     this.validatorCache = opts.validatorCache ?? VALIDATOR_CACHE;
