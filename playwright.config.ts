@@ -65,7 +65,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'off',
   },
-  // Preflight first; source needs no target (criteria 3 and 11). Transport (criteria 4, 5, 6, P0-06) is listed before the
+  // Preflight first; source needs no target (criteria 3 and 11). Transport (criteria 4, 5, 6, P0-06), then the auth-bypass probes, are listed before the
   // flows so it is scheduled first, but no flow depends on it: a gateway serving plain HTTP fails criterion 4 and the
   // flows still run, so the rest is known.
   projects: PROJECTS.map((p) => ({
