@@ -200,6 +200,8 @@ export const FLOWGATE_VARS = {
   // criterion 3: the deployed services' checkout to scan for secrets; the sign-off file (helpers/signoffs.ts checks its content)
   FLOWGATE_SOURCE_DIR: { scope: 'run', parse: existingPath },
   FLOWGATE_SIGNOFFS: { scope: 'run', parse: path },
+  // how many days a sign-off stands before it signs nothing (default 30)
+  FLOWGATE_SIGNOFF_MAX_AGE_DAYS: { scope: 'run', parse: positiveInt },
   // set by npm run smoke / merge-reports for the Playwright process they start
   FLOWGATE_ALLURE_RESULTS_DIR: { scope: 'internal', parse: path },
   FLOWGATE_SHARDS_SEEN: { scope: 'internal', parse: shardList },

@@ -79,6 +79,8 @@ export interface RunModel {
   runId?: string;
   /** sign-offs read from FLOWGATE_SIGNOFFS */
   signoffs?: SignOff[];
+  /** how many days a sign-off stands (FLOWGATE_SIGNOFF_MAX_AGE_DAYS); default 30 */
+  signoffMaxAgeDays?: number;
   /** what a complete run contains; default the whole catalogue (helpers/catalogue.ts) */
   inventory?: Inventory;
 }
@@ -122,10 +124,12 @@ export interface CriterionResult {
 export interface GapRow {
   gap: string;
   service: string;
-  status: 'remediated' | 'open' | 'needs code review' | 'not-run';
+  status: 'remediated' | 'open' | 'needs code review' | 'not-run' | 'signed-off';
   /** the checks that show it, or why it is open / unconfirmed */
   detail: string;
   checks: string[];
+  /** a review row a criterion-1 sign-off names in its `covers` */
+  signoff?: SignOff;
 }
 
 export interface TriggerResult {

@@ -3,9 +3,10 @@ import { test, expect } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSignoffs, parseSignoffs } from './signoffs';
+import { loadSignoffs, parseSignoffs, signoffLapse } from './signoffs';
 
 const IDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const GAPS = ['P0-01', 'P0-02', 'P0-03', 'P0-04', 'P0-05', 'P0-06', 'P0-07', 'P0-08', 'P0-09', 'P0-10'];
 const VALID = `signoffs:
   - criterion: 1
     by: "Dana Reviewer"
@@ -46,4 +47,25 @@ test('an unreadable file is a ConfigError naming the variable and the path', () 
   const ok = join(mkdtempSync(join(tmpdir(), 'fg-signoffs-')), 'ok.yml');
   writeFileSync(ok, VALID);
   expect(loadSignoffs({ FLOWGATE_SIGNOFFS: ok }, IDS)).toHaveLength(2);
+});
+
+test('target and covers are read; covers only on criterion 1, only seed §3 gaps, each once', () => {
+  const text = VALID.replace('    note: "P0-07', '    target: staging\n    covers: [P0-07, P0-08]\n    note: "P0-07');
+  expect(parseSignoffs(text, IDS, 'f', GAPS)[0]).toEqual({ criterion: 1, by: 'Dana Reviewer', date: '2026-11-20', evidence: 'https://tracker.example/REVIEW-123', note: 'P0-07, P0-08, P0-10 reviewed in code', target: 'staging', covers: ['P0-07', 'P0-08'] });
+  expect(() => parseSignoffs(VALID.replace('    by: Sam Auditor', '    by: Sam Auditor\n    covers: [P0-07]'), IDS, 'f', GAPS)).toThrow(/entry 2 \(criterion 3\): covers lists P0 gap rows, which only criterion 1 has/);
+  expect(() => parseSignoffs(text.replace('P0-08]', 'P0-11]'), IDS, 'f', GAPS)).toThrow(/entry 1 \(criterion 1\): covers names P0-11, not a seed §3 gap \(P0-01–P0-10\)/);
+  expect(() => parseSignoffs(text.replace('P0-08]', 'gap 8]'), IDS, 'f', GAPS)).toThrow(/entry 1 \(criterion 1\) covers\/1 must match pattern/);
+  expect(() => parseSignoffs(text.replace('P0-08]', 'P0-07]'), IDS, 'f', GAPS)).toThrow(/entry 1 \(criterion 1\) covers must NOT have duplicate items/);
+  expect(() => parseSignoffs(text.replace('target: staging', 'target: " "'), IDS, 'f', GAPS)).toThrow(/entry 1 \(criterion 1\) target must match pattern/);
+});
+
+test('a sign-off stands FLOWGATE_SIGNOFF_MAX_AGE_DAYS days, not before its date, and only on the target it names', () => {
+  const run = { now: new Date('2026-12-07T16:00:00Z'), maxAgeDays: 30, target: 'staging' };
+  expect(signoffLapse({ date: '2026-12-07' }, run)).toBeUndefined();
+  expect(signoffLapse({ date: '2026-11-07' }, run)).toBeUndefined();
+  expect(signoffLapse({ date: '2026-11-06' }, run)).toBe('has expired: dated 2026-11-06, 31 days before this run; a sign-off stands 30 days (FLOWGATE_SIGNOFF_MAX_AGE_DAYS)');
+  expect(signoffLapse({ date: '2026-11-06' }, { ...run, maxAgeDays: 31 })).toBeUndefined();
+  expect(signoffLapse({ date: '2026-12-08' }, run)).toBe('is dated 2026-12-08, after this run (2026-12-07)');
+  expect(signoffLapse({ date: '2026-12-01', target: 'staging' }, run)).toBeUndefined();
+  expect(signoffLapse({ date: '2026-12-01', target: 'staging-eu' }, run)).toBe("is for target staging-eu, and this run's target is staging");
 });

@@ -205,12 +205,14 @@ test('a failing test tagged for a criterion outside its flow fails that criterio
 
 test('sign-offs: an awaiting criterion becomes signed-off; a decided one keeps its status and the sign-off is ignored with a note', () => {
   const awaiting = computeVerdict(run(healthy())).awaitingSignOff;
-  const by = (criterion: number) => ({ criterion, by: 'Dana Reviewer', date: '2026-11-20', evidence: 'https://tracker.example/REVIEW-123' });
+  // the run finished 2026-01-01; criterion 1's sign-off names the review rows it covers
+  const by = (criterion: number) => ({ criterion, by: 'Dana Reviewer', date: '2025-12-20', evidence: 'https://tracker.example/REVIEW-123', ...(criterion === 1 ? { covers: ['P0-07', 'P0-08', 'P0-10'] } : {}) });
   const r = computeVerdict(run(healthy(), { signoffs: [...awaiting.map(by), by(2)] }));
   expect(r.verdict).toBe('GO');
   expect(r.release).toBe('ready');
   expect(r.awaitingSignOff).toEqual([]);
-  for (const id of awaiting) expect(crit(r, id)).toMatchObject({ status: 'signed-off', signoff: { by: 'Dana Reviewer', date: '2026-11-20' } });
+  for (const id of awaiting) expect(crit(r, id)).toMatchObject({ status: 'signed-off', signoff: { by: 'Dana Reviewer', date: '2025-12-20' } });
+  expect(crit(r, 1).rows?.filter((g) => g.status === 'signed-off').map((g) => g.gap)).toEqual(['P0-07', 'P0-08', 'P0-10']);
   expect(crit(r, 2).status).toBe('pass');
   expect(r.signoffs.find((s) => s.criterion === 2)).toMatchObject({ applied: false, reason: expect.stringContaining('evidence beats opinion') });
   expect(r.notes.some((n) => n.startsWith('sign-off for criterion 2 by Dana Reviewer ignored'))).toBe(true);
@@ -221,6 +223,55 @@ test('sign-offs: an awaiting criterion becomes signed-off; a decided one keeps i
   expect(crit(failed, 9).status).toBe('fail');
   expect(failed.signoffs[0].reason).toContain('a failed criterion is never signed off');
   expect(failed.release).toBe('awaiting-sign-off');
+});
+
+test('sign-offs lapse: one dated more than FLOWGATE_SIGNOFF_MAX_AGE_DAYS before the run, one for another target, one dated after the run sign nothing and say why', () => {
+  // the healthy run finished 2026-01-01 on the target named embedded; criteria 1 and 3 (no source scanned) await sign-off
+  const tests = healthy().map((t) => (t.title === 'secrets' ? sourceTests({ evidence: [{ kind: 'probe', step: 'S', name: 'secretlint', summary: 'not scanned', data: { scanned: false } }] })[0] : t));
+  expect(computeVerdict(run(tests)).awaitingSignOff).toEqual([1, 3]);
+  const so = (criterion: number, date: string, over: object = {}) => ({ criterion, by: 'Dana Reviewer', date, evidence: 'https://tracker.example/R', ...(criterion === 1 ? { covers: ['P0-07', 'P0-08', 'P0-10'] } : {}), ...over });
+  // positive control: 30 days before the run still stands
+  const fresh = computeVerdict(run(tests, { signoffs: [so(1, '2025-12-02'), so(3, '2025-12-02', { target: 'embedded' })] }));
+  expect(fresh.release).toBe('ready');
+  expect(fresh.signoffs.every((s) => s.applied)).toBe(true);
+
+  const expired = computeVerdict(run(tests, { signoffs: [so(1, '2025-12-01'), so(3, '2025-12-31', { target: 'staging' })] }));
+  expect(crit(expired, 1).status).toBe('awaiting-sign-off');
+  expect(crit(expired, 1).signoff).toBeUndefined();
+  expect(crit(expired, 1).rows?.filter((g) => g.status === 'needs code review').map((g) => g.gap)).toEqual(['P0-07', 'P0-08', 'P0-10']);
+  expect(crit(expired, 3).status).toBe('awaiting-sign-off');
+  expect(expired.awaitingSignOff).toEqual([1, 3]);
+  expect(expired.release).toBe('awaiting-sign-off');
+  expect(expired.verdict).toBe('GO');
+  expect(expired.notes).toContain('sign-off for criterion 1 by Dana Reviewer signs nothing: it has expired: dated 2025-12-01, 31 days before this run; a sign-off stands 30 days (FLOWGATE_SIGNOFF_MAX_AGE_DAYS); criterion 1 stays awaiting-sign-off');
+  expect(expired.notes).toContain("sign-off for criterion 3 by Dana Reviewer signs nothing: it is for target staging, and this run's target is embedded; criterion 3 stays awaiting-sign-off");
+  // a longer window is the team's choice
+  expect(crit(computeVerdict(run(tests, { signoffs: [so(1, '2025-12-01')], signoffMaxAgeDays: 31 })), 1).status).toBe('signed-off');
+  const future = computeVerdict(run(tests, { signoffs: [so(1, '2026-01-02')] }));
+  expect(future.signoffs[0]).toMatchObject({ applied: false, reason: expect.stringContaining('is dated 2026-01-02, after this run (2026-01-01)') });
+});
+
+test('criterion 1: a sign-off signs only the review rows it covers; without covers it signs none', () => {
+  const so = (covers?: string[]) => ({ criterion: 1, by: 'Dana Reviewer', date: '2025-12-20', evidence: 'https://tracker.example/R', ...(covers ? { covers } : {}) });
+  const partial = computeVerdict(run(healthy(), { signoffs: [so(['P0-07', 'P0-08', 'P0-01'])] }));
+  const rows = crit(partial, 1).rows!;
+  expect(rows.filter((g) => g.status === 'signed-off').map((g) => g.gap)).toEqual(['P0-07', 'P0-08']);
+  expect(rows.find((g) => g.gap === 'P0-07')).toMatchObject({ signoff: { by: 'Dana Reviewer' }, detail: expect.stringMatching(/^signed off by Dana Reviewer on 2025-12-20/) });
+  // a row the run decided from evidence stays what the run saw
+  expect(rows.find((g) => g.gap === 'P0-01')?.status).toBe('remediated');
+  expect(rows.find((g) => g.gap === 'P0-10')?.status).toBe('needs code review');
+  expect(crit(partial, 1).status).toBe('awaiting-sign-off');
+  expect(partial.release).toBe('awaiting-sign-off');
+  expect(partial.notes).toContain('sign-off for criterion 1 by Dana Reviewer covers P0-07, P0-08, so P0-10 still needs code review; criterion 1 stays awaiting-sign-off');
+
+  const none = computeVerdict(run(healthy(), { signoffs: [so()] }));
+  expect(crit(none, 1).status).toBe('awaiting-sign-off');
+  expect(crit(none, 1).rows?.some((g) => g.status === 'signed-off')).toBe(false);
+  expect(none.signoffs[0].reason).toBe('names no rows (covers: [P0-…]), so P0-07, P0-08, P0-10 still need code review; criterion 1 stays awaiting-sign-off');
+
+  const all = computeVerdict(run(healthy(), { signoffs: [so(['P0-10', 'P0-08', 'P0-07'])] }));
+  expect(crit(all, 1).status).toBe('signed-off');
+  expect(all.release).toBe('ready');
 });
 
 test('headline: the verdict, the release state and the target in one line', () => {

@@ -3,7 +3,7 @@ import { firstLine, truncate } from './errors';
 import { PREFLIGHT_PROJECT } from './evidence';
 import { gapFindings } from './verdict-transport';
 import { CRITERIA, type CriterionOutcome, type RunContext, TRIGGERS } from './criteria';
-import type { SignOff } from './signoffs';
+import { type SignOff, SIGNOFF_MAX_AGE_DAYS, signoffLapse } from './signoffs';
 import { targetLabel } from './target';
 import { catalogueInventory } from './catalogue';
 import { incompleteNote, missingFrom } from './completeness';
@@ -104,7 +104,7 @@ export function computeVerdict(run: RunModel): VerdictResult {
     outcomes.set(id, o);
     return { id, title, verification, ...o };
   });
-  const signoffs = applySignoffs(criteria, run.signoffs ?? []);
+  const signoffs = applySignoffs(criteria, run.signoffs ?? [], run);
   for (const s of signoffs) if (!s.applied) notes.push(`sign-off for criterion ${s.criterion} by ${s.by} ${s.reason}`);
   const triggers: TriggerResult[] = TRIGGERS.map(({ id, title, evaluate }) => ({ id, title, ...evaluate(ctx, outcomes) }));
 
@@ -154,17 +154,35 @@ export function computeVerdict(run: RunModel): VerdictResult {
 
 /**
  * Sign-offs decide only what no run can see: a criterion awaiting sign-off becomes signed-off. Evidence beats opinion,
- * so a sign-off for a criterion the run decided (pass, fail, not-run) is ignored with the reason.
+ * so a sign-off for a criterion the run decided (pass, fail, not-run) is ignored with the reason. A sign-off stands for
+ * FLOWGATE_SIGNOFF_MAX_AGE_DAYS and only for the target it names; criterion 1's signs only the review rows it `covers`.
  */
-function applySignoffs(criteria: CriterionResult[], signoffs: SignOff[]): VerdictResult['signoffs'] {
+function applySignoffs(criteria: CriterionResult[], signoffs: SignOff[], run: Pick<RunModel, 'finishedAt' | 'target' | 'signoffMaxAgeDays'>): VerdictResult['signoffs'] {
+  const standing = { now: new Date(run.finishedAt), maxAgeDays: run.signoffMaxAgeDays ?? SIGNOFF_MAX_AGE_DAYS, target: run.target.name };
   return signoffs.map((s) => {
     const c = criteria.find((x) => x.id === s.criterion);
     if (!c) return { ...s, applied: false, reason: `criterion ${s.criterion} is not a seed §7 criterion` };
     if (c.status !== 'awaiting-sign-off')
       return { ...s, applied: false, reason: `ignored: the run decided criterion ${c.id} from evidence (${c.status}); evidence beats opinion${c.status === 'fail' ? ', and a failed criterion is never signed off' : ''}` };
+    const lapse = signoffLapse(s, standing);
+    if (lapse) return { ...s, applied: false, reason: `signs nothing: it ${lapse}; criterion ${c.id} stays awaiting-sign-off` };
+    const signed = `signed off by ${s.by} on ${s.date} (${s.evidence})${s.note ? `: ${s.note}` : ''}`;
+    if (c.rows) {
+      // A review is of the rows the reviewer read: a row it does not name (a gap added later, one it skipped) still needs one.
+      const review = c.rows.filter((r) => r.status === 'needs code review');
+      const covered = review.filter((r) => s.covers?.includes(r.gap));
+      for (const r of covered) Object.assign(r, { status: 'signed-off', signoff: s, detail: `${signed}; before sign-off: ${r.detail}` });
+      const left = review.filter((r) => !covered.includes(r)).map((r) => r.gap);
+      if (left.length)
+        return {
+          ...s,
+          applied: false,
+          reason: `${s.covers ? `covers ${covered.map((r) => r.gap).join(', ') || `none of the rows that need code review (it names ${s.covers.join(', ')})`}` : 'names no rows (covers: [P0-…])'}, so ${left.join(', ')} still need${left.length === 1 ? 's' : ''} code review; criterion ${c.id} stays awaiting-sign-off`,
+        };
+    }
     c.status = 'signed-off';
     c.signoff = s;
-    c.detail = `signed off by ${s.by} on ${s.date} (${s.evidence})${s.note ? `: ${s.note}` : ''}; before sign-off: ${c.detail}`;
+    c.detail = `${signed}; before sign-off: ${c.detail}`;
     return { ...s, applied: true };
   });
 }

@@ -9,6 +9,7 @@ import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '.
 import { releaseExtras, withExtras } from './release-extras';
 import { renderConsoleTable, renderMarkdown } from './render';
 import { loadSignoffs } from '../helpers/signoffs';
+import { P0_GAPS } from '../helpers/gaps';
 import type { TargetKind } from '../helpers/target';
 import type { Inventory } from '../helpers/catalogue';
 import { computeVerdict, CRITERION_IDS, exitCode, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
@@ -66,7 +67,7 @@ class VerdictReporter implements Reporter {
     // A sign-off file that cannot be read or is malformed: nothing can be decided about the release (exit 2).
     let signoffError: string | undefined;
     try {
-      model.signoffs = loadSignoffs(env, CRITERION_IDS);
+      model.signoffs = loadSignoffs(env, CRITERION_IDS, P0_GAPS.map((g) => g.gap));
     } catch (err: any) {
       signoffError = `${err.name}: ${err.message}`;
     }
@@ -108,7 +109,7 @@ class VerdictReporter implements Reporter {
     const tests = (this.suite?.allTests() ?? []).map((t) => testModel(t));
     const shard = this.config?.shard;
     // npm run merge-reports checked these before it started; a bad value here reads as not set (and the shard count then decides).
-    const { settings: fg } = checkFlowgateVars(env, { only: ['FLOWGATE_SHARDS_EXPECTED', 'FLOWGATE_SHARDS_SEEN', 'FLOWGATE_ALLOW_FLAKY'] });
+    const { settings: fg } = checkFlowgateVars(env, { only: ['FLOWGATE_SHARDS_EXPECTED', 'FLOWGATE_SHARDS_SEEN', 'FLOWGATE_ALLOW_FLAKY', 'FLOWGATE_SIGNOFF_MAX_AGE_DAYS'] });
     const envShards = fg.FLOWGATE_SHARDS_EXPECTED;
     const envSeen = fg.FLOWGATE_SHARDS_SEEN;
     // A shard's own run sees only its part: the verdict says so (NO-GO) until the shards are merged.
@@ -129,6 +130,7 @@ class VerdictReporter implements Reporter {
       ...(shardsSeen ? { shardsSeen } : {}),
       globalErrors: this.globalErrors.map(errorModel),
       ...(env.FLOWGATE_RUN_ID ? { runId: env.FLOWGATE_RUN_ID } : {}),
+      ...(fg.FLOWGATE_SIGNOFF_MAX_AGE_DAYS ? { signoffMaxAgeDays: fg.FLOWGATE_SIGNOFF_MAX_AGE_DAYS } : {}),
     };
   }
 }

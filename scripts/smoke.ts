@@ -5,6 +5,7 @@ import { generateRunId } from '../helpers/config';
 import { exitFromVerdict, releaseExit } from './verdict-exit';
 import { CRITERION_IDS } from '../helpers/criteria';
 import { loadSignoffs } from '../helpers/signoffs';
+import { P0_GAPS } from '../helpers/gaps';
 import { join } from 'node:path';
 import { scriptArgs } from './args';
 import { loadEnvFile, runSettings } from '../helpers/config';
@@ -34,7 +35,7 @@ try {
   loadEnvFile(process.env.FLOWGATE_ENV_FILE);
   settings = runSettings();
   // A malformed sign-off file is a configuration error: said before minutes of flows, not after.
-  loadSignoffs(process.env, CRITERION_IDS);
+  loadSignoffs(process.env, CRITERION_IDS, P0_GAPS.map((g) => g.gap));
   // Said before any stack starts or any flow runs: a staging run missing KONG_URL must not test the embedded stack instead.
   const target = decideTarget(process.env);
   if (!target.ok) throw new ConfigError([target.problem], 'the target (FLOWGATE_TARGET)');

@@ -24,10 +24,19 @@ export function exitFromVerdict(reportsDir: string, runnerExit: number | null, w
   return exit;
 }
 
-/** `--release`: 0 only when the verdict is GO and the release is ready; otherwise 1 naming what is missing (2 stays 2). */
+/**
+ * `--release`: 0 only when the verdict is GO, the release is ready and the target is not the embedded stack (the model
+ * the harness tests itself on decides no release); otherwise 1 naming what is missing (2 stays 2).
+ */
 export function releaseExit(reportsDir: string, verdictExit: number): number {
   if (verdictExit !== 0) return verdictExit;
   const v = JSON.parse(readFileSync(join(reportsDir, 'go-no-go.json'), 'utf8'));
+  // The kind decided before the run, or the name the embedded stack gives itself when a run reaches it through its variables.
+  const target = v.target ?? {};
+  if (target.kind === 'embedded' || target.name === 'embedded') {
+    console.error(`flowgate: --release: the target is the embedded reference stack (${target.kind === target.name || !target.name ? target.kind : `${target.kind ?? 'unknown'} named ${target.name}`}): a release is not decided on the model; run --release against staging (exit 1)`);
+    return 1;
+  }
   if (v.release === 'ready') {
     console.log('flowgate: release ready: GO, and every criterion passed or is signed off');
     return 0;
