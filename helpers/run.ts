@@ -60,6 +60,21 @@ export interface TestModel {
   flakyFailure?: { attempt: number; step?: string; error: ErrorModel; failure?: StructuredFailure };
   /** the structured failures its steps attached (FAILURE_ATTACHMENT), innermost step first */
   failures?: StructuredFailure[];
+  /** the attempts before the last, first first (only with retries): what each saw, so a defect in one is not lost */
+  earlier?: AttemptModel[];
+  /** set by the verdict when an earlier attempt's defect decided the test instead of the last attempt (helpers/attempts.ts) */
+  decidedBy?: { attempt: number; of: number; defects: string[] };
+}
+
+/** One attempt of a test as the reporter read it: the same fields as the last attempt's in TestModel. */
+export interface AttemptModel {
+  /** 1-based */
+  attempt: number;
+  status: TestStatus;
+  steps: StepModel[];
+  error?: ErrorModel;
+  evidence: Evidence[];
+  failures?: StructuredFailure[];
 }
 
 export interface RunModel {

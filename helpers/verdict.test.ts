@@ -383,3 +383,49 @@ test('a failing step is read from its structured failure first: its category, ex
   const bare = computeVerdict(run(healthy().map((t) => (t.project === 'scan' ? { ...scan, failures: undefined } : t))));
   expect(flow(bare, 'scan').failingStep?.category).toBe('budget exceeded');
 });
+
+test('retries keep what they saw: a missing audit row, a wire violation or a probe 5xx in attempt 1 counts though attempt 2 passed and flaky passes are allowed', () => {
+  const step = (title: string, message: string, category: any) => ({ title, status: 'failed' as const, durationMs: 5, error: { message, category } });
+  /** a test that failed on attempt 1 with `failed` and passed on attempt 2 */
+  const flakyWith = (project: string, failed: ReturnType<typeof step>) => {
+    const last = flowTest(project);
+    const error = { message: failed.error.message, category: failed.error.category };
+    return { ...last, retries: 1, outcome: 'flaky' as const, flakyFailure: { attempt: 1, step: failed.title, error }, earlier: [{ attempt: 1, status: 'failed' as const, steps: [last.steps[0], failed], error, evidence: [] }] };
+  };
+  const allowFlaky = true;
+
+  // positive control: a late event in attempt 1 is what FLOWGATE_ALLOW_FLAKY forgives
+  const late = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flakyWith('payment', step('2. Second — POST /b', 'EventNotObserved: no cert-ix.payment.succeeded within 10 s', 'event not observed')) : t)), { allowFlaky }));
+  expect(late.verdict).toBe('GO');
+  expect(crit(late, 1).rows?.find((g) => g.gap === 'P0-04')?.status).toBe('remediated');
+
+  const audit = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flakyWith('payment', step('4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', "DbStateMismatch: probe payment.audit expected a payment audit row 'payment.succeeded', got no rows", 'database state')) : t)), { allowFlaky }));
+  expect(crit(audit, 1).rows?.find((g) => g.gap === 'P0-04')).toMatchObject({ status: 'open', detail: expect.stringContaining('probe payment.audit') });
+  expect(crit(audit, 1).status).toBe('fail');
+  expect(trig(audit, 'p0-gap-not-remediated').fired).toBe(true);
+  expect(flow(audit, 'payment').status).toBe('failed');
+  expect(audit.verdict).toBe('NO-GO');
+  expect(audit.notes).toContain(`"payment flow" (payment): attempt 1 of 2 found database state: DbStateMismatch: probe payment.audit expected a payment audit row 'payment.succeeded', got no rows; it decides the test, since a retry does not undo a defect (FLOWGATE_ALLOW_FLAKY forgives only what a retry can fix)`);
+
+  const wire = computeVerdict(run(healthy().map((t) => (t.project === 'asset' ? flakyWith('asset', step('C. Every event this test caused fits the frozen contract — asyncapi.yaml', "ContractViolation: event on cert-ix.asset.updated (partition 0, offset 7) breaks the frozen contract: payload (root) must have required property 'at'", 'contract violation')) : t)), { allowFlaky }));
+  expect(crit(wire, 11)).toMatchObject({ status: 'fail', detail: expect.stringContaining('cert-ix.asset.updated (partition 0, offset 7) breaks the frozen contract') });
+  expect(wire.verdict).toBe('NO-GO');
+
+  const probe = computeVerdict(run(healthy().map((t) => (t.project === 'auth-bypass' ? flakyWith('auth-bypass', step('1. Probe — GET /api/v1/assets', 'ProbeServerError: expected a refusal (401, or 403/404 for another tenant) from every probed route, but 1 call answered with a server error:\n  GET /api/v1/assets (asset-management-service) answered 500 to a expired token', 'auth probe error')) : t)), { allowFlaky }));
+  expect(trig(probe, 'auth-bypass')).toMatchObject({ fired: false, status: 'not-run', detail: expect.stringContaining('bypass not ruled out: ProbeServerError') });
+  expect(crit(probe, 1).rows?.find((g) => g.gap === 'P0-01')?.status).toBe('open');
+  expect(probe.verdict).toBe('NO-GO');
+
+  // without FLOWGATE_ALLOW_FLAKY the row is open too, not merely unconfirmed
+  const strict = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flakyWith('payment', step('4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', 'DbStateMismatch: probe payment.audit expected a row, got no rows', 'database state')) : t))));
+  expect(crit(strict, 1).rows?.find((g) => g.gap === 'P0-04')?.status).toBe('open');
+});
+
+test('a connection test that found a plaintext endpoint in attempt 1 still fails its criterion when attempt 2 passed', () => {
+  const bad = transportTest(5, {}, false);
+  const t5 = { ...transportTest(5), retries: 1, outcome: 'flaky' as const, earlier: [{ attempt: 1, status: 'failed' as const, steps: bad.steps, error: { message: 'Error: plaintext answered', category: 'assertion failed' as const }, evidence: bad.evidence }] };
+  const r = computeVerdict(run(healthy().map((t) => (t.tags.includes('@criterion-5') ? t5 : t)), { allowFlaky: true }));
+  expect(crit(r, 5)).toMatchObject({ status: 'fail', detail: expect.stringContaining('127.0.0.1:9005') });
+  expect(trig(r, 'tls-not-enforced').fired).toBe(true);
+  expect(r.notes.some((n) => n.includes('attempt 1 of 2 found transport: 127.0.0.1:9005 HTTP 200 served in plaintext'))).toBe(true);
+});

@@ -2,6 +2,7 @@
 import { firstLine, truncate } from './errors';
 import { PREFLIGHT_PROJECT } from './evidence';
 import { gapFindings } from './verdict-transport';
+import { decidingAttempt } from './attempts';
 import { CRITERIA, type CriterionOutcome, type RunContext, TRIGGERS } from './criteria';
 import { type SignOff, SIGNOFF_MAX_AGE_DAYS, signoffLapse } from './signoffs';
 import { targetLabel } from './target';
@@ -59,6 +60,11 @@ function preflightNotes(run: RunModel, notes: string[]): { preflightFailed: Test
 /** The Go/No-Go verdict of a run. Fails closed: only a complete, clean run of every required flow is GO. */
 export function computeVerdict(run: RunModel): VerdictResult {
   const notes: string[] = [];
+  // A defect an earlier attempt found counts as if that attempt had been the last, whatever the retry did.
+  run = { ...run, tests: run.tests.map(decidingAttempt) };
+  for (const t of run.tests)
+    if (t.decidedBy)
+      notes.push(`"${t.title}" (${t.project}): attempt ${t.decidedBy.attempt} of ${t.decidedBy.of} found ${t.decidedBy.defects.join('; ')}; it decides the test, since a retry does not undo a defect (FLOWGATE_ALLOW_FLAKY forgives only what a retry can fix)`);
   const byFlow = new Map<string, TestModel[]>(ALL_FLOWS.map((f) => [f, []]));
   for (const t of run.tests) {
     const f = flowOfTest(t);

@@ -39,7 +39,7 @@ function specSource(flow: string): string {
   return `// throwaway ${flow} flow for the verdict reporter's tests
 import { test } from '@playwright/test';
 import { evidenceAttachment, bypassFindingAttachment } from ${evidence};
-import { AuthBypass, ConfigError, EventNotObserved, UnexpectedResponse } from ${errors};
+import { AuthBypass, ConfigError, DbStateMismatch, EventNotObserved, UnexpectedResponse } from ${errors};
 const FLOW = ${JSON.stringify(flow)};
 const mode = (process.env.FG_MODE ?? '').split(',');
 const has = (m: string) => mode.includes(m + ':' + FLOW) || mode.includes(m);
@@ -65,6 +65,7 @@ test(FLOW + ' flow', { tag: ['@flow-' + FLOW, ...(GAPS[FLOW] ?? [])] }, async ({
     await attach(evidenceAttachment({ kind: 'event', step: '2. Second — POST /api/v1/second', name: 'cert-ix.' + FLOW + '.done', summary: 'cert-ix.' + FLOW + '.done for t-1' }));
     if (has('fail')) throw new UnexpectedResponse({ method: 'POST', path: '/api/v1/second', expected: [201], got: 500, traceId: 'tr-1', body: '{"error":"boom"}' });
     if (has('flaky') && testInfo.retry === 0) throw new EventNotObserved({ topic: 'cert-ix.' + FLOW + '.done', match: { tenantId: 't-1' }, budgetMs: 1000, sawCount: 0 });
+    if (has('flaky-audit') && testInfo.retry === 0) throw new DbStateMismatch({ probe: FLOW + '.audit', expected: "a " + FLOW + " audit row '" + FLOW + ".succeeded'", got: [] });
   });
   if (FLOW === 'auth')
     await test.step('3. Audit rows — DB', async () => {
@@ -249,6 +250,15 @@ test.describe('verdict reporter on a real Playwright run', () => {
     expect(allowed.json.exitCode).toBe(0);
     expect(flow(allowed.json, 'payment').status).toBe('flaky');
     expect(allowed.code).toBe(0);
+  });
+
+  test('a flaky pass whose first attempt missed the payment audit row: P0-04 stays open, NO-GO even with FLOWGATE_ALLOW_FLAKY=1', async ({}, testInfo) => {
+    const r = await runProject(testInfo, 'flaky-audit:payment', { FLOWGATE_ALLOW_FLAKY: '1' });
+    expect(r.json.verdict, r.stdout).toBe('NO-GO');
+    expect(r.code).toBe(1);
+    expect(crit(r.json, 1).rows?.find((g) => g.gap === 'P0-04')).toMatchObject({ status: 'open', detail: expect.stringContaining("probe payment.audit expected a payment audit row 'payment.succeeded', got no rows") });
+    expect(trig(r.json, 'p0-gap-not-remediated').fired).toBe(true);
+    expect(r.json.notes).toContain(`"payment flow" (payment): attempt 1 of 2 found database state: DbStateMismatch: probe payment.audit expected a payment audit row 'payment.succeeded', got no rows; it decides the test, since a retry does not undo a defect (FLOWGATE_ALLOW_FLAKY forgives only what a retry can fix)`);
   });
 
   test('a bypass finding: NO-GO, auth-bypass fired naming the route', async ({}, testInfo) => {

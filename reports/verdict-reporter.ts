@@ -12,7 +12,7 @@ import { loadSignoffs } from '../helpers/signoffs';
 import { P0_GAPS } from '../helpers/gaps';
 import type { TargetKind } from '../helpers/target';
 import type { Inventory } from '../helpers/catalogue';
-import { computeVerdict, CRITERION_IDS, exitCode, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
+import { type AttemptModel, computeVerdict, CRITERION_IDS, exitCode, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
 
 export interface VerdictReporterOptions {
   /** where go-no-go.json/md go; default reports/ (relative to the working directory, as Playwright's own reporters resolve paths) */
@@ -234,6 +234,12 @@ function testModel(t: TestCase): TestModel {
     const failure = fs ? failuresOf(failed).find((f) => f.step === fs.title) : undefined;
     if (failed && error) flakyFailure = { attempt: failed.retry + 1, ...(fs ? { step: fs.title } : {}), error, ...(failure ? { failure } : {}) };
   }
+  // Every attempt before the last, as read for the last: the verdict lets one that found a defect decide (helpers/attempts.ts).
+  const earlier: AttemptModel[] = results.slice(0, -1).map((r) => {
+    const e = r.errors?.[0] ?? r.error;
+    const fails = failuresOf(r);
+    return { attempt: r.retry + 1, status: r.status, steps: flowSteps(r.steps), ...(e ? { error: errorModel(e) } : {}), evidence: attachmentsOf(r, EVIDENCE_ATTACHMENT).map(parseEvidence).filter((x): x is Evidence => !!x), ...(fails.length ? { failures: fails } : {}) };
+  });
   return {
     title: t.titlePath().slice(3).join(' › ') || t.title,
     project: projectName(t),
@@ -249,6 +255,7 @@ function testModel(t: TestCase): TestModel {
     ran,
     ...(flakyFailure ? { flakyFailure } : {}),
     ...(failures.length ? { failures } : {}),
+    ...(earlier.length ? { earlier } : {}),
   };
 }
 
