@@ -26,6 +26,8 @@ export default defineConfig({
   outputDir: run.FLOWGATE_REPORTS_DIR ? `${reportsDir}/test-results` : './test-results/flows',
   // No KONG_URL: the embedded reference stack is started for the run and stopped after it.
   globalSetup: './stack/global-setup.ts',
+  // Each shard's blob report carries the run id, so npm run merge-reports can refuse shards of different runs (scripts/shards.ts).
+  metadata: { flowgateRunId: process.env.FLOWGATE_RUN_ID },
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
   // A pass that needed a retry is reported as flaky and counts as NO-GO unless FLOWGATE_ALLOW_FLAKY=1.

@@ -1,17 +1,20 @@
 // npm run merge-reports [-- <dir>]: merges the shards (reports/shards/<i>-of-<n>/{blob,allure-results}) into one verdict and report; a missing shard means NO-GO.
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { exitFromVerdict } from './verdict-exit';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { scriptArgs } from './args';
 import { checkFlowgateVars, runSettings } from '../helpers/config';
 import { ConfigError } from '../helpers/errors';
+import { checkShards, readBlobMeta, type ShardBlob } from './shards';
 
 const { positionals } = scriptArgs({
   usage: `usage: npm run merge-reports [-- <shards folder>]
   Merges the blob reports of a sharded run (npm run smoke -- --shard=1/2, --shard=2/2; default folder reports/shards)
   into one verdict: reports/go-no-go.json, go-no-go.md, junit.xml and allure-results. A missing shard is NO-GO.
+  Every shard must be of one run (the run id its blob report carries: give every shard the same FLOWGATE_RUN_ID);
+  shards of different runs, a shard twice or a blob without a run id exit 2, naming the run ids and folders.
   FLOWGATE_SHARDS_EXPECTED says how many shards the run had when the folders cannot. Exit 0 GO, 1 NO-GO, 2 could not evaluate.`,
   options: {},
   maxPositionals: 1,
@@ -43,38 +46,41 @@ if (zips.length === 0) {
   process.exit(2);
 }
 
-// Each shard's folder says which one it was (npm run smoke names it "<i>-of-<n>").
-const seen = new Set<number>();
-const totals = new Set<number>();
+// Each shard says which one it was, and of which run, in its own blob report (npm run smoke names its folder "<i>-of-<n>");
+// shards of different runs, or a folder holding another shard's blob, are not one run's verdict.
+const blobs: ShardBlob[] = [];
 for (const z of zips) {
-  const m = /(\d+)-of-(\d+)/.exec(relative(source, dirname(z)));
-  if (m) {
-    seen.add(Number(m[1]));
-    totals.add(Number(m[2]));
+  const folder = relative(source, dirname(z)) || '.';
+  const m = /(\d+)-of-(\d+)/.exec(folder);
+  try {
+    blobs.push({ folder, ...readBlobMeta(z), ...(m ? { named: { current: Number(m[1]), total: Number(m[2]) } } : {}) });
+  } catch (err: any) {
+    console.error(`flowgate: ${relative(source, z)} under ${source} is not a readable blob report: ${err.message}; could not evaluate.`);
+    process.exit(2);
   }
 }
-if (totals.size > 1) {
-  console.error(`flowgate: blob reports from runs split differently (${[...totals].join(', ')} shards) under ${source}; could not evaluate.`);
+const givenRunId = checkFlowgateVars(process.env, { only: ['FLOWGATE_RUN_ID'] }).settings.FLOWGATE_RUN_ID;
+const check = checkShards(blobs, givenRunId);
+if (!check.ok) {
+  console.error(`flowgate: the blob reports under ${source} are not the shards of one run:\n${check.problems.map((p) => `  - ${p}`).join('\n')}\ncould not evaluate (exit 2).`);
   process.exit(2);
 }
-const expected = settings.FLOWGATE_SHARDS_EXPECTED ?? [...totals][0] ?? seen.size;
+const seen = check.seen;
+const expected = settings.FLOWGATE_SHARDS_EXPECTED ?? check.total;
 
 const blobDir = mkdtempSync(join(tmpdir(), 'flowgate-blobs-'));
 zips.forEach((z, i) => copyFileSync(z, join(blobDir, `${i}-${basename(z)}`)));
 for (const d of ['allure-results', 'go-no-go.json', 'go-no-go.md', 'junit.xml']) rmSync(join(reports, d), { recursive: true, force: true });
 
-// Allure results are one file per test and attachment: the shards' folders merge by copying.
-for (const shardDir of readdirSync(source)) {
+// Allure results are one file per test and attachment: the shards' folders merge by copying (only the checked shards').
+for (const shardDir of new Set(blobs.map((b) => b.folder.split(sep)[0]).filter((d) => d !== '.' && d !== 'blob'))) {
   const results = join(source, shardDir, 'allure-results');
   if (existsSync(results)) cpSync(results, join(reports, 'allure-results'), { recursive: true });
 }
 
 // The merged verdict, its history line and the Allure environment name the run the shards share.
-const runIds = new Set(readdirSync(source).map((d) => join(source, d, 'run-id')).filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8').trim()));
-const givenRunId = checkFlowgateVars(process.env, { only: ['FLOWGATE_RUN_ID'] }).settings.FLOWGATE_RUN_ID;
-if (!givenRunId && runIds.size > 1) console.error(`flowgate: the shards carry different run ids (${[...runIds].join(', ')}); set FLOWGATE_RUN_ID for every shard.`);
-const runId = givenRunId || (runIds.size === 1 ? [...runIds][0] : undefined);
-const env = { ...process.env, ...(runId ? { FLOWGATE_RUN_ID: runId } : {}), FLOWGATE_REPORTS_DIR: reports, FLOWGATE_SHARDS_EXPECTED: String(expected), FLOWGATE_SHARDS_SEEN: [...seen].sort().join(',') };
+const runId = check.runId;
+const env = { ...process.env, FLOWGATE_RUN_ID: runId, FLOWGATE_REPORTS_DIR: reports, FLOWGATE_SHARDS_EXPECTED: String(expected), FLOWGATE_SHARDS_SEEN: seen.join(',') };
 const child = spawn(process.execPath, ['--require', join(root, 'scripts', 'code-cache.cjs'), require.resolve('@playwright/test/cli'), 'merge-reports', '-c', join(root, 'reports', 'merge.config.ts'), blobDir], { cwd: root, env, stdio: 'inherit' });
 child.on('exit', (code) => {
   rmSync(blobDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 // npm run smoke: runs preflight, the four flows and the auth-bypass probes, then exits with the verdict (0 GO, 1 NO-GO, 2 could not evaluate); --release also needs every criterion met or signed off.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { generateRunId } from '../helpers/config';
 import { exitFromVerdict, releaseExit } from './verdict-exit';
 import { CRITERION_IDS } from '../helpers/criteria';
@@ -77,10 +77,13 @@ if (shard) {
   env.PLAYWRIGHT_BLOB_OUTPUT_DIR = join(reports, 'shards', id, 'blob');
   env.FLOWGATE_ALLURE_RESULTS_DIR = join(reports, 'shards', id, 'allure-results');
   rmSync(env.FLOWGATE_ALLURE_RESULTS_DIR, { recursive: true, force: true });
-  // The shard's run id beside its results, so a merge of shards run without FLOWGATE_RUN_ID still names one run.
-  env.FLOWGATE_RUN_ID ||= generateRunId();
-  mkdirSync(join(reports, 'shards', id), { recursive: true });
-  writeFileSync(join(reports, 'shards', id, 'run-id'), env.FLOWGATE_RUN_ID);
+  // A shard that dies before its blob is written must not leave the last run's blob to be merged as this one's.
+  rmSync(env.PLAYWRIGHT_BLOB_OUTPUT_DIR, { recursive: true, force: true });
+  // The blob report carries the run id (playwright.config.ts); npm run merge-reports merges only shards of one run.
+  if (!env.FLOWGATE_RUN_ID) {
+    env.FLOWGATE_RUN_ID = generateRunId();
+    console.error(`flowgate: FLOWGATE_RUN_ID is not set; this shard's run id is ${env.FLOWGATE_RUN_ID}. Run the other shards with FLOWGATE_RUN_ID=${env.FLOWGATE_RUN_ID}, or npm run merge-reports refuses them (exit 2).`);
+  }
 }
 
 // The runner's execArgv passes the code cache on to every worker it forks.

@@ -24,18 +24,33 @@ const summary = (v: any) => ({
   flows: (v?.flows ?? []).map((f: any) => `${f.name}:${f.status}`).sort(),
 });
 
-test('shards 1/2 and 2/2 merge into the unsharded verdict; a lone shard is NO-GO', async ({ stack }) => {
+test('shards 1/2 and 2/2 merge into the unsharded verdict; a lone shard is NO-GO; shards of two runs are refused (exit 2)', async ({ stack }) => {
   test.setTimeout(600_000);
   const env = targetEnv(stack);
   const whole = await runSmoke(env, []);
   expect(whole.verdict?.verdict, whole.output.slice(-2000)).toBe('GO');
 
   const reportsDir = mkdtempSync(join(tmpdir(), 'flowgate-shards-'));
+  const mixedDir = mkdtempSync(join(tmpdir(), 'flowgate-shards-mixed-'));
   try {
-    const one = await runSmoke(env, ['--shard=1/2']);
+    // Every shard of one run carries its run id in its blob report, as the nightly job gives them one.
+    const runId = `shards-${Date.now()}`;
+    const one = await runSmoke(env, ['--shard=1/2'], { env: { FLOWGATE_RUN_ID: runId } });
     expect(one.verdict?.verdict, 'a shard alone saw only part of the run').toBe('NO-GO');
     expect(one.exitCode).toBe(1);
-    const two = await runSmoke(env, ['--shard=2/2']);
+
+    // A 2-of-2 left from another run (a tiny one: only the source checks) beside today's 1-of-2 is not a complete run.
+    const stale = await runSmoke(env, ['--shard=2/2', '--project=source'], { env: { FLOWGATE_RUN_ID: 'stale-run' } });
+    cpSync(join(one.reportsDir, 'shards'), join(mixedDir, 'shards'), { recursive: true });
+    cpSync(join(stale.reportsDir, 'shards'), join(mixedDir, 'shards'), { recursive: true });
+    for (const given of [{}, { FLOWGATE_RUN_ID: runId }] as Record<string, string>[]) {
+      const mixed = merge(mixedDir, given);
+      expect(mixed.exitCode, mixed.output.slice(-1500)).toBe(2);
+      expect(mixed.output).toContain(`shards of different runs: run ${runId} in 1-of-2/blob; run stale-run in 2-of-2/blob`);
+      expect(mixed.verdict, 'no verdict is written for shards of two runs').toBeUndefined();
+    }
+
+    const two = await runSmoke(env, ['--shard=2/2'], { env: { FLOWGATE_RUN_ID: runId } });
     cpSync(join(one.reportsDir, 'shards'), join(reportsDir, 'shards'), { recursive: true });
 
     const partial = merge(reportsDir, { FLOWGATE_SHARDS_EXPECTED: '2' });
@@ -45,6 +60,7 @@ test('shards 1/2 and 2/2 merge into the unsharded verdict; a lone shard is NO-GO
     cpSync(join(two.reportsDir, 'shards'), join(reportsDir, 'shards'), { recursive: true });
     const merged = merge(reportsDir);
     expect(merged.exitCode, merged.output.slice(-2000)).toBe(0);
+    expect(merged.verdict.runId, 'the merged verdict names the run its shards carry').toBe(runId);
     expect(summary(merged.verdict)).toEqual(summary(whole.verdict));
     // Both shards' Allure results were copied together for one report.
     const allure = join(reportsDir, 'allure-results');
@@ -55,8 +71,9 @@ test('shards 1/2 and 2/2 merge into the unsharded verdict; a lone shard is NO-GO
     const wholeTests = tests(join(whole.reportsDir, 'allure-results'));
     expect(wholeTests.size, 'the unsharded run has a result per test').toBeGreaterThan(whole.verdict.flows.reduce((n: number, f: any) => n + f.tests, 0));
     expect([...tests(allure)].sort(), 'merged Allure results').toEqual([...wholeTests].sort());
-    for (const r of [whole, one, two]) rmSync(r.reportsDir, { recursive: true, force: true });
+    for (const r of [whole, one, two, stale]) rmSync(r.reportsDir, { recursive: true, force: true });
   } finally {
     rmSync(reportsDir, { recursive: true, force: true });
+    rmSync(mixedDir, { recursive: true, force: true });
   }
 });
