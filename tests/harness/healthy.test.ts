@@ -113,7 +113,7 @@ test('noise on the frozen topics — other tenants, malformed JSON, no headers �
   }
 });
 
-test('--release: exit 0 with a sign-off for every awaiting criterion, ready; a malformed sign-off file exits 2 naming FLOWGATE_SIGNOFFS', async ({ stack }) => {
+test('--release on the embedded stack exits 1 though GO and every criterion is signed off: a release is not decided on the model; a malformed sign-off file exits 2 naming FLOWGATE_SIGNOFFS', async ({ stack }) => {
   const dir = mkdtempSync(join(tmpdir(), 'flowgate-signoffs-'));
   const bad = join(dir, 'bad.yml');
   writeFileSync(bad, 'signoffs:\n  - criterion: 1\n    date: 2026-11-20\n    evidence: https://tracker.example/REVIEW-1\n');
@@ -126,17 +126,22 @@ test('--release: exit 0 with a sign-off for every awaiting criterion, ready; a m
     cleanup(malformed);
   }
   // Sign off every criterion a run leaves to people (the list is the run's own: 1 and whatever no check covers).
+  // Signed today (a sign-off stands FLOWGATE_SIGNOFF_MAX_AGE_DAYS); criterion 1's names the review rows it covers.
   const file = join(dir, 'signoffs.yml');
   const awaiting = [1, 4, 5, 6];
-  writeFileSync(file, `signoffs:\n${awaiting.map((c) => `  - criterion: ${c}\n    by: "Dana Reviewer"\n    date: 2026-11-20\n    evidence: "https://tracker.example/REVIEW-${c}"\n`).join('')}`);
+  const today = new Date().toISOString().slice(0, 10);
+  writeFileSync(file, `signoffs:\n${awaiting.map((c) => `  - criterion: ${c}\n    by: "Dana Reviewer"\n    date: ${today}\n    evidence: "https://tracker.example/REVIEW-${c}"\n${c === 1 ? '    covers: [P0-06, P0-07, P0-08, P0-10]\n' : ''}`).join('')}`);
   const run = await runSmoke(targetEnv(stack), ['--release'], { env: { FLOWGATE_SIGNOFFS: file } });
   try {
     expect(run.verdict?.verdict, run.output.slice(-3000)).toBe('GO');
     expect(run.verdict.awaitingSignOff, 'nothing left to sign').toEqual([]);
     expect(run.verdict.release).toBe('ready');
-    expect(run.exitCode).toBe(0);
     expect(run.output).toContain('flowgate verdict: GO — release ready');
-    expect(run.verdict.criteria.find((c: any) => c.id === 1)).toMatchObject({ status: 'signed-off', signoff: { by: 'Dana Reviewer', date: '2026-11-20' } });
+    expect(run.verdict.criteria.find((c: any) => c.id === 1)).toMatchObject({ status: 'signed-off', signoff: { by: 'Dana Reviewer', date: today } });
+    // Everything a release needs, but the target is the model (the embedded stack, reached here through its variables).
+    expect(run.verdict.target.name).toBe('embedded');
+    expect(run.exitCode, run.output.slice(-1500)).toBe(1);
+    expect(run.output).toContain('a release is not decided on the model');
   } finally {
     cleanup(run);
     rmSync(dir, { recursive: true, force: true });
