@@ -12,6 +12,9 @@ const VIOLATION: ErrorModel = { message: 'ContractViolation: event on cert-ix.as
 test('defectsOf: what the target did wrong, not what it did late; a step\'s structured failure names its category', () => {
   expect(defectsOf(failedAt(1, ROW))).toEqual(['database state: DbStateMismatch: probe payment.audit expected a row, got no rows']);
   expect(defectsOf(failedAt(1, LATE))).toEqual([]);
+  // a server error answering a flow is the target failing; another unexpected status is what a retry may forgive
+  expect(defectsOf(failedAt(1, { message: 'UnexpectedResponse: POST /api/v1/scans expected 201, got 502 (trace t-1); body: ""', category: 'unexpected response' }))).toEqual(['unexpected response: UnexpectedResponse: POST /api/v1/scans expected 201, got 502 (trace t-1); body: ""']);
+  expect(defectsOf(failedAt(1, { message: 'UnexpectedResponse: POST /api/v1/scans expected 201 or 202, got 429; body: ""', category: 'unexpected response' }))).toEqual([]);
   // the text says late, the step's own failure says a row was missing: the structured failure wins
   expect(defectsOf(failedAt(1, LATE, { failures: [{ step: '4. Webhook — POST /w', category: 'database state', probe: 'payment.audit', expected: 'a row', observed: 'no rows', error: LATE.message, typed: true }] }))).toEqual(['database state: EventNotObserved: no cert-ix.payment.succeeded within 10 s']);
   const plaintext = { kind: 'transport' as const, step: 's', summary: 'x', data: { endpoint: '127.0.0.1:1', tried: 'TLS', answered: 'HTTP 200 in plaintext', ok: false } };

@@ -6,10 +6,12 @@ import type { AttemptModel, TestModel } from './run';
 /**
  * What the target did wrong, as opposed to what it did late or what the harness could not reach: a bad token served, a
  * probed route answering 5xx, a message or response off its contract, a row or key missing or wrong. A retry that passes
- * does not undo one, so FLOWGATE_ALLOW_FLAKY does not forgive it; a late event, a budget overrun or an unreachable
- * service stays forgivable (that is what the retry is for).
+ * does not undo one, so FLOWGATE_ALLOW_FLAKY does not forgive it. Nor a 5xx answer in a flow: the target failed. A late
+ * event, a budget overrun, an unreachable service or another unexpected status stays forgivable (that is what a retry is for).
  */
 export const DEFECT_CATEGORIES: readonly Category[] = ['auth bypass', 'auth probe error', 'contract violation', 'database state'];
+/** An unexpected response is a defect when the target answered with a server error (UnexpectedResponse's message). */
+const SERVER_ERROR = /\bexpected \d{3}(?: or \d{3})*, got 5\d\d\b/;
 
 type Attempt = Pick<AttemptModel, 'steps' | 'error' | 'evidence' | 'failures'>;
 
@@ -18,7 +20,8 @@ export function defectsOf(a: Attempt): string[] {
   const out: string[] = [];
   const add = (category: Category, text: string | undefined) => {
     const line = `${category}: ${firstLine(text) || '(no message)'}`;
-    if (DEFECT_CATEGORIES.includes(category) && !out.includes(line)) out.push(line);
+    const defect = DEFECT_CATEGORIES.includes(category) || (category === 'unexpected response' && SERVER_ERROR.test(text ?? ''));
+    if (defect && !out.includes(line)) out.push(line);
   };
   for (const s of a.steps) {
     if (s.status !== 'failed' || !s.error) continue;
