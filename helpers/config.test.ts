@@ -35,7 +35,8 @@ function configError(env: Env, opts = {}): ConfigError {
 
 test('a complete environment parses with the documented defaults', () => {
   const cfg = parseTargetConfig(valid, { now: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)) });
-  expect(cfg.name).toBe('staging');
+  // unnamed, a target is named after its gateway's host
+  expect(cfg.name).toBe('api.staging.example');
   expect(cfg.kong).toEqual({ url: 'https://api.staging.example', extraHeaders: {} });
   expect(cfg.kafka).toEqual({ brokers: ['b1.example:9093', 'b2.example:9093'], ssl: false, observerGroupPrefix: 'flowgate-observer' });
   expect(cfg.db.auth).toBe(valid.AUTH_DB_URL);
@@ -243,4 +244,10 @@ test('the dashboard Chromium: CHROMIUM_PATH first, then the headless shell for a
   expect(chromiumExecutable({}, { exists: has(shell), headed: true }), 'a headed run needs the full browser').toBe('/usr/bin/chromium');
   expect(chromiumExecutable({ CHROMIUM_PATH: ' /opt/chrome/chrome ' }, { exists: has(shell) }), 'CHROMIUM_PATH wins').toBe('/opt/chrome/chrome');
   expect(chromiumExecutable({ CHROMIUM_PATH: '' }, { exists: has(shell) }), 'empty is not set').toBe(shell);
+});
+
+test('FLOWGATE_TARGET_NAME is validated: letters, digits, . _ - (at most 64)', () => {
+  expect(parseTargetConfig({ ...valid, FLOWGATE_TARGET_NAME: 'staging-eu.1' }).name).toBe('staging-eu.1');
+  expect(configError({ ...valid, FLOWGATE_TARGET_NAME: 'staging eu' }).problems).toEqual([`FLOWGATE_TARGET_NAME may contain only letters, digits, '.', '_' and '-' (at most 64), got "staging eu"`]);
+  expect(checkFlowgateVars({ FLOWGATE_TARGET_NAME: 'x'.repeat(65) }).problems).toHaveLength(1);
 });

@@ -126,7 +126,6 @@ const boolean: Parser<boolean> = (v) => {
   if (b === undefined) throw new Invalid(`must be ${BOOL_WORDS}, got ${JSON.stringify(v.slice(0, 40))}`);
   return b;
 };
-const text: Parser<string> = (v) => v;
 const targetKind: Parser<'embedded' | 'staging'> = (v) => {
   if (v !== 'embedded' && v !== 'staging') throw new Invalid(`must be embedded or staging, got ${JSON.stringify(v.slice(0, 40))}`);
   return v;
@@ -168,7 +167,8 @@ const hostPorts: Parser<string[]> = (v) => {
  * holds the code, this table and .env.example to each other). `scope` says who reads it.
  */
 export const FLOWGATE_VARS = {
-  FLOWGATE_TARGET_NAME: { scope: 'target', parse: text },
+  // the target's name in every headline and go-no-go.json; unset, the gateway's host (a name saying prod/production/live is refused: helpers/target-safety.ts)
+  FLOWGATE_TARGET_NAME: { scope: 'target', parse: token },
   // which target the run is meant for (the nightly job sets staging)
   FLOWGATE_TARGET: { scope: 'target', parse: targetKind },
   FLOWGATE_PROFILE: { scope: 'target', parse: existingPath },
@@ -205,6 +205,8 @@ export const FLOWGATE_VARS = {
   // set by npm run smoke / merge-reports for the Playwright process they start
   FLOWGATE_ALLURE_RESULTS_DIR: { scope: 'internal', parse: path },
   FLOWGATE_SHARDS_SEEN: { scope: 'internal', parse: shardList },
+  // set by npm run smoke -- --plaintext for global setup: a staging configuration in clear is then run on purpose (helpers/target-safety.ts)
+  FLOWGATE_PLAINTEXT: { scope: 'internal', parse: boolean },
   FLOWGATE_KAFKA_JARS: { scope: 'stack', parse: path },
   FLOWGATE_PG_BINDIR: { scope: 'stack', parse: path },
   FLOWGATE_SKIP_KAFKA_FETCH: { scope: 'install', parse: boolean },
@@ -383,7 +385,8 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date; ex
 
   if (problems.length) throw new ConfigError(problems);
   return {
-    name: fg.FLOWGATE_TARGET_NAME ?? DEFAULTS.targetName,
+    // unset: the gateway's host, as the verdict names it (helpers/target.ts targetName)
+    name: fg.FLOWGATE_TARGET_NAME ?? (new URL(kongUrl!).hostname.replace(/^\[|\]$/g, '') || DEFAULTS.targetName),
     kong: { url: kongUrl!.replace(/\/+$/, ''), extraHeaders, ...(kongCa ? { caFile: kongCa } : {}) },
     publicEndpoints: fg.FLOWGATE_PUBLIC_ENDPOINTS ?? [defaultEndpoint(kongUrl!)],
     kafka: { brokers, ssl, ...(sslCaFile ? { sslCaFile } : {}), ...(sasl ? { sasl } : {}), observerGroupPrefix },

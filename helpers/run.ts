@@ -78,7 +78,7 @@ export interface AttemptModel {
 }
 
 export interface RunModel {
-  /** kind: FLOWGATE_TARGET as decided before the run (helpers/target.ts); name: FLOWGATE_TARGET_NAME */
+  /** kind: FLOWGATE_TARGET as decided before the run (helpers/target.ts); name: FLOWGATE_TARGET_NAME, else a staging target's gateway host (targetName) */
   target: { name: string; kind?: TargetKind; kongUrl?: string };
   startedAt: string;
   finishedAt: string;

@@ -1,6 +1,6 @@
 // Unit tests of the target decision: FLOWGATE_TARGET, inferred targets, and the contradictions said before a stack starts.
 import { test, expect } from '@playwright/test';
-import { decideTarget, REQUIRED_TARGET_VARS, targetLabel, TARGET_VARS } from './target';
+import { decideTarget, REQUIRED_TARGET_VARS, targetLabel, targetName, TARGET_VARS } from './target';
 
 const staging = Object.fromEntries(REQUIRED_TARGET_VARS.map((k) => [k, k === 'KONG_URL' ? 'https://gw.example' : 'x']));
 
@@ -47,4 +47,14 @@ test('targetLabel: the kind, with the target name when it says more', () => {
   expect(targetLabel({ kind: 'staging', name: 'compose' })).toBe('staging (compose)');
   expect(targetLabel({ name: 'old' })).toBe('old');
   expect(targetLabel(undefined)).toBe('unknown target');
+});
+
+test("targetName: FLOWGATE_TARGET_NAME; unset, a staging target's gateway host, else the kind", () => {
+  expect(targetName({ FLOWGATE_TARGET_NAME: 'compose', KONG_URL: 'https://localhost:8443' }, 'staging')).toBe('compose');
+  expect(targetName({ KONG_URL: 'https://api.staging.example.com:8443/x' }, 'staging')).toBe('api.staging.example.com');
+  expect(targetName({ KONG_URL: 'https://[::1]:8443' }, 'staging')).toBe('::1');
+  expect(targetName({ KONG_URL: 'not a url' }, 'staging')).toBe('staging');
+  expect(targetName({ FLOWGATE_TARGET_NAME: '  ' }, 'embedded')).toBe('embedded');
+  // shown as the headline shows it
+  expect(targetLabel({ kind: 'staging', name: targetName({ KONG_URL: 'https://gw.staging.example' }, 'staging') })).toBe('staging (gw.staging.example)');
 });

@@ -51,3 +51,21 @@ export function targetLabel(t: { kind?: string; name?: string } | undefined): st
   if (!t.kind) return t.name ?? 'unknown target';
   return t.name && t.name !== t.kind ? `${t.kind} (${t.name})` : t.kind;
 }
+
+/**
+ * The target's name: FLOWGATE_TARGET_NAME; unset, a staging target is named after its gateway's host (so a report
+ * never calls every target "staging"), and the embedded one `embedded`.
+ */
+export function targetName(env: Env, kind: TargetKind): string {
+  const set = (env.FLOWGATE_TARGET_NAME ?? '').trim();
+  if (set) return set;
+  if (kind === 'staging') {
+    try {
+      const host = new URL((env.KONG_URL ?? '').trim()).hostname.replace(/^\[|\]$/g, '');
+      if (host) return host;
+    } catch {
+      // no gateway URL to name it after
+    }
+  }
+  return kind;
+}

@@ -1,6 +1,6 @@
 // Unit tests of reading endpoint answers: certificate errors, plain-HTTP answers, Kafka and Redis bytes, listener lists.
 import { test, expect } from '@playwright/test';
-import { apiVersionsRequest, certificateProblem, classifyPlainHttp, parseListeners, speaksKafka, speaksRedis, splitHostPort } from './transport';
+import { apiVersionsRequest, certificateProblem, classifyPlainHttp, parseListeners, pgPlaintextOutcome, speaksKafka, speaksRedis, splitHostPort } from './transport';
 
 test('certificate errors name what is wrong; other errors are not certificate problems', () => {
   expect(certificateProblem(Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }))).toContain('expired');
@@ -53,4 +53,22 @@ test('listener lists and host:port', () => {
   expect(parseListeners(undefined)).toEqual([]);
   expect(splitHostPort('[::1]:443')).toEqual({ host: '::1', port: 443 });
   expect(() => splitHostPort('nope')).toThrow('not host:port');
+});
+
+test("P0-06: PostgreSQL's answer to a made-up plaintext login says whether plaintext is accepted", () => {
+  const server = (code: string, message: string) => ({ severity: 'FATAL', code, message });
+  // pg_hba.conf turns plaintext away before the password (PostgreSQL 14+ says "no encryption", older ones "SSL off")
+  expect(pgPlaintextOutcome(server('28000', 'no pg_hba.conf entry for host "127.0.0.1", user "flowgate_probe_1", database "auth", no encryption')).accepted).toBe(false);
+  expect(pgPlaintextOutcome(server('28000', 'pg_hba.conf rejects connection for host "10.0.0.1", user "x", database "y", SSL off')).accepted).toBe(false);
+  // past pg_hba: the server authenticates a plaintext connection, so it accepts plaintext
+  const failed = pgPlaintextOutcome(server('28P01', 'password authentication failed for user "flowgate_probe_1"'));
+  expect(failed).toEqual({ accepted: true, answered: expect.stringContaining('as far as authentication (28P01') });
+  expect(pgPlaintextOutcome(server('28000', 'role "flowgate_probe_1" does not exist')).accepted).toBe(true);
+  expect(pgPlaintextOutcome(server('3D000', 'database "x" does not exist')).accepted).toBe(true);
+  expect(pgPlaintextOutcome(undefined).accepted).toBe(true);
+  // nothing spoke PostgreSQL back: refused
+  expect(pgPlaintextOutcome(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })).accepted).toBe(false);
+  expect(pgPlaintextOutcome(new Error('Connection terminated unexpectedly')).accepted).toBe(false);
+  // any other server answer cannot be decided (fail closed: the check fails without claiming a finding)
+  expect(pgPlaintextOutcome(server('53300', 'sorry, too many clients already'))).toEqual({ accepted: undefined, answered: expect.stringContaining('could not decide') });
 });

@@ -82,6 +82,26 @@ export function speaksRedis(bytes: Buffer): boolean {
   return /^[+-][A-Za-z]/.test(bytes.toString('latin1')) && bytes.includes('\r\n');
 }
 
+/**
+ * What PostgreSQL's answer to a plaintext login with a made-up role and password says about P0-06. The role is made up so
+ * no credential travels in clear; the answer still tells: pg_hba.conf turns a plaintext connection away before it looks at
+ * the password ("no pg_hba.conf entry … no encryption", "pg_hba.conf rejects connection … SSL off", 28000), while a server
+ * that accepts plaintext goes on to authenticate and refuses the made-up login (28P01 "password authentication failed",
+ * or "role … does not exist" under trust), or lets it in. No server answer at all (reset, closed) is a refusal; any other
+ * server error cannot be decided. Pure, so unit-tested.
+ */
+export function pgPlaintextOutcome(err: { code?: unknown; message?: unknown; severity?: unknown } | undefined): { accepted: boolean | undefined; answered: string } {
+  if (!err) return { accepted: true, answered: 'the server let a made-up role in without TLS (trust over plaintext; P0-06: DB_SSL not enforced)' };
+  const message = String(err.message ?? '').slice(0, 300);
+  const code = typeof err.code === 'string' ? err.code : '';
+  // pg's DatabaseError carries the server's severity; a socket error (ECONNRESET, EPIPE) does not
+  if (typeof err.severity !== 'string') return { accepted: false, answered: `refused: ${code ? `${code} ` : ''}${message}`.trim() };
+  if (code === '28000' && /pg_hba\.conf/i.test(message)) return { accepted: false, answered: `refused by pg_hba.conf before authentication: ${message}` };
+  if (code === '28P01' || code === '28000' || code === '3D000')
+    return { accepted: true, answered: `the server took a plaintext connection as far as authentication (${code}: ${message}): it accepts plaintext logins (P0-06: DB_SSL not enforced)` };
+  return { accepted: undefined, answered: `could not decide: the server answered the plaintext login with ${code || 'an error'} ${message}`.trim() };
+}
+
 /** The host:port endpoints in a Kafka listeners value such as `SASL_SSL://h:1,PLAINTEXT://h:2`, with their listener names. */
 export function parseListeners(value: string | undefined): { listener: string; endpoint: string }[] {
   return (value ?? '')

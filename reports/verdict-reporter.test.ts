@@ -297,7 +297,8 @@ test.describe('verdict reporter on a real Playwright run', () => {
     const leaky = crit(r.json, 7).evidence[0].observed.find((o) => o.name === 'login')!;
     expect(leaky.summary).toBe('login with [REDACTED] Bearer [REDACTED]');
     expect(leaky.data).toEqual({ password: '[REDACTED]', db: 'postgres://auth:[REDACTED]@db.staging.example:5432/auth', hook: '[REDACTED]' });
-    expect(r.json.target).toEqual({ name: 'staging', kind: 'staging', kongUrl: 'https://kong.staging.example' });
+    // unnamed, a staging target is named after its gateway's host (never its credentials)
+    expect(r.json.target).toEqual({ name: 'kong.staging.example', kind: 'staging', kongUrl: 'https://kong.staging.example' });
     expect(crit(r.json, 7).evidence[0].observed.find((o) => o.name === 'cookie')!.summary).toBe('sent with Cookie: [REDACTED]');
     for (const [name, secret] of Object.entries({ ...PLANTED, kong: 'PlantedKongPw-55', cookie: 'PlantedCookie-44' })) {
       expect(r.jsonText, `${name} in go-no-go.json`).not.toContain(secret);

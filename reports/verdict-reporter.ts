@@ -10,7 +10,7 @@ import { releaseExtras, withExtras } from './release-extras';
 import { renderConsoleTable, renderMarkdown } from './render';
 import { loadSignoffs } from '../helpers/signoffs';
 import { P0_GAPS } from '../helpers/gaps';
-import type { TargetKind } from '../helpers/target';
+import { targetName, type TargetKind } from '../helpers/target';
 import type { Inventory } from '../helpers/catalogue';
 import { type AttemptModel, computeVerdict, CRITERION_IDS, exitCode, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict';
 
@@ -119,7 +119,7 @@ class VerdictReporter implements Reporter {
     // npm run smoke and global setup decided the target before the run and wrote FLOWGATE_TARGET; a bare reporter run infers it.
     const kind: TargetKind = env.FLOWGATE_TARGET === 'embedded' || env.FLOWGATE_TARGET === 'staging' ? env.FLOWGATE_TARGET : kongUrl ? 'staging' : 'embedded';
     return {
-      target: { name: env.FLOWGATE_TARGET_NAME || kind, kind, ...(kongUrl ? { kongUrl } : {}) },
+      target: { name: targetName(env, kind), kind, ...(kongUrl ? { kongUrl } : {}) },
       startedAt: (result.startTime ?? this.startedAt).toISOString(),
       finishedAt: new Date().toISOString(),
       allowFlaky: this.options.allowFlaky ?? fg.FLOWGATE_ALLOW_FLAKY ?? false,

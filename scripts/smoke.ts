@@ -11,6 +11,7 @@ import { scriptArgs } from './args';
 import { loadEnvFile, runSettings } from '../helpers/config';
 import { ConfigError } from '../helpers/errors';
 import { decideTarget } from '../helpers/target';
+import { targetRefusals } from '../helpers/target-safety';
 import { FLOW_NAMES } from '../helpers/catalogue';
 
 // Arguments first: --help must not delete the previous results.
@@ -24,8 +25,11 @@ const { rest, values } = scriptArgs({
   A filtered run (--project, --grep, --grep-invert, a skipped test) is never GO: the verdict names what did not run.
   --release: the release pipeline's gate: exit 0 only when the verdict is GO and every criterion passed or is
   signed off (FLOWGATE_SIGNOFFS names the sign-off file); otherwise 1, naming the missing sign-offs.
+  A target named or hosted as production (prod, production, live) is refused before any request (exit 2); no override.
+  --plaintext: run a staging target configured in clear (http gateway, redis://, a database URL without
+  sslmode=verify-full/verify-ca, Kafka SASL without TLS) on purpose; without it such a target is refused (exit 2).
   Other options go to Playwright Test, e.g. --grep auth, --shard=1/2, --reporter=line (npx playwright test --help).`,
-  options: { release: { type: 'boolean' } },
+  options: { release: { type: 'boolean' }, plaintext: { type: 'boolean' } },
   passThrough: true,
 });
 
@@ -41,6 +45,11 @@ try {
   if (!target.ok) throw new ConfigError([target.problem], 'the target (FLOWGATE_TARGET)');
   // The verdict reporter and global setup read the decision, not a guess from KONG_URL.
   process.env.FLOWGATE_TARGET = target.kind;
+  // Never production, and no secret in clear unless --plaintext says so; global setup asks again, and only this flag
+  // (not a FLOWGATE_PLAINTEXT left in the environment or .env) tells it the plaintext is on purpose.
+  const refusals = targetRefusals(process.env, { kind: target.kind, plaintext: values.plaintext === true });
+  if (refusals.length) throw new ConfigError(refusals, 'the target (refused before any request)');
+  process.env.FLOWGATE_PLAINTEXT = values.plaintext === true ? 'true' : 'false';
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
   console.error(`flowgate: ${e.message}\ncould not evaluate (exit 2).`);

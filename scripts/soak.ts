@@ -10,7 +10,8 @@ const { values, rest } = scriptArgs({
   usage: `usage: npm run soak -- [--runs N] [-- <npm run smoke options>]
   Runs npm run smoke N times in a row (default 10) against the configured target, or one embedded stack started
   for all runs when there is no KONG_URL, and counts GO / NO-GO / could not evaluate with the median and slowest time.
-  --plaintext uses the debugging stack (to measure what TLS and SASL cost; its runs are NO-GO on criteria 4, 5, 6).
+  --plaintext uses the debugging stack (to measure what TLS and SASL cost; its runs are NO-GO on criteria 4, 5, 6) and
+  passes --plaintext to each smoke run, which refuses a target in clear without it.
   Exit 0 when every run was GO. Options after a second -- go to each smoke run, e.g. -- --grep auth.`,
   options: { runs: { type: 'string' }, plaintext: { type: 'boolean' } },
 });
@@ -56,7 +57,7 @@ async function main() {
       const dir = mkdtempSync(join(tmpdir(), 'flowgate-soak-'));
       const started = Date.now();
       // Asynchronous on purpose: the embedded stack lives in this process, and a blocking spawn would freeze it.
-      const r = await run(['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/smoke.ts', ...passthrough], { ...env, FLOWGATE_REPORTS_DIR: dir }, 600_000);
+      const r = await run(['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/smoke.ts', ...(plaintext ? ['--plaintext'] : []), ...passthrough], { ...env, FLOWGATE_REPORTS_DIR: dir }, 600_000);
       const seconds = (Date.now() - started) / 1000;
       durations.push(seconds);
       const file = join(dir, 'go-no-go.json');

@@ -11,7 +11,8 @@ async function main(argv: string[]): Promise<number> {
   Starts the embedded reference stack (Kafka, PostgreSQL, Redis, the services, the gateway) in the foreground and
   prints the target's variables (KEY=value lines for .env or the environment); Ctrl-C stops everything.
   By default everything speaks TLS (and Kafka SASL/SCRAM) with a CA made for the run, as staging does.
-  --plaintext        no TLS, no SASL (debugging only: a run against it is NO-GO on criteria 4, 5, 6)
+  --plaintext        no TLS, no SASL (debugging only: npm run smoke refuses it unless given --plaintext too, and
+                     a run against it is NO-GO on criteria 4, 5, 6)
   --list-faults      list the faults STACK_FAULTS can inject, and exit
   STACK_FAULTS=a,b   faults to inject at start
   STACK_VERBOSE=1    print the services' logs on stderr
@@ -72,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
 
   // the env lines are the point of this command: these are the only place secrets are printed
   const lines = Object.entries(handle.env).map(([k, v]) => `${k}=${v}`);
-  process.stderr.write(`stack: ${handle.transport === 'tls' ? 'TLS and SASL/SCRAM everywhere, as staging' : 'PLAINTEXT: debugging only, a run against it is NO-GO on criteria 4, 5, 6'}\n`);
+  process.stderr.write(`stack: ${handle.transport === 'tls' ? 'TLS and SASL/SCRAM everywhere, as staging' : 'PLAINTEXT: debugging only; run it with npm run smoke -- --plaintext (refused without), NO-GO on criteria 4, 5, 6'}\n`);
   lines.push(`# ready in ${(handle.readyMs / 1000).toFixed(1)} s`, '# Ctrl-C stops the stack');
   process.stdout.write(`${lines.join('\n')}\n`);
   return finished;

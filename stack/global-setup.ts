@@ -2,6 +2,7 @@
 import { parseBool } from '../helpers/config';
 import { ConfigError } from '../helpers/errors';
 import { decideTarget } from '../helpers/target';
+import { targetRefusals } from '../helpers/target-safety';
 import { startStack } from './index';
 
 export default async function globalSetup(): Promise<(() => Promise<void>) | void> {
@@ -9,6 +10,9 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | voi
   const target = decideTarget(process.env);
   if (!target.ok) throw new ConfigError([target.problem], 'the target (FLOWGATE_TARGET)');
   process.env.FLOWGATE_TARGET = target.kind;
+  // Never production; a staging configuration in clear only with npm run smoke -- --plaintext (which sets FLOWGATE_PLAINTEXT).
+  const refusals = targetRefusals(process.env, { kind: target.kind, plaintext: parseBool(process.env.FLOWGATE_PLAINTEXT) === true });
+  if (refusals.length) throw new ConfigError(refusals, 'the target (refused before any request)');
   if (target.kind === 'staging') return;
   const started = Date.now();
   const stack = await startStack({ faults: process.env.STACK_FAULTS, log: (m) => parseBool(process.env.FLOWGATE_STACK_LOG) && console.log(`[stack] ${m}`) });

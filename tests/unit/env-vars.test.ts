@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { FLOWGATE_VARS, checkFlowgateVars } from '../../helpers/config';
 import { decideTarget, TARGET_VARS } from '../../helpers/target';
+import { targetRefusals } from '../../helpers/target-safety';
 
 const repoRoot = join(__dirname, '..', '..');
 const SKIP = new Set(['node_modules', '.cache', '.git', 'reports', 'test-results', 'allure-report']);
@@ -68,4 +69,6 @@ test('.env.example copied as is keeps the embedded stack; its commented target l
   for (const v of TARGET_VARS) expect(lines.filter((l) => l.startsWith(`#${v}=`)), `#${v}= in .env.example`).toHaveLength(1);
   const uncommented = envExample.replace(new RegExp(`^#(?=(${TARGET_VARS.join('|')})=)`, 'gm'), '');
   expect(decideTarget({ ...parseDotenv(uncommented), FLOWGATE_TARGET: 'staging' })).toMatchObject({ ok: true, kind: 'staging' });
+  // and one that sends nothing in clear: start-up does not refuse it without --plaintext
+  expect(targetRefusals(parseDotenv(uncommented), { kind: 'staging', plaintext: false })).toEqual([]);
 });
