@@ -14,6 +14,7 @@ import { contracts, type Contracts } from '../contracts';
 import { evidenceAttachment } from '../helpers/evidence';
 import { HEALTH_EVIDENCE, judgeHealth, type HealthCheck } from '../helpers/health';
 import { jwtPositiveControl } from '../fixtures/auth-probes';
+import { BodyOverCap, describeOverCap, readCapped } from '../helpers/body';
 
 setup('preflight: configuration valid, target reachable', async ({}, testInfo) => {
   const c = contracts();
@@ -141,7 +142,13 @@ async function healthOf(c: Contracts, target: TargetConfig, gateway: Agent, serv
   const started = Date.now();
   try {
     const res = await request(`${target.kong.url.replace(/\/$/, '')}${path}`, { headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs, bodyTimeout: target.budgets.stepMs, dispatcher: gateway });
-    const text = await res.body.text();
+    let text: string;
+    try {
+      text = await readCapped(res.body, res.headers['content-length'], target.maxBodyBytes);
+    } catch (err) {
+      if (!(err instanceof BodyOverCap)) throw err;
+      return { service, path, status: res.statusCode, latencyMs: Date.now() - started, ok: false, problem: `${res.statusCode} with ${describeOverCap(err.over)} (FLOWGATE_MAX_BODY_BYTES)` };
+    }
     let body: unknown = text;
     try {
       body = JSON.parse(text);

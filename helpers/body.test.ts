@@ -1,6 +1,6 @@
 // Unit tests of the capped body reader: exactly the cap passes, one byte more fails, a Content-Length over the cap is refused unread, an endless chunked body is cut off.
 import { test, expect } from '@playwright/test';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { BodyOverCap, declaredLength, formatBytes, readCapped } from './body';
@@ -62,7 +62,7 @@ test('Content-Length is read as a plain byte count only', () => {
 });
 
 /** A local HTTP server on a free port; `handler` answers every request. */
-async function serve(handler: Parameters<typeof createServer>[0]): Promise<{ url: string; server: Server }> {
+async function serve(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
   const server = createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
