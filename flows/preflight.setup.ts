@@ -4,7 +4,7 @@ import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { loadTarget } from '../fixtures';
-import { DbProbes, loadProfile, createRedis, dbUrlFor } from '../fixtures/probes';
+import { DbProbes, loadProfile, createRedis, dbUrlFor, PROBE_PG_TIMEOUTS } from '../fixtures/probes';
 import { kafkaClientConfig, pgClientConfig, redisOptions, type TargetConfig } from '../helpers/config';
 import { Client } from 'pg';
 import { ConfigError, InfrastructureUnreachable } from '../helpers/errors';
@@ -65,7 +65,7 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
       keys.map(async (key) => {
         const url = dbUrlFor(target, key);
         if (!url) return new ConfigError([`${key} is not configured but the profile's probes use it`]);
-        const client = new Client({ ...pgClientConfig(url, target), connectionTimeoutMillis: target.budgets.stepMs });
+        const client = new Client({ ...pgClientConfig(url, target), ...PROBE_PG_TIMEOUTS, connectionTimeoutMillis: target.budgets.stepMs });
         client.on('error', () => undefined);
         try {
           await client.connect();

@@ -103,6 +103,8 @@ export interface EventNotObservedDetails {
   sawCount: number;
   /** a few of those events (raw values or summaries) */
   sample?: unknown[];
+  /** what the observer's bounded buffer dropped on the topic (helpers/event-buffer.ts describeDropped) */
+  dropped?: string;
 }
 
 export class EventNotObserved extends FlowgateError {
@@ -112,10 +114,11 @@ export class EventNotObserved extends FlowgateError {
   readonly budgetMs: number;
   readonly sawCount: number;
   readonly sample: unknown[];
+  readonly dropped?: string;
   constructor(d: EventNotObservedDetails) {
     const match = typeof d.match === 'string' ? d.match : describeCriteria(d.match as any);
     const sample = (d.sample ?? []).slice(0, 3);
-    const saw = d.sawCount === 0 ? 'saw nothing else on that topic' : `saw ${d.sawCount} other${d.sawCount === 1 ? '' : 's'}`;
+    const saw = (d.sawCount === 0 ? 'saw nothing else on that topic' : `saw ${d.sawCount} other${d.sawCount === 1 ? '' : 's'}`) + (d.dropped ? `; ${d.dropped}` : '');
     const lines = sample.map((s) => `\n  e.g. ${excerpt(s, 200)}`).join('');
     super('EventNotObserved', `no ${d.topic} for ${match || '(any)'} within ${formatMs(d.budgetMs)}; ${saw}${lines}`);
     this.topic = d.topic;
@@ -126,6 +129,7 @@ export class EventNotObserved extends FlowgateError {
     this.observed = saw;
     this.sawCount = d.sawCount;
     this.sample = sample;
+    this.dropped = d.dropped;
   }
 }
 
