@@ -43,6 +43,13 @@ test('ContractViolation quotes the offending event (topic, partition, offset, he
   expect(String(r)).toBe('ContractViolation: response of createAsset with status 201 breaks the frozen contract: /id must be string\n  body: {"id":1}');
 });
 
+test('EventNotObserved names what the bounded buffer dropped on the topic, after what it saw', () => {
+  const e = new EventNotObserved({ topic: 'cert-ix.asset.created', match: { assetId: 'a-1' }, budgetMs: 5_000, sawCount: 2, dropped: '1 more on that topic dropped since the test began (1 larger than the 1 MiB message cap (FLOWGATE_MAX_BODY_BYTES), counted not kept, the largest 2 MiB)' });
+  expect(e.message).toBe('no cert-ix.asset.created for assetId="a-1" within 5 s; saw 2 others; 1 more on that topic dropped since the test began (1 larger than the 1 MiB message cap (FLOWGATE_MAX_BODY_BYTES), counted not kept, the largest 2 MiB)');
+  expect(e.observed).toContain('saw 2 others; 1 more on that topic dropped');
+  expect(e.dropped).toContain('counted not kept');
+});
+
 test('UnexpectedResponse says method, path, expected and got status, body excerpt and trace id', () => {
   const e = new UnexpectedResponse({ method: 'POST', path: '/api/v1/assets', expected: [201], got: 500, body: '{"error":"boom"}', traceId: 'tr-1' });
   expect(String(e)).toBe('UnexpectedResponse: POST /api/v1/assets expected 201, got 500 (trace tr-1); body: {"error":"boom"}');
