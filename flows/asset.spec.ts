@@ -30,7 +30,7 @@ test.describe('asset flow', () => {
       const criteria = { tenantId, resource: 'assets', used };
       const event = await observer.waitForEvent('cert-ix.subscription.quota.sync', criteria, left(), { since: change.sentAt }).catch((err) => {
         // The wait had only what was left of the one budget; say so, not "within 0.4 s".
-        if (err instanceof EventNotObserved) throw new EventNotObserved({ topic: err.topic, match: `${err.match} by ${after}`, budgetMs: budgets.quotaMs, sawCount: err.sawCount, sample: err.sample });
+        if (err instanceof EventNotObserved) throw new EventNotObserved({ topic: err.topic, match: `${err.match} by ${after}`, budgetMs: budgets.quotaMs, sawCount: err.sawCount, sample: err.sample, dropped: err.dropped });
         throw err;
       });
       const eventLatencyMs = event.receivedAt - change.answeredAt;

@@ -214,7 +214,7 @@ for (const service of contracts().services.filter((s) => s.criticality === 'P0' 
     try {
       await flow.step('S', 'Positive control: the gateway reaches the service', `GET ${service.health}`, async () => {
         // Without this, a refusal below could just mean the service is down.
-        const res = await request(`${base}${service.health}`, { headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs, dispatcher });
+        const res = await request(`${base}${service.health}`, { headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs, bodyTimeout: target.budgets.stepMs, dispatcher });
         await res.body.dump();
         if (res.statusCode !== 200) throw new InfrastructureUnreachable(service.name, `${base}${service.health}`, `health answered ${res.statusCode} through the gateway`);
       });
@@ -229,8 +229,10 @@ for (const service of contracts().services.filter((s) => s.criticality === 'P0' 
             headers: { ...target.kong.extraHeaders, 'content-type': 'application/json' },
             body: JSON.stringify({ to: 'bypass-probe@flowgate.test', subject: 'flowgate P0-05 probe', body: 'must never be sent' }),
             headersTimeout: target.budgets.stepMs,
+            bodyTimeout: target.budgets.stepMs,
             dispatcher,
           });
+          // dump() reads at most 128 KiB and drops the connection past it: the answer is judged by its status alone
           await res.body.dump();
           seen.push(`${route} → ${res.statusCode}`);
           const f: BypassFinding = { route, service: service.name, tokenKind: 'none', status: res.statusCode };

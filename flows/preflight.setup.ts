@@ -4,7 +4,7 @@ import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { loadTarget } from '../fixtures';
-import { DbProbes, loadProfile, createRedis, dbUrlFor } from '../fixtures/probes';
+import { DbProbes, loadProfile, createRedis, dbUrlFor, PROBE_PG_TIMEOUTS } from '../fixtures/probes';
 import { kafkaClientConfig, pgClientConfig, redisOptions, type TargetConfig } from '../helpers/config';
 import { Client } from 'pg';
 import { ConfigError, InfrastructureUnreachable } from '../helpers/errors';
@@ -14,6 +14,7 @@ import { contracts, type Contracts } from '../contracts';
 import { evidenceAttachment } from '../helpers/evidence';
 import { HEALTH_EVIDENCE, judgeHealth, type HealthCheck } from '../helpers/health';
 import { jwtPositiveControl } from '../fixtures/auth-probes';
+import { BodyOverCap, describeOverCap, readCapped } from '../helpers/body';
 
 setup('preflight: configuration valid, target reachable', async ({}, testInfo) => {
   const c = contracts();
@@ -60,7 +61,7 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
       keys.map(async (key) => {
         const url = dbUrlFor(target, key);
         if (!url) return new ConfigError([`${key} is not configured but the profile's probes use it`]);
-        const client = new Client({ ...pgClientConfig(url, target), connectionTimeoutMillis: target.budgets.stepMs });
+        const client = new Client({ ...pgClientConfig(url, target), ...PROBE_PG_TIMEOUTS, connectionTimeoutMillis: target.budgets.stepMs });
         client.on('error', () => undefined);
         try {
           await client.connect();
@@ -142,7 +143,13 @@ async function healthOf(c: Contracts, target: TargetConfig, gateway: Agent, serv
   const started = Date.now();
   try {
     const res = await request(`${target.kong.url.replace(/\/$/, '')}${path}`, { headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs, bodyTimeout: target.budgets.stepMs, dispatcher: gateway });
-    const text = await res.body.text();
+    let text: string;
+    try {
+      text = await readCapped(res.body, res.headers['content-length'], target.maxBodyBytes);
+    } catch (err) {
+      if (!(err instanceof BodyOverCap)) throw err;
+      return { service, path, status: res.statusCode, latencyMs: Date.now() - started, ok: false, problem: `${res.statusCode} with ${describeOverCap(err.over)} (FLOWGATE_MAX_BODY_BYTES)` };
+    }
     let body: unknown = text;
     try {
       body = JSON.parse(text);

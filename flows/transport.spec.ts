@@ -4,7 +4,7 @@ import * as allure from 'allure-js-commons';
 import { Kafka, logLevel, ConfigResourceTypes, type KafkaConfig } from 'kafkajs';
 import { Client } from 'pg';
 import { test, expect } from '../fixtures';
-import { createRedis } from '../fixtures/probes';
+import { createRedis, PROBE_PG_TIMEOUTS } from '../fixtures/probes';
 import { kafkaClientConfig, pgClientConfig, redisOptions, defaultEndpoint, DB_VARS, type TargetConfig } from '../helpers/config';
 import { evidenceAttachment, type TransportEvidence } from '../helpers/evidence';
 import { redactDeep } from '../helpers/redact';
@@ -193,7 +193,7 @@ async function kafkaMetadata(target: TargetConfig): Promise<{ brokers: string[];
 }
 
 async function pgTls(url: string, target: TargetConfig): Promise<{ ok: boolean; answered: string; version?: string; cipher?: string }> {
-  const c = new Client({ ...pgClientConfig(url, target), connectionTimeoutMillis: 5_000 });
+  const c = new Client({ ...pgClientConfig(url, target), ...PROBE_PG_TIMEOUTS, connectionTimeoutMillis: 5_000 });
   try {
     await c.connect();
     const { rows } = await c.query('SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()');

@@ -39,6 +39,8 @@ export const DEFAULTS = {
   chromiumPath: '/usr/bin/chromium',
   // Debian's old headless shell (package chromium-headless-shell): what Playwright itself runs for headless Chromium
   headlessShellPath: '/usr/bin/chromium-headless-shell',
+  // every answer the flows expect is a few KiB; a body past this is a hostile or broken target (helpers/body.ts)
+  maxBodyBytes: 1024 * 1024,
 } as const;
 
 /**
@@ -76,6 +78,8 @@ export interface TargetConfig {
   jwtPublicKeyFile?: string;
   profile: string;
   budgets: { stepMs: number; eventMs: number; quotaMs: number; scanMs: number };
+  /** FLOWGATE_MAX_BODY_BYTES: a response body (or Kafka message) larger than this is refused, not read */
+  maxBodyBytes: number;
   allowFlaky: boolean;
   runId: string;
   chromiumPath: string;
@@ -119,6 +123,13 @@ const milliseconds: Parser<number> = (v, c) => {
     return positiveInt(v, c);
   } catch (e) {
     throw new Invalid(`must be a positive integer number of milliseconds${(e as Invalid).why.replace(/^must be a positive integer/, '')}`);
+  }
+};
+const byteCount: Parser<number> = (v, c) => {
+  try {
+    return positiveInt(v, c);
+  } catch (e) {
+    throw new Invalid(`must be a positive integer number of bytes (e.g. 1048576 for 1 MiB)${(e as Invalid).why.replace(/^must be a positive integer/, '')}`);
   }
 };
 const boolean: Parser<boolean> = (v) => {
@@ -181,6 +192,8 @@ export const FLOWGATE_VARS = {
   FLOWGATE_PUBLIC_ENDPOINTS: { scope: 'target', parse: hostPorts },
   // the PEM public key an RS/PS/ES-signing target verifies JWTs with: the auth probes' algorithm-confusion token is keyed with it
   FLOWGATE_JWT_PUBLIC_KEY_FILE: { scope: 'target', parse: existingPath },
+  // the largest body read from one of the target's answers (and the largest Kafka message the observer keeps)
+  FLOWGATE_MAX_BODY_BYTES: { scope: 'target', parse: byteCount },
   FLOWGATE_ENV_FILE: { scope: 'run', parse: path },
   FLOWGATE_FLOW_BUDGET_MS: { scope: 'run', parse: milliseconds },
   FLOWGATE_WORKERS: { scope: 'run', parse: positiveInt },
@@ -399,6 +412,7 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date; ex
     ...(fg.FLOWGATE_JWT_PUBLIC_KEY_FILE ? { jwtPublicKeyFile: fg.FLOWGATE_JWT_PUBLIC_KEY_FILE } : {}),
     profile,
     budgets,
+    maxBodyBytes: fg.FLOWGATE_MAX_BODY_BYTES ?? DEFAULTS.maxBodyBytes,
     allowFlaky,
     runId,
     chromiumPath,

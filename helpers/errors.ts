@@ -1,6 +1,7 @@
 // Typed harness errors (each says what was expected, what came, and where) and the failure categories the verdict uses.
 import type { BypassFinding } from './evidence';
 import { describeCriteria } from './match';
+import { formatBytes } from './body';
 
 /**
  * Failure categories, as a person reads them (they appear in go-no-go.json and as Allure categories).
@@ -102,6 +103,8 @@ export interface EventNotObservedDetails {
   sawCount: number;
   /** a few of those events (raw values or summaries) */
   sample?: unknown[];
+  /** what the observer's bounded buffer dropped on the topic (helpers/event-buffer.ts describeDropped) */
+  dropped?: string;
 }
 
 export class EventNotObserved extends FlowgateError {
@@ -111,10 +114,11 @@ export class EventNotObserved extends FlowgateError {
   readonly budgetMs: number;
   readonly sawCount: number;
   readonly sample: unknown[];
+  readonly dropped?: string;
   constructor(d: EventNotObservedDetails) {
     const match = typeof d.match === 'string' ? d.match : describeCriteria(d.match as any);
     const sample = (d.sample ?? []).slice(0, 3);
-    const saw = d.sawCount === 0 ? 'saw nothing else on that topic' : `saw ${d.sawCount} other${d.sawCount === 1 ? '' : 's'}`;
+    const saw = (d.sawCount === 0 ? 'saw nothing else on that topic' : `saw ${d.sawCount} other${d.sawCount === 1 ? '' : 's'}`) + (d.dropped ? `; ${d.dropped}` : '');
     const lines = sample.map((s) => `\n  e.g. ${excerpt(s, 200)}`).join('');
     super('EventNotObserved', `no ${d.topic} for ${match || '(any)'} within ${formatMs(d.budgetMs)}; ${saw}${lines}`);
     this.topic = d.topic;
@@ -125,6 +129,7 @@ export class EventNotObserved extends FlowgateError {
     this.observed = saw;
     this.sawCount = d.sawCount;
     this.sample = sample;
+    this.dropped = d.dropped;
   }
 }
 
@@ -179,6 +184,10 @@ export interface UnexpectedResponseDetails {
   got: number;
   body?: unknown;
   traceId?: string;
+  /** the contract operation called, when the call was one */
+  operationId?: string;
+  /** the body was over the size cap and not read (helpers/body.ts): its size as far as it was known */
+  tooLarge?: { bytes: number; declared: boolean; capBytes: number };
 }
 
 export class UnexpectedResponse extends FlowgateError {
@@ -188,20 +197,31 @@ export class UnexpectedResponse extends FlowgateError {
   readonly expectedStatus: number[];
   readonly got: number;
   readonly traceId?: string;
+  readonly operationId?: string;
+  readonly tooLarge?: { bytes: number; declared: boolean; capBytes: number };
   constructor(d: UnexpectedResponseDetails) {
     const expected = Array.isArray(d.expected) ? d.expected : [d.expected];
+    const op = d.operationId ? ` (${d.operationId})` : '';
+    const trace = d.traceId ? ` (trace ${d.traceId})` : '';
+    const big = d.tooLarge;
+    const size = big && (big.declared ? `a body of ${formatBytes(big.bytes)} by its Content-Length, not read` : `a body over the cap: reading stopped after ${formatBytes(big.bytes)}`);
+    const cap = big && `at most ${formatBytes(big.capBytes)} (FLOWGATE_MAX_BODY_BYTES)`;
     super(
       'UnexpectedResponse',
-      `${d.method} ${d.path} expected ${expected.join(' or ')}, got ${d.got}${d.traceId ? ` (trace ${d.traceId})` : ''}; body: ${excerpt(d.body)}`,
+      big
+        ? `${d.method} ${d.path}${op} answered ${d.got} with ${size}; a body of ${cap} was expected${trace}`
+        : `${d.method} ${d.path}${op} expected ${expected.join(' or ')}, got ${d.got}${trace}; body: ${excerpt(d.body)}`,
     );
     this.method = d.method;
     this.path = d.path;
     this.expectedStatus = expected;
     this.got = d.got;
     this.probe = `${d.method} ${d.path}`;
-    this.expected = `status ${expected.join(' or ')}`;
-    this.observed = `status ${d.got}${d.traceId ? ` (trace ${d.traceId})` : ''}; body: ${excerpt(d.body, 200)}`;
+    this.expected = big ? `status ${expected.join(' or ')} with a body of ${cap}` : `status ${expected.join(' or ')}`;
+    this.observed = big ? `status ${d.got} with ${size}${trace}` : `status ${d.got}${trace}; body: ${excerpt(d.body, 200)}`;
     this.traceId = d.traceId;
+    this.operationId = d.operationId;
+    this.tooLarge = big;
   }
 }
 

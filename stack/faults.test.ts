@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import Stripe from 'stripe';
 import { contracts } from '../contracts';
-import { FAULTS, LATENCY_PREFIX, QUOTA_LATE_HOP_MS } from './faults';
+import { FAULTS, HUGE_BODY_BYTES, LATENCY_PREFIX, QUOTA_LATE_HOP_MS } from './faults';
 import { startStack, type StackHandle } from './index';
 
 const c = contracts();
@@ -791,6 +791,18 @@ test('asset-read-off-schema: GET asset answers updatedAt as a number', async () 
   expect(typeof (await api('GET', `/api/v1/assets/${a.body.id}`, { token: u.token })).body.updatedAt).toBe('number');
   await setFaults([]);
   expect(typeof (await api('GET', `/api/v1/assets/${a.body.id}`, { token: u.token })).body.updatedAt).toBe('string');
+});
+
+test('asset-huge-body: GET asset answers exactly HUGE_BODY_BYTES of JSON with its Content-Length, through the gateway', async () => {
+  const u = await newUser();
+  const a = await createAsset(u);
+  await setFaults(['asset-huge-body']);
+  const huge = await api('GET', `/api/v1/assets/${a.body.id}`, { token: u.token });
+  expect(huge.status).toBe(200);
+  expect(huge.headers.get('content-length')).toBe(String(HUGE_BODY_BYTES));
+  expect(huge.body, 'still the asset, padded').toMatchObject({ id: a.body.id, padding: expect.stringMatching(/^x+$/) });
+  await setFaults([]);
+  expect((await api('GET', `/api/v1/assets/${a.body.id}`, { token: u.token })).body.padding).toBeUndefined();
 });
 
 test('asset-updated-duplicate-broken: each asset.updated is followed by a duplicate without "at"', async () => {

@@ -52,6 +52,7 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'asset-quota-not-decremented', flow: 'asset', description: 'quota-sync drops decreases, so usage stays up after a delete' },
   { name: 'asset-quota-sync-late', flow: 'asset', description: 'the quota syncs 7.2 s after the create: quota-sync forwards the count 3.6 s late and subscription-service applies it 3.6 s later still (QUOTA_LATE_HOP_MS)' },
   { name: 'asset-deleted-event-early', flow: 'asset', description: 'asset-management produces cert-ix.asset.deleted when the asset is created, and nothing when it is deleted' },
+  { name: 'asset-huge-body', flow: 'asset', description: 'GET /api/v1/assets/{id} answers 200 with a 5 MiB JSON body (the asset padded to HUGE_BODY_BYTES, with its Content-Length)' },
   // payment flow
   { name: 'payment-plans-empty', flow: 'payment', description: 'plans-service returns an empty catalogue' },
   { name: 'payment-webhook-bad-signature-accepted', flow: 'payment', description: 'payment-processing accepts webhooks whose Stripe signature does not verify' },
@@ -75,6 +76,9 @@ export const FAULTS: readonly FaultSpec[] = [
  * Against the seed's 30 s budget a 7.2 s sync is in time (GO is right there).
  */
 export const QUOTA_LATE_HOP_MS = 3_600;
+
+/** asset-huge-body: the exact size of the answer, far over the harness's default 1 MiB cap (FLOWGATE_MAX_BODY_BYTES). */
+export const HUGE_BODY_BYTES = 5 * 1024 * 1024;
 
 /** `latency:<operationId>=<ms>` delays that route's answer; ms defaults to LATENCY_DEFAULT_MS. */
 export const LATENCY_PREFIX = 'latency:';

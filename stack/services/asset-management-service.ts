@@ -2,6 +2,7 @@
 import type { ServiceContext, ServiceModule } from '../types';
 import { bindRoutes, httpError, userOf } from './common/app';
 import { db, emit, iso, newId, nowIso } from './common/util';
+import { HUGE_BODY_BYTES } from '../faults';
 
 type Action = 'create' | 'read' | 'update' | 'delete';
 
@@ -67,10 +68,15 @@ const mod: ServiceModule = {
           return { items: r.rows.map(toAsset) };
         },
 
-        async getAsset(req) {
+        async getAsset(req, reply) {
           const u = userOf(req);
           const a = toAsset(await find((req.params as any).id, u.tenantId, ctx.faults.on('asset-cross-tenant-read')));
           await audit('read', a.id, req);
+          // asset-huge-body: the owner's read answers the asset padded to exactly HUGE_BODY_BYTES of JSON (a hostile or broken target).
+          if (ctx.faults.on('asset-huge-body')) {
+            const bare = JSON.stringify({ ...a, padding: '' });
+            return reply.type('application/json').send(`${bare.slice(0, -2)}${'x'.repeat(HUGE_BODY_BYTES - Buffer.byteLength(bare))}"}`);
+          }
           // asset-read-off-schema: a field no flow step asserts leaves the contract (epoch millis instead of date-time).
           if (ctx.faults.on('asset-read-off-schema')) return { ...a, updatedAt: Date.parse(String(a.updatedAt)) };
           return a;

@@ -30,6 +30,12 @@ export interface Row {
   names?: (env: Record<string, string>) => string;
   /** a fault that takes effect only at start: the row starts its own stack with it */
   atStart?: boolean;
+  /** the failing step's error contains this */
+  error?: string;
+  /** the run (the row's batch) ended within this many seconds: a verdict in bounded time, not a hang */
+  withinSeconds?: number;
+  /** the failing step itself ended within this many ms (it failed on what came, not by waiting out a budget) */
+  stepWithinMs?: number;
 }
 
 const c = (n: number, more: { trigger?: string; says?: string } = {}) => ({ criterion: n, ...more });
@@ -67,6 +73,8 @@ export const MATRIX: Row[] = [
   { fault: 'asset-quota-sync-late', project: 'asset', expects: c(2), step: '5. Verify quota updated', category: 'budget exceeded' },
   // The deleted event on the topic since step 2 must not satisfy step 6.
   { fault: 'asset-deleted-event-early', project: 'asset', expects: c(2), step: '6. Delete asset', category: 'event not observed' },
+  // A hostile answer: refused from its Content-Length, never read (FLOWGATE_MAX_BODY_BYTES, default 1 MiB); the error names its size.
+  { fault: 'asset-huge-body', project: 'asset', expects: c(2), step: '3. Read asset', category: 'unexpected response', error: 'a body of 5 MiB (5242880 bytes) by its Content-Length, not read', withinSeconds: 150, stepWithinMs: 5_000 },
   { fault: 'scan-dispatch-wrong-priority', project: 'scan', expects: c(8, { says: 'cert-ix.scans.' }), step: '4. Start scan', category: 'contract violation' },
   { fault: 'payment-plans-empty', project: 'payment', expects: c(9), step: '2. Get plans', category: 'assertion failed' },
   { fault: 'payment-webhook-bad-signature-accepted', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'unexpected response' },
@@ -139,6 +147,8 @@ export const BATCHABLE: Record<string, Row['project'][]> = {
   // the scan flow creates an asset (step 2): what breaks creating one breaks it; a deleted event at create time
   // also makes asset-verification forget the scan flow's asset before its ownership proof (step 3)
   'asset-deleted-event-early': ['scan', 'auth-bypass'],
+  // the cross-tenant probe's owner reads its asset back (getAsset) as the positive control
+  'asset-huge-body': ['auth-bypass'],
   'asset-created-no-header': ['scan', 'auth-bypass'],
   [`${LATENCY_PREFIX}createAsset=9000`]: ['scan', 'auth-bypass'],
   'P0-09-scan-no-audit': ['auth-bypass'],
@@ -278,6 +288,12 @@ export function defineRowTests(part: number, parts: number): void {
             expect(flow?.status, `the ${row.project} flow passes`).toBe('passed');
           }
           if (row.category) expect(flow?.failingStep?.category, `the failure category (error: ${flow?.failingStep?.error})`).toBe(row.category);
+          if (row.error) expect(flow?.failingStep?.error, 'the failing step says why').toContain(row.error);
+          if (row.withinSeconds) expect(run.seconds, `the run (${shared_.label}) ended within ${row.withinSeconds} s`).toBeLessThan(row.withinSeconds);
+          if (row.stepWithinMs) {
+            const took = flow?.steps?.find((s: any) => s.title === flow?.failingStep?.title)?.durationMs;
+            expect(took, `the failing step's duration (${took} ms) is within ${row.stepWithinMs} ms`).toBeLessThan(row.stepWithinMs);
+          }
           const expects = row.expects;
           if (row.project === 'transport') expectTransport(v, row, stack.env);
           if ('criterion' in expects) {
