@@ -26,6 +26,11 @@ test('a tenant is owned only when it has users and every one is an own harness a
   expect(tenantOwnership('ten_1', [], own)).toMatchObject({ owned: false, why: expect.stringContaining('no user') });
   // an own set that somehow holds a non-harness address still proves nothing for it
   expect(tenantOwnership('ten_1', [{ email: 'dana@customer.example' }], new Set(['dana@customer.example'])).owned).toBe(false);
+  // a real user is named the same way whichever of the run's tests meets the tenant (the verdict says it once)
+  const a = tenantOwnership('ten_1', [{ email: mine }, { email: other }, { email: 'dana@customer.example' }], own);
+  const b = tenantOwnership('ten_1', [{ email: mine }, { email: other }, { email: 'dana@customer.example' }], new Set([other]));
+  expect(a).toEqual(b);
+  expect(a).toEqual({ owned: false, why: 'it also holds 1 user(s) that are not flowgate accounts (d***@customer.example)' });
 });
 
 test('the row bound: max per id times the ids; one more row is refused naming the table', () => {

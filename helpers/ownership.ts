@@ -40,10 +40,14 @@ export type Ownership = { owned: true } | { owned: false; why: string };
 export function tenantOwnership(tenantId: string, members: { email?: unknown }[], own: ReadonlySet<string>): Ownership {
   if (!tenantId) return { owned: false, why: 'the target answered an empty tenant id' };
   if (members.length === 0) return { owned: false, why: 'no user of it was found, so nothing proves it is this run\'s' };
-  const strangers = members.map((m) => String(m.email ?? '')).filter((e) => !own.has(e) || runIdOfEmail(e) === undefined);
-  if (strangers.length === 0) return { owned: true };
-  const shown = strangers.slice(0, 3).map((e) => (runIdOfEmail(e) ? e : maskEmail(e)));
-  return { owned: false, why: `it also holds ${strangers.length} user(s) that are not this cleanup's accounts (${shown.join(', ')}${strangers.length > 3 ? ', …' : ''})` };
+  const emails = members.map((m) => String(m.email ?? '').toLowerCase());
+  const people = [...new Set(emails.filter((e) => runIdOfEmail(e) === undefined))];
+  const others = [...new Set(emails.filter((e) => runIdOfEmail(e) !== undefined && !own.has(e)))];
+  if (!people.length && !others.length) return { owned: true };
+  const list = (xs: string[]) => `${xs.slice(0, 3).join(', ')}${xs.length > 3 ? ', …' : ''}`;
+  // Named the same way by every test that meets the tenant, so the verdict says it once.
+  if (people.length) return { owned: false, why: `it also holds ${people.length} user(s) that are not flowgate accounts (${list(people.map(maskEmail))})` };
+  return { owned: false, why: `it also holds ${others.length} flowgate account(s) that are not this cleanup's (${list(others)})` };
 }
 
 /** Another user's address, shown enough to find it, not to copy it: d***@customer.example. */
