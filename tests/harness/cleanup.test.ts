@@ -8,7 +8,7 @@ import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { Pool } from 'pg';
 import { kafkaClientConfig, parseTargetConfig, pgClientConfig } from '../../helpers/config';
 import { SHARED_TENANT_ID } from '../../stack/faults';
-import { test, runSmoke, setFaults, targetEnv, cleanup, ROOT } from './harness';
+import { test, runSmoke, setFaults, targetEnv, cleanup, processesInGroup, ROOT } from './harness';
 
 type Query = (db: string, sql: string, args?: unknown[]) => Promise<Record<string, any>[]>;
 
@@ -170,15 +170,23 @@ test.describe('cleanup on a shared target', () => {
     const stray = `flowgate+${runId}-9-0badc0de@flowgate.test`;
     await q('AUTH_DB_URL', `INSERT INTO users (id, tenant_id, email, password_hash, status) VALUES ($1, $2, $3, 'scrypt$x$y', 'active')`, [`usr_stray_${hex}`, customerTenant, stray]);
     try {
+      let pgid = 0;
       // Killed once the flows have made something (a flow past its first step has its account, and usually more).
       const run = await runSmoke(env, [], {
         env: { FLOWGATE_RUN_ID: runId },
-        onOutput: { match: /\[(scan|asset|payment)\] [3-9]\. /, run: async (pgid) => void process.kill(-pgid, 'SIGKILL') },
+        onOutput: {
+          match: /\[(scan|asset|payment)\] [3-9]\. /,
+          run: async (group) => {
+            pgid = group;
+            process.kill(-group, 'SIGKILL');
+          },
+        },
       });
       cleanup(run);
       expect(run.output, 'the run was killed mid-flows').toMatch(/\[(scan|asset|payment)\] [3-9]\. /);
       expect(run.verdict, 'no verdict: the run never finished').toBeUndefined();
-      expect(run.strays, 'the kill left no process').toEqual([]);
+      // SIGKILL is delivered at once; the processes are gone once the kernel has reaped them
+      await expect.poll(() => processesInGroup(pgid), { timeout: 10_000, message: 'the killed run left no process' }).toEqual([]);
 
       const left = await q('AUTH_DB_URL', 'SELECT email, tenant_id FROM users WHERE email LIKE $1 AND email <> $2', [`flowgate+${runId}-%`, stray]);
       expect(left.length, 'the killed run left accounts').toBeGreaterThan(0);
