@@ -84,10 +84,12 @@ export const PROFILE_SCHEMA = {
   },
 } as const;
 
-const validateShape = new Ajv({ allErrors: true, strict: false }).compile(PROFILE_SCHEMA);
+let validateShape: ReturnType<Ajv['compile']> | undefined;
 
 /** The schema's complaints about a parsed profile, each naming where (`cleanup/delete/3: must have …`). */
 export function profileShapeProblems(doc: unknown): string[] {
+  // Compiled on first use: a worker that finds the profile already checked (fixtures/probes.ts) never pays for it.
+  validateShape ??= new Ajv({ allErrors: true, strict: false }).compile(PROFILE_SCHEMA);
   if (validateShape(doc)) return [];
   return (validateShape.errors ?? []).map((e) => {
     const at = e.instancePath.slice(1) || '(the file)';

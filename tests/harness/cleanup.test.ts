@@ -129,6 +129,29 @@ function sweep(env: Record<string, string>, args: string[]): Promise<{ code: num
 test.describe('cleanup on a shared target', () => {
   test.describe.configure({ timeout: 300_000 });
 
+  test('a run on its own tenants leaves nothing of itself behind and no cleanup note (the ownership check proves them its own)', async ({ stack }) => {
+    const env = targetEnv(stack);
+    const { q, end } = databases(env);
+    const runId = `cleanup-own-${randomBytes(3).toString('hex')}`;
+    const run = await runSmoke(env, [], { env: { FLOWGATE_RUN_ID: runId } });
+    try {
+      expect(run.verdict, `a verdict (output:\n${run.output.slice(-2500)})`).toBeTruthy();
+      expect((run.verdict.notes as string[]).filter((n) => n.startsWith('cleanup')), 'no cleanup note').toEqual([]);
+      // the audit trail (append-only, left in place) names every account and tenant the run registered
+      // what the services still do with the run's last events happens before the look (it would be a leftover too)
+      await servicesSettled(env);
+      const registered = await q('AUTH_DB_URL', `SELECT DISTINCT tenant_id FROM audit_log WHERE action = 'register' AND details->>'email' LIKE $1`, [`flowgate+${runId}-%`]);
+      expect(registered.length, 'the run registered its accounts').toBeGreaterThan(3);
+      expect(await q('AUTH_DB_URL', 'SELECT email FROM users WHERE email LIKE $1', [`flowgate+${runId}-%`])).toEqual([]);
+      expect(await q('EMAIL_DB_URL', 'SELECT recipient FROM sent_mail WHERE recipient LIKE $1', [`flowgate+${runId}-%`])).toEqual([]);
+      const left = await tenantRows(q, registered.map((r) => String(r.tenant_id)));
+      expect(Object.entries(left).filter(([, n]) => n > 0), "nothing keyed by the run's tenants is left").toEqual([]);
+    } finally {
+      cleanup(run);
+      await end();
+    }
+  });
+
   test("shared-tenant: staging answers every account with one shared tenant; the tenant's other rows stay and the verdict says cleanup refused", async ({ stack }) => {
     const env = targetEnv(stack);
     const { q, end } = databases(env);
