@@ -2,7 +2,7 @@
 import { expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { Pool } from 'pg';
@@ -128,6 +128,24 @@ function sweep(env: Record<string, string>, args: string[]): Promise<{ code: num
 
 test.describe('cleanup on a shared target', () => {
   test.describe.configure({ timeout: 300_000 });
+
+  test('a profile whose cleanup has a DELETE without WHERE stops the run at start-up: exit 2 naming the file and the statement, no flow run', async ({ stack }, testInfo) => {
+    const profile = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'profiles', 'reference.json'), 'utf8'));
+    profile.cleanup.delete.unshift({ db: 'SUBSCRIPTION_DB_URL', by: 'tenantId', sql: 'DELETE FROM subscriptions' });
+    const file = testInfo.outputPath('staging-profile.json');
+    writeFileSync(file, JSON.stringify(profile));
+    const run = await runSmoke(targetEnv(stack), [], { env: { FLOWGATE_PROFILE: file } });
+    try {
+      expect(run.exitCode, `exit code (output:\n${run.output.slice(-2500)})`).toBe(2);
+      expect(run.verdict?.couldNotEvaluate).toBe(true);
+      const note = (run.verdict?.notes ?? []).find((n: string) => n.startsWith('preflight'));
+      expect(note, 'the preflight note').toContain(`FLOWGATE_PROFILE (${file})`);
+      expect(note).toContain('cleanup.delete[0] (SUBSCRIPTION_DB_URL) has no WHERE: it would delete every row of the table: DELETE FROM subscriptions');
+      expect((run.verdict?.flows ?? []).filter((f: any) => f.status !== 'not-run').map((f: any) => f.name), 'no flow ran').toEqual([]);
+    } finally {
+      cleanup(run);
+    }
+  });
 
   test('a run on its own tenants leaves nothing of itself behind and no cleanup note (the ownership check proves them its own)', async ({ stack }) => {
     const env = targetEnv(stack);
