@@ -184,7 +184,7 @@ function commonProblems(stmt: Node, params: 0 | 1): string | undefined {
       sawParam = true;
     }
     if (type === 'FuncCall') return `calls a function (${(n.funcname ?? []).map(str).join('.')}), which the harness cannot prove harmless`;
-    if (type === 'WithClause' || (type === 'SelectStmt' && n.withClause)) return 'has a WITH clause (a CTE can hide another statement)';
+    if ((type === 'SelectStmt' || type === 'DeleteStmt') && n.withClause) return 'has a WITH clause (a CTE can hide another statement)';
   }
   if (params === 1 && !sawParam) return 'does not use $1, the ids it is reached from';
   return undefined;
