@@ -4,7 +4,7 @@ import { polling } from '../helpers/poll';
 import { BudgetExceeded, EventNotObserved } from '../helpers/errors';
 
 test.describe('asset flow', () => {
-  test('CRUD asset → quota syncs', { tag: ['@flow-asset', '@criterion-2', '@gap-P0-02'] }, async ({ flow, api, observer, db, account, target, contract }) => {
+  test('CRUD asset → quota syncs', { tag: ['@flow-asset', '@criterion-2', '@gap-P0-02'] }, async ({ flow, api, observer, db, account, target, contract, cleanup }) => {
     const budgets = target.budgets;
     const tenantId = account.tenantId;
     let token = '';
@@ -70,6 +70,7 @@ test.describe('asset flow', () => {
       const res = await api.call('createAsset', { token, body: { name: `flowgate asset ${account.runId}`, type: 'domain', value: host }, expect: 201 });
       created = { op: 'createAsset', sentAt, answeredAt: Date.now() };
       assetId = res.body.id;
+      cleanup.created('assetId', assetId);
       expect(res.body).toMatchObject({ tenantId, type: 'domain', value: host });
       expect(await observer.waitFor('cert-ix.asset.created', { assetId, tenantId }), 'the created event carries the asset').toMatchObject({ value: host, type: 'domain' });
       await observer.waitFor('cert-ix.quota.sync.assets', { tenantId, assetCount: 1 });

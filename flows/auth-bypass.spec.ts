@@ -44,7 +44,7 @@ async function attachFinding(testInfo: { attach: (name: string, o: { body: strin
 for (const service of P0) {
   const routes = protectedRoutesOf(service);
   if (routes.length === 0) continue;
-  test(`${service}: protected routes refuse bad tokens`, { tag: ['@flow-auth-bypass', '@trigger-auth-bypass', ...(GAPS[service] ? [GAPS[service]] : [])] }, async ({ flow, api, account, target, contract }, testInfo) => {
+  test(`${service}: protected routes refuse bad tokens`, { tag: ['@flow-auth-bypass', '@trigger-auth-bypass', ...(GAPS[service] ? [GAPS[service]] : [])] }, async ({ flow, api, account, target, contract, cleanup }, testInfo) => {
     const ids: Record<string, string> = {};
     const tokens = {} as Record<TokenKind, string | undefined>;
     /** token kinds not sent to this target, with the reason (recorded in the evidence) */
@@ -55,10 +55,13 @@ for (const service of P0) {
       // Positive control (again: preflight's needs an account of its own, and may not have got one).
       await controlKey(api, token, target.jwtTestSigningKey);
       ids.assetId = (await api.call('createAsset', { token, body: sampleBody('createAsset', ids), expect: 201 })).body.id;
+      cleanup.created('assetId', ids.assetId);
       ids.scanId = (await api.call('startScan', { token, body: sampleBody('startScan', ids), expect: 202 })).body.scanId;
+      cleanup.created('scanId', ids.scanId);
       const plans = (await api.call('listPlans', { expect: 200 })).body.plans;
       ids.planId = plans.find((p: any) => p.amount > 0)?.id ?? 'pro';
       ids.sessionId = (await api.call('createCheckoutSession', { token, body: { planId: ids.planId }, expect: 201 })).body.sessionId;
+      cleanup.created('sessionId', ids.sessionId);
       const now = Math.floor(Date.now() / 1000);
       // Every forged token carries the claims of this real login: only its signature (or lifetime) is wrong.
       tokens.none = undefined;
@@ -127,14 +130,18 @@ test('cross-tenant access is refused', { tag: ['@flow-auth-bypass', '@trigger-au
     ({ token: ownerToken } = await login(api, contract, account));
     a.tenantId = account.tenantId;
     a.assetId = (await api.call('createAsset', { token: ownerToken, body: sampleBody('createAsset', a), expect: 201 })).body.id;
+    cleanup.created('assetId', a.assetId);
     a.scanId = (await api.call('startScan', { token: ownerToken, body: sampleBody('startScan', a), expect: 202 })).body.scanId;
+    cleanup.created('scanId', a.scanId);
     const plan = (await api.call('listPlans', { expect: 200 })).body.plans.find((p: any) => p.amount > 0);
     const session = (await api.call('createCheckoutSession', { token: ownerToken, body: { planId: plan.id }, expect: 201 })).body;
     a.sessionId = session.sessionId;
+    cleanup.created('sessionId', a.sessionId);
     // The invoice comes from a paid checkout: the payment flow's own webhook, signed with the target's secret.
     const payload = JSON.stringify(checkoutCompletedEvent({ sessionId: a.sessionId, tenantId: a.tenantId, userId: account.userId, planId: plan.id, amount: session.amount, currency: session.currency }));
     await api.call('stripeWebhook', { rawBody: payload, headers: { [contract.headers.stripeSignature]: signStripeWebhook(payload, target.stripeWebhookSecret) }, expect: 200 });
     a.paymentId = (await observer.waitFor('cert-ix.payment.succeeded', { sessionId: a.sessionId, tenantId: a.tenantId })).paymentId;
+    cleanup.created('paymentId', a.paymentId);
     const [invoice] = await db.expectRows('invoice.byPayment', { paymentId: a.paymentId }, undefined, 'the invoice of the payment', target.budgets.eventMs);
     a.invoiceId = invoice.id ?? invoice.invoice_id ?? '';
     // Positive control: the owner reads each of them, so a refusal below is about the tenant, not a missing resource.

@@ -4,7 +4,7 @@ import { polling } from '../helpers/poll';
 import { signStripeWebhook, checkoutCompletedEvent } from '../helpers/stripe';
 
 test.describe('payment flow', () => {
-  test('checkout → pay → subscription active', { tag: ['@flow-payment', '@criterion-2', '@criterion-9', '@gap-P0-04'] }, async ({ flow, api, observer, db, account, target, contract }) => {
+  test('checkout → pay → subscription active', { tag: ['@flow-payment', '@criterion-2', '@criterion-9', '@gap-P0-04'] }, async ({ flow, api, observer, db, account, target, contract, cleanup }) => {
     const budgets = target.budgets;
     const tenantId = account.tenantId;
     let token = '';
@@ -25,6 +25,7 @@ test.describe('payment flow', () => {
     await flow.step(3, 'Create checkout session', api.describe('createCheckoutSession'), async () => {
       const res = await api.call('createCheckoutSession', { token, body: { planId: plan.id }, expect: 201 });
       session = res.body;
+      cleanup.created('sessionId', session?.sessionId);
       expect(session).toMatchObject({ planId: plan.id, amount: plan.amount, status: 'open' });
       const created = await observer.waitFor('cert-ix.checkout.session.created', { sessionId: session.sessionId, tenantId });
       expect(created, 'the session event carries the plan and amount').toMatchObject({ planId: plan.id, amount: plan.amount });
@@ -40,6 +41,7 @@ test.describe('payment flow', () => {
       const paid = await observer.waitFor('cert-ix.payment.succeeded', { sessionId: session.sessionId, tenantId });
       expect(paid, 'the payment event carries the plan and amount').toMatchObject({ planId: plan.id, amount: session.amount, currency: session.currency });
       paymentId = paid.paymentId;
+      cleanup.created('paymentId', paymentId);
       expect(res.body.received).toBe(true);
       await db.expectRows('payment.bySession', { sessionId: session.sessionId }, (rows) => rows.length === 1 && rows[0].tenant_id === tenantId, 'one payment row for the session');
       await db.expectRows('payment.audit', { sessionId: session.sessionId }, (rows) => rows.some((r) => r.action === 'payment.succeeded' && r.payment_id === paymentId),

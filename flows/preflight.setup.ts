@@ -15,11 +15,14 @@ import { evidenceAttachment } from '../helpers/evidence';
 import { HEALTH_EVIDENCE, judgeHealth, type HealthCheck } from '../helpers/health';
 import { jwtPositiveControl } from '../fixtures/auth-probes';
 import { BodyOverCap, describeOverCap, readCapped } from '../helpers/body';
+import { CLEANUP_ATTACHMENT } from '../fixtures/cleanup';
 
 setup('preflight: configuration valid, target reachable', async ({}, testInfo) => {
   const c = contracts();
   const target = await setup.step('configuration is valid', async () => loadTarget());
   await testInfo.attach('target', { body: JSON.stringify({ name: target.name, kongUrl: target.kong.url, runId: target.runId, profile: target.profile }, null, 2), contentType: 'application/json' });
+  // Before anything touches the target: a cleanup statement that could delete what the run did not make stops the run (exit 2).
+  await setup.step(`the probe profile's cleanup deletes only by the test's own ids — ${target.profile}`, async () => void (await loadProfile(target.profile)));
 
   // The gateway's certificate is criterion 4's to judge (the transport project). A certificate that does not verify is
   // said from the TLS error alone: nothing is sent again without verification (KONG_EXTRA_HEADERS usually carries the
@@ -55,7 +58,7 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
   });
 
   await setup.step('every database the probes use answers', async () => {
-    const keys = new DbProbes(loadProfile(target.profile), () => undefined).envKeys();
+    const keys = new DbProbes(await loadProfile(target.profile), () => undefined).envKeys();
     // Every database at once, so one run names every wrong URL.
     const problems = await Promise.all(
       keys.map(async (key) => {
@@ -136,6 +139,7 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
       : `${r.route}: login token ${r.loginStatus}, same claims signed with JWT_TEST_SIGNING_KEY ${r.mintedStatus} (target signs ${r.alg ?? 'unknown'})`;
     const a = evidenceAttachment({ kind: 'probe', name: 'jwt.positive-control', step: controlStep, summary, data: r });
     await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
+    if (r.cleanupNotes.length) await testInfo.attach(CLEANUP_ATTACHMENT, { body: JSON.stringify({ notes: r.cleanupNotes }), contentType: 'application/json' });
   });
 });
 

@@ -4,7 +4,7 @@ import { polling } from '../helpers/poll';
 import { ContractViolation } from '../helpers/errors';
 
 test.describe('scan flow', () => {
-  test('create → scan → results → vulnerability', { tag: ['@flow-scan', '@criterion-2', '@criterion-8', '@gap-P0-09'] }, async ({ flow, api, observer, db, account, target, contract }) => {
+  test('create → scan → results → vulnerability', { tag: ['@flow-scan', '@criterion-2', '@criterion-8', '@gap-P0-09'] }, async ({ flow, api, observer, db, account, target, contract, cleanup }) => {
     const budgets = target.budgets;
     const engine = contract.scanEngines[0] ?? 'nuclei';
     const priority = 'normal';
@@ -21,6 +21,7 @@ test.describe('scan flow', () => {
     await flow.step(2, 'Create asset', api.describe('createAsset'), async () => {
       const res = await api.call('createAsset', { token, body: { name: `flowgate scan ${account.runId}`, type: 'domain', value: host }, expect: 201 });
       assetId = res.body.id;
+      cleanup.created('assetId', assetId);
       await observer.waitFor('cert-ix.asset.created', { assetId, tenantId: account.tenantId });
     });
 
@@ -39,6 +40,7 @@ test.describe('scan flow', () => {
     await flow.step(4, 'Start scan', api.describe('startScan'), async () => {
       const res = await api.call('startScan', { token, body: { assetId, target: host, engine, priority }, expect: 202 });
       scanId = res.body.scanId;
+      cleanup.created('scanId', scanId);
       const seen = await observer.waitForEvent('cert-ix.scans.{engine}.{priority}', { scanId, tenantId: account.tenantId });
       // The queue is the topic, not the payload: a scan on another priority's topic is mis-dispatched whatever it says.
       const expectedTopic = contract.scanTopic(engine, priority);

@@ -7,6 +7,7 @@ import { categoryOf, FAILURE_ATTACHMENT, parseStructuredFailure, stripAnsi, type
 import { BYPASS_FINDING_ATTACHMENT, type BypassFinding, EVIDENCE_ATTACHMENT, type Evidence, parseBypassFinding, parseEvidence } from '../helpers/evidence';
 import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '../helpers/redact';
 import { releaseExtras, withExtras } from './release-extras';
+import { CLEANUP_ATTACHMENT, parseCleanupNotes } from '../helpers/ownership';
 import { renderConsoleTable, renderMarkdown } from './render';
 import { loadSignoffs } from '../helpers/signoffs';
 import { P0_GAPS } from '../helpers/gaps';
@@ -80,6 +81,8 @@ class VerdictReporter implements Reporter {
     if (result.status === 'interrupted') verdict.notes.unshift('the run was interrupted before it finished');
     if (result.status === 'timedout') verdict.notes.unshift('the run hit its global timeout before it finished');
     if ((result.status === 'interrupted' || result.status === 'timedout') && verdict.verdict === 'GO') verdict.verdict = 'NO-GO';
+    // What a cleanup refused or failed to delete on the target: said in the verdict, never dropped (once each).
+    for (const n of cleanupNotesOf(this.suite)) if (!verdict.notes.includes(n)) verdict.notes.push(n);
     verdict.exitCode = exitCode(verdict);
     const outDir = resolve(this.options.outputDir ?? (process.env.FLOWGATE_REPORTS_DIR || 'reports'));
     mkdirSync(outDir, { recursive: true });
@@ -181,6 +184,13 @@ function flowSteps(steps: TestStep[]): StepModel[] {
     }
   };
   walk(steps);
+  return out;
+}
+
+/** Every `flowgate-cleanup` note of the run's tests (every attempt: a retried test's first cleanup counts too). */
+function cleanupNotesOf(suite: Suite | undefined): string[] {
+  const out: string[] = [];
+  for (const t of suite?.allTests() ?? []) for (const r of t.results) for (const b of attachmentsOf(r, CLEANUP_ATTACHMENT)) out.push(...parseCleanupNotes(b));
   return out;
 }
 

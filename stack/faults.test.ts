@@ -7,7 +7,7 @@ import Redis from 'ioredis';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import Stripe from 'stripe';
 import { contracts } from '../contracts';
-import { FAULTS, HUGE_BODY_BYTES, LATENCY_PREFIX, QUOTA_LATE_HOP_MS } from './faults';
+import { FAULTS, HUGE_BODY_BYTES, LATENCY_PREFIX, QUOTA_LATE_HOP_MS, SHARED_TENANT_ID } from './faults';
 import { startStack, type StackHandle } from './index';
 
 const c = contracts();
@@ -854,6 +854,17 @@ test('scan-unauthenticated-500: scan-api answers 500 to a request without a toke
   expect((await api('GET', '/api/v1/assets')).status).toBe(401);
   await setFaults([]);
   expect((await api('GET', `/api/v1/scans/${s.scanId}`)).status).toBe(401);
+});
+
+test('shared-tenant: every registration answers one existing tenant, and the users land in it', async () => {
+  await setFaults(['shared-tenant']);
+  const a = await registerUser();
+  const b = await registerUser();
+  expect([a.tenantId, b.tenantId]).toEqual([SHARED_TENANT_ID, SHARED_TENANT_ID]);
+  const members = await dbOf('AUTH_DB_URL').query('SELECT email FROM users WHERE tenant_id = $1', [SHARED_TENANT_ID]);
+  expect(members.rows.map((r) => r.email)).toEqual(expect.arrayContaining([a.email, b.email]));
+  await setFaults([]);
+  expect((await registerUser()).tenantId).not.toBe(SHARED_TENANT_ID);
 });
 
 test('every fault of the catalogue has its test in this file', () => {

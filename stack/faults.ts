@@ -35,6 +35,8 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'auth-logout-audit-missing', flow: 'auth', description: 'qr-auth writes no audit row for logout' },
   { name: 'auth-registered-no-header', flow: 'auth', description: 'cert-ix.auth.user.registered.success is produced without its schema-version header' },
   { name: 'auth-dashboard-stale-session', flow: 'auth', description: 'the client dashboard shows the cached user even when the token is rejected' },
+  // shared staging: cleanup must prove a tenant is the run's before it deletes anything keyed by it (tests/harness/cleanup.test.ts)
+  { name: 'shared-tenant', flow: 'auth', description: 'registration puts every individual account in one existing tenant (ten_shared_customer, SHARED_TENANT_ID) and answers it, as a staging whose accounts share a tenant' },
   // scan flow
   { name: 'scan-ownership-rejected', flow: 'scan', description: 'asset-verification marks every ownership proof failed' },
   { name: 'scan-never-completes', flow: 'scan', description: 'the engine worker reports running but never completes the scan' },
@@ -67,6 +69,9 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'tls-redis-plaintext-port', flow: 'transport', description: 'Redis opens a plaintext port beside its tls-port' },
   { name: 'tls-postgres-accepts-plaintext', flow: 'transport', gap: 'P0-06', description: 'pg_hba.conf accepts plaintext TCP connections (host instead of hostssl)' },
 ];
+
+/** shared-tenant: the tenant every registration answers while the fault is on (a harness test plants a customer in it). */
+export const SHARED_TENANT_ID = 'ten_shared_customer';
 
 /**
  * asset-quota-sync-late: the delay of each of the sync's two hops (quota-sync forwarding, subscription-service applying).

@@ -8,6 +8,7 @@ import { blacklistKey, issueToken, JWT_TTL_SECONDS } from './common/auth';
 import { auditHash, GENESIS_HASH } from './common/audit-chain';
 import { captchaKey } from './captcha-service';
 import { db, emit, newId, nowIso } from './common/util';
+import { SHARED_TENANT_ID } from '../faults';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
 export const csrfKey = (token: string) => `auth:csrf:${token}`;
@@ -90,7 +91,7 @@ const mod: ServiceModule = {
         if (expected === null || String(body.captcha.solution).trim() !== expected) throw httpError(400, 'captcha_invalid', 'CAPTCHA challenge unknown, expired or wrongly solved');
         const email = body.email.trim().toLowerCase();
         const userId = newId('usr');
-        const tenantId = newId('ten');
+        const tenantId = ctx.faults.on('shared-tenant') ? SHARED_TENANT_ID : newId('ten');
         const verificationToken = randomBytes(24).toString('base64url');
         const passwordHash = await hashPassword(body.password);
         const client = await pool.connect();

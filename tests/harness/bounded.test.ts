@@ -7,9 +7,11 @@ import { test } from './harness';
 
 const profile: Profile = {
   name: 'bounded-test',
+  file: '(in-memory profile of tests/harness/bounded.test.ts)',
   probes: { 'slow.sleep': { db: 'AUTH_DB_URL', params: [], sql: 'SELECT pg_sleep(10) AS slept' } },
   redis: {},
-  cleanup: { user: [] },
+  // no cleanup: these tests create nothing
+  cleanup: { tenantUsers: { db: 'AUTH_DB_URL', sql: 'SELECT 1' }, accounts: { db: 'AUTH_DB_URL', sql: 'SELECT 1' }, delete: [] },
 };
 
 const pg = (env: Record<string, string>) => pgClientConfig(env.AUTH_DB_URL, { dbSslCaFile: env.DB_SSL_CA_FILE });

@@ -33,7 +33,7 @@ export interface SmokeRun {
 export async function runSmoke(
   targetEnv: Record<string, string>,
   args: string[],
-  opts: { timeoutMs?: number; env?: Record<string, string>; onOutput?: { match: RegExp; run: () => Promise<void> } } = {},
+  opts: { timeoutMs?: number; env?: Record<string, string>; onOutput?: { match: RegExp; run: (pgid: number) => Promise<void> } } = {},
 ): Promise<SmokeRun> {
   const reportsDir = mkdtempSync(join(tmpdir(), 'flowgate-run-'));
   const started = Date.now();
@@ -46,7 +46,7 @@ export async function runSmoke(
   let triggered: Promise<void> | undefined;
   const onData = (d: Buffer) => {
     output += d;
-    if (opts.onOutput && !triggered && opts.onOutput.match.test(stripAnsi(output))) triggered = opts.onOutput.run();
+    if (opts.onOutput && !triggered && opts.onOutput.match.test(stripAnsi(output))) triggered = opts.onOutput.run(child.pid!);
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);

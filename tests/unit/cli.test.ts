@@ -9,7 +9,7 @@ const ROOT = join(__dirname, '..', '..');
 // an empty env file, so a developer's .env does not become the target
 const EMPTY_ENV = join(mkdtempSync(join(tmpdir(), 'flowgate-cli-')), 'empty.env');
 writeFileSync(EMPTY_ENV, '');
-const SCRIPTS = { smoke: 'scripts/smoke.ts', soak: 'scripts/soak.ts', 'merge-reports': 'scripts/merge-reports.ts', stack: 'stack/cli.ts', doctor: 'scripts/doctor.ts' };
+const SCRIPTS = { smoke: 'scripts/smoke.ts', soak: 'scripts/soak.ts', 'merge-reports': 'scripts/merge-reports.ts', stack: 'stack/cli.ts', doctor: 'scripts/doctor.ts', sweep: 'scripts/sweep.ts' };
 
 function run(script: string, args: string[], env: Record<string, string | undefined> = {}) {
   const base = { ...process.env };
@@ -38,7 +38,7 @@ for (const [name, script] of Object.entries(SCRIPTS)) {
 }
 
 test('an unknown flag to a flowgate script is named (exit 2); smoke passes Playwright options through', () => {
-  for (const script of [SCRIPTS.soak, SCRIPTS['merge-reports'], SCRIPTS.stack, SCRIPTS.doctor]) {
+  for (const script of [SCRIPTS.soak, SCRIPTS['merge-reports'], SCRIPTS.stack, SCRIPTS.doctor, SCRIPTS.sweep]) {
     const r = run(script, ['--frobnicate']);
     expect(r.code, `${script}: ${r.out}`).toBe(2);
     expect(r.out).toContain("'--frobnicate'");
@@ -68,4 +68,21 @@ test('npm run smoke: bad run settings and a missing embedded stack are "could no
   const both = run(SCRIPTS.smoke, ['--list'], { FLOWGATE_REPORTS_DIR: reports, FLOWGATE_TARGET: 'embedded', KONG_URL: 'http://127.0.0.1:9' });
   expect(both.code, both.out).toBe(2);
   expect(both.out).toContain('FLOWGATE_TARGET=embedded contradicts KONG_URL being set');
+});
+
+test('npm run sweep: no target, a bad --older-than or a profile with a DELETE it cannot prove safe is "could not sweep" (exit 2), naming what', async ({}, testInfo) => {
+  const none = run(SCRIPTS.sweep, []);
+  expect(none.code, none.out).toBe(2);
+  expect(none.out).toMatch(/no target is configured: .*set AUTH_DB_URL, .*SUBSCRIPTION_DB_URL/);
+  const age = run(SCRIPTS.sweep, ['--older-than', 'yesterday'], { AUTH_DB_URL: 'postgres://u:p@127.0.0.1:1/x' });
+  expect(age.code, age.out).toBe(2);
+  expect(age.out).toContain('--older-than must be a duration such as 90s, 15m, 3h or 2d (0s sweeps everything), got "yesterday"');
+  const profile = JSON.parse(require('node:fs').readFileSync(join(ROOT, 'fixtures', 'profiles', 'reference.json'), 'utf8'));
+  profile.cleanup.delete.push({ db: 'ASSETS_DB_URL', by: 'tenantId', sql: 'DELETE FROM assets' });
+  const file = testInfo.outputPath('staging-profile.json');
+  writeFileSync(file, JSON.stringify(profile));
+  const refused = run(SCRIPTS.sweep, [], { FLOWGATE_PROFILE: file });
+  expect(refused.code, refused.out).toBe(2);
+  expect(refused.out).toContain(`FLOWGATE_PROFILE (${file})`);
+  expect(refused.out).toContain('has no WHERE: it would delete every row of the table: DELETE FROM assets');
 });
