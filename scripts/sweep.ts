@@ -8,6 +8,7 @@ import { parseDuration } from '../helpers/ownership';
 import { byTenant, renderSweep, sweepable, type RunSummary } from '../helpers/sweep';
 import { DbProbes, loadProfile } from '../fixtures/probes';
 import { cleanupOwned, CLEANUP_STATEMENT_TIMEOUT_MS } from '../fixtures/cleanup';
+import { clearTextProblems, productionProblems } from '../helpers/target-safety';
 
 const DEFAULT_OLDER_THAN = '3h';
 
@@ -21,11 +22,13 @@ const { values } = scriptArgs({
   --older-than DURATION  only accounts created at least this long ago (default ${DEFAULT_OLDER_THAN}, so a run in progress
                          is never swept; 90s, 15m, 3h, 2d; 0s sweeps everything)
   --dry-run              runs every delete in a transaction it rolls back: lists what would go, deletes nothing
+  --plaintext            lets a *_DB_URL without sslmode=verify-full/verify-ca through, on purpose (its password may
+                         travel in clear); a production target is refused whatever the flags
   The target is the environment or .env, as for npm run smoke (FLOWGATE_ENV_FILE names another file): the *_DB_URL
   variables the profile's cleanup uses (FLOWGATE_PROFILE, default ${DEFAULTS.profile}), DB_SSL_CA_FILE.
   Exit 0 when everything found went (or was refused by the ownership rules, named), 1 when a delete failed or went
   over its bound (rolled back, named), 2 on configuration (no target, a malformed variable, a refused profile).`,
-  options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' }, plaintext: { type: 'boolean' } },
 });
 
 function fail(err: unknown): never {
@@ -63,6 +66,9 @@ async function main(): Promise<number> {
   const caFile = get('DB_SSL_CA_FILE') ? resolve(get('DB_SSL_CA_FILE')!) : undefined;
   if (caFile && !existsSync(caFile)) problems.push(`DB_SSL_CA_FILE names a file that does not exist: ${get('DB_SSL_CA_FILE')}`);
   else if (caFile && pemProblem(readFileSync(caFile))) problems.push(`DB_SSL_CA_FILE must name a PEM file of CA certificates, but ${get('DB_SSL_CA_FILE')} ${pemProblem(readFileSync(caFile))}`);
+  // As npm run smoke: never production (the sweep deletes), and no database password to a server that is not verified.
+  problems.push(...productionProblems(env));
+  if (values.plaintext !== true) problems.push(...clearTextProblems(env).filter((p) => used.some((k) => p.startsWith(`${k} `))));
   if (problems.length) throw new ConfigError(problems);
 
   const probes = new DbProbes(profile, (k) => (get(k) ? pgClientConfig(get(k)!, { dbSslCaFile: caFile }) : undefined));

@@ -85,4 +85,14 @@ test('npm run sweep: no target, a bad --older-than or a profile with a DELETE it
   expect(refused.code, refused.out).toBe(2);
   expect(refused.out).toContain(`FLOWGATE_PROFILE (${file})`);
   expect(refused.out).toContain('has no WHERE: it would delete every row of the table: DELETE FROM assets');
+  // never production, and no database password to a server it does not verify (port 1: nothing is ever reached)
+  const prod = run(SCRIPTS.sweep, [], { FLOWGATE_TARGET_NAME: 'production', AUTH_DB_URL: 'postgres://u:p@127.0.0.1:1/x?sslmode=verify-full' });
+  expect(prod.code, prod.out).toBe(2);
+  expect(prod.out).toContain('FLOWGATE_TARGET_NAME "production" says "production"');
+  const prodHost = run(SCRIPTS.sweep, [], { AUTH_DB_URL: 'postgres://u:p@db.prod.example:5432/x?sslmode=verify-full' });
+  expect(prodHost.code, prodHost.out).toBe(2);
+  expect(prodHost.out).toContain("AUTH_DB_URL's host db.prod.example says \"prod\"");
+  const clear = run(SCRIPTS.sweep, [], { AUTH_DB_URL: 'postgres://u:p@127.0.0.1:1/x' });
+  expect(clear.code, clear.out).toBe(2);
+  expect(clear.out).toContain('AUTH_DB_URL has no sslmode');
 });
