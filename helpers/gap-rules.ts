@@ -48,7 +48,10 @@ const P0_06_RELEVANT = /\bDB_SSL\b|\bsslmode\b/i;
 /** A CSRF key setting read from the environment (CSRF_ENCRYPTION_KEY, CSRF_SECRET_KEY, CSRF_SECRET). */
 const CSRF_KEY = /\bCSRF_[A-Z_]{0,30}(KEY|SECRET)\b/;
 const RANDOM = /randomBytes|randomUUID|getRandomValues|generateKey(Sync)?|crypto\.random|secrets\.token_|rand\.Read|SecureRandom|Math\.random|uuid(v4)?\(/;
-const FALLBACK = /\|\||\?\?|\bor\b|\bif\b|orElse|:=|\belse\b|\?\s/;
+/** The same line: the key, then `||`, `??`, `or`, `?:` or orElse, then a random key. */
+const SAME_LINE_FALLBACK = new RegExp(`${CSRF_KEY.source}.{0,120}?(\\|\\||\\?\\?|\\bor\\b|\\?\\s|\\borElse)`);
+/** The variable the key is read into: `key = …CSRF_…`, `k := os.Getenv("CSRF_…")`. */
+const ASSIGNED_TO = /([A-Za-z_$][\w$]{0,40})\s*(?::=|=)(?!=)/;
 
 function lines(f: SourceFile): string[] {
   return f.content.split(/\r?\n/);
@@ -78,6 +81,27 @@ export function dbSslRule(files: SourceFile[]): GapDecision {
   return { gap: 'P0-06', decided: true, relevant, hits };
 }
 
+/**
+ * Line `i` reads a CSRF key: does it fall back to a random one? On the same line (`env.KEY || randomBytes(32)`), or
+ * within the next WINDOW lines a random value given to the variable the key was read into (`if (!key) key = …`,
+ * `if k == "" { rand.Read(b) … }`), or in an if-block opened on the line before it that tests that variable.
+ */
+function fallsBackToRandom(ls: string[], i: number): boolean {
+  const text = ls[i];
+  const at = text.search(CSRF_KEY);
+  if (SAME_LINE_FALLBACK.test(text) && RANDOM.test(text.slice(at))) return true;
+  const v = ASSIGNED_TO.exec(text.slice(0, at))?.[1];
+  if (!v) return false;
+  const mentions = new RegExp(`(^|[^\\w$])${v.replace(/\$/g, '\\$')}([^\\w$]|$)`);
+  for (let k = i + 1; k <= i + WINDOW && k < ls.length; k++) {
+    if (!RANDOM.test(ls[k])) continue;
+    if (mentions.test(ls[k])) return true;
+    const prev = ls[k - 1];
+    if (/\bif\b/.test(prev) && mentions.test(prev) && /\{\s*$/.test(prev)) return true;
+  }
+  return false;
+}
+
 /** P0-10 over code: a CSRF key read whose next lines make a random key when it is unset. */
 export function csrfKeyRule(files: SourceFile[]): GapDecision {
   const hits: GapHit[] = [];
@@ -87,10 +111,9 @@ export function csrfKeyRule(files: SourceFile[]): GapDecision {
     if (relevant.length < MAX_RELEVANT) relevant.push(f.file);
     const ls = lines(f);
     for (let i = 0; i < ls.length; i++) {
-      if (ls[i].length > 4096 || !CSRF_KEY.test(ls[i])) continue;
-      const window = ls.slice(i, i + WINDOW).join('\n');
-      if (RANDOM.test(window) && FALLBACK.test(window))
-        hits.push({ file: f.file, line: i + 1, rule: 'P0-10/csrf-key-random-fallback', message: `${CSRF_KEY.exec(ls[i])![0]} falls back to a random (ephemeral) key when unset` });
+      const text = ls[i];
+      if (text.length > 4096 || !CSRF_KEY.test(text)) continue;
+      if (fallsBackToRandom(ls, i)) hits.push({ file: f.file, line: i + 1, rule: 'P0-10/csrf-key-random-fallback', message: `${CSRF_KEY.exec(text)![0]} falls back to a random (ephemeral) key when unset` });
     }
   }
   if (!relevant.length) return { gap: 'P0-10', decided: false, reason: 'no source file reads CSRF_ENCRYPTION_KEY (or another CSRF_*_KEY/SECRET)', relevant, hits };
