@@ -57,14 +57,14 @@ test('3. No hardcoded secrets in the deployed source — secretlint and flowgate
 });
 
 /** Seed §3's gaps a scan of the given source decides; without a source, or without the files a rule reads, a code review still decides. */
-const GAP_RULES: { gap: string; title: string; decide(s: { tree: SourceTree; scan: ScanResult }): GapDecision }[] = [
-  { gap: 'P0-06', title: 'P0-06. DB_SSL defaults to on: no DB_SSL=false, ssl: false, sslmode=disable or opt-in DB_SSL in the source — FLOWGATE_SOURCE_DIR', decide: (s) => dbSslRule(s.tree.files) },
-  { gap: 'P0-07', title: 'P0-07. No secret hardcoded in a compose file or a committed .env file — FLOWGATE_SOURCE_DIR', decide: (s) => composeEnvSecretsRule(s.tree.files, s.scan.findings) },
-  { gap: 'P0-10', title: 'P0-10. CSRF_ENCRYPTION_KEY has no random fallback — FLOWGATE_SOURCE_DIR', decide: (s) => csrfKeyRule(s.tree.files) },
+const GAP_RULES: { gap: string; tag: string; title: string; decide(s: { tree: SourceTree; scan: ScanResult }): GapDecision }[] = [
+  { gap: 'P0-06', tag: '@gap-P0-06', title: 'P0-06. DB_SSL defaults to on: no DB_SSL=false, ssl: false, sslmode=disable or opt-in DB_SSL in the source — FLOWGATE_SOURCE_DIR', decide: (s) => dbSslRule(s.tree.files) },
+  { gap: 'P0-07', tag: '@gap-P0-07', title: 'P0-07. No secret hardcoded in a compose file or a committed .env file — FLOWGATE_SOURCE_DIR', decide: (s) => composeEnvSecretsRule(s.tree.files, s.scan.findings) },
+  { gap: 'P0-10', tag: '@gap-P0-10', title: 'P0-10. CSRF_ENCRYPTION_KEY has no random fallback — FLOWGATE_SOURCE_DIR', decide: (s) => csrfKeyRule(s.tree.files) },
 ];
 
 for (const g of GAP_RULES) {
-  test(g.title, { tag: [`@gap-${g.gap}`] }, async () => {
+  test(g.title, { tag: [g.tag] }, async () => {
     const step = `G. ${g.gap} rule over the source`;
     await test.step(step, async () => {
       const undecided = (reason: string) => record({ kind: 'probe', step, name: GAP_SOURCE_EVIDENCE, summary: `${g.gap} not decided by the source: ${reason}`, data: { gap: g.gap, decided: false, reason, relevant: [], hits: [] } });
