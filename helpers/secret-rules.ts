@@ -85,8 +85,36 @@ function configLiteralLooksSecret(v: string): boolean {
 
 // Bounded, linear patterns (no nested quantifiers). A line longer than MAX_LINE is minified or data: only secretlint reads it.
 const MAX_LINE = 4096;
-/** `NAME = value`, `NAME: value`, `"name": "value"`, `name := "value"`, `- NAME=value`; the value quoted or bare. */
-const ASSIGN = /(?:^|[^A-Za-z0-9_.\-$])(?<!\$\{)["']?([A-Za-z_][A-Za-z0-9_.\-]{0,63})["']?[ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8}(?:(["'`])([^"'`\r\n]{0,512})\2|([^\s"'`,;#}\])]{1,512}))/g;
+/** After a setting's name: `= value`, `: value`, `": "value"`, `:= "value"`, `=> 'value'`; the value quoted or bare (sticky, from the name's end). */
+const ASSIGNED_VALUE = /["']?[ \t]{0,8}(?::=|=>|=|:)[ \t]{0,8}(?:(["'`])([^"'`\r\n]{0,512})\1|([^\s"'`,;#}\])]{1,512}))/y;
+const NAME_CHAR = /[A-Za-z0-9_.\-]/;
+const SECRET_WORDS = ['pass', 'pwd', 'secret', 'token', 'key'];
+
+/**
+ * `NAME = value`, `NAME: value`, `"name": "value"`, `name := "value"`, `- NAME=value`: found from each secret word in
+ * the line outwards (the name around it, the assignment after it), so a line costs a few indexOf calls, not a regex
+ * tried at every position.
+ */
+function assignments(text: string): [name: string, value: string, quoted: boolean][] {
+  const out: [string, string, boolean][] = [];
+  const lower = text.toLowerCase();
+  const seen = new Set<number>();
+  for (const w of SECRET_WORDS) {
+    for (let at = lower.indexOf(w); at !== -1; at = lower.indexOf(w, at + w.length)) {
+      let s = at;
+      while (s > 0 && NAME_CHAR.test(text[s - 1])) s--;
+      let e = at + w.length;
+      while (e < text.length && NAME_CHAR.test(text[e])) e++;
+      // an interpolation's variable (`${NAME:-x}`) is not an assignment; the secret-default rule reads those
+      if (seen.has(s) || !/[A-Za-z_]/.test(text[s] ?? '') || text.slice(Math.max(0, s - 2), s) === '${') continue;
+      seen.add(s);
+      ASSIGNED_VALUE.lastIndex = e;
+      const m = ASSIGNED_VALUE.exec(text);
+      if (m) out.push([text.slice(s, e), m[2] ?? m[3], m[2] !== undefined]);
+    }
+  }
+  return out;
+}
 /** Dockerfile's old form: `ENV NAME value`. */
 const DOCKER_ENV = /^\s*(?:ENV|ARG)\s+([A-Za-z_][A-Za-z0-9_]{0,63})\s+([^\s=]\S{0,511})\s*$/;
 /** A default given to an env read: `${NAME:-value}` (compose, shell), `${name:value}` (Spring). */
@@ -99,6 +127,8 @@ const CALL_DEFAULT = /\b(?:[gG]et_?[eE]nv\w{0,20}|environ\.get|getOrDefault|env\
 const STRIPE = /\b((?:sk|rk)_live_[0-9A-Za-z]{16,247}|whsec_[0-9A-Za-z]{24,128})\b/g;
 /** user:password@ in a URL of a scheme secretlint has no rule for (its rules cover http(s), postgres, mysql and mongodb). */
 const URL_CREDS = /\b([a-z][a-z0-9+.\-]{1,24}):\/\/([^\s:/@'"`]{0,100}):([^\s/@'"`]{1,200})@/gi;
+/** Cheap tests that skip a line no rule can match (most lines): the scan runs in every smoke. */
+const MAY_ASSIGN_SECRET = /pass|pwd|secret|token|key/i;
 const SECRETLINT_SCHEMES = /^(https?|postgres(ql)?|mysqlx?|jdbc:mysql|mongodb(\+srv)?)$/i;
 
 /**
@@ -115,23 +145,24 @@ export function ownRules(content: string, kind: FileKind): RuleHit[] {
     const text = lines[i];
     if (text.length > MAX_LINE || /^\s*(#|\/\/|--|;|\*|\/\*)/.test(text)) continue;
     const line = i + 1;
-    for (const m of text.matchAll(STRIPE)) add(line, 'flowgate/stripe', `${m[1].startsWith('whsec_') ? 'Stripe webhook signing secret' : 'Stripe live key'} (${m[1].slice(0, 8)}…)`);
-    for (const m of text.matchAll(URL_CREDS)) {
+    if (text.includes('_live_') || text.includes('whsec_')) for (const m of text.matchAll(STRIPE)) add(line, 'flowgate/stripe', `${m[1].startsWith('whsec_') ? 'Stripe webhook signing secret' : 'Stripe live key'} (${m[1].slice(0, 8)}…)`);
+    if (text.includes('://')) for (const m of text.matchAll(URL_CREDS)) {
       const scheme = m[1];
       if (SECRETLINT_SCHEMES.test(scheme) || isPlaceholder(m[3]) || m[3].includes('${')) continue;
       add(line, 'flowgate/url-credentials', `${scheme.toLowerCase()}:// URL with a literal password for user "${m[2]}"`);
     }
+    if (!MAY_ASSIGN_SECRET.test(text)) continue;
     const defaults: [string, string][] = [];
-    for (const m of text.matchAll(INTERP_DEFAULT)) if (!/^[?+]/.test(m[3])) defaults.push([m[1], m[3]]);
+    if (text.includes('${')) for (const m of text.matchAll(INTERP_DEFAULT)) if (!/^[?+]/.test(m[3])) defaults.push([m[1], m[3]]);
     if (kind === 'code') {
-      for (const m of text.matchAll(NODE_DEFAULT)) defaults.push([m[1] ?? m[2], m[4]]);
-      for (const m of text.matchAll(CALL_DEFAULT)) defaults.push([m[1], m[3]]);
+      if (text.includes('process.env')) for (const m of text.matchAll(NODE_DEFAULT)) defaults.push([m[1] ?? m[2], m[4]]);
+      if (text.includes('(')) for (const m of text.matchAll(CALL_DEFAULT)) defaults.push([m[1], m[3]]);
     }
     for (const [name, value] of defaults)
       if (isSecretName(name, 'config') && !isPlaceholder(value) && configLiteralLooksSecret(value)) add(line, 'flowgate/secret-default', `${name} read from the environment with a literal default`);
     if (kind === 'key') continue;
     const assigned: [string, string, boolean][] = [];
-    for (const m of text.matchAll(ASSIGN)) assigned.push([m[1], m[3] ?? m[4], m[3] !== undefined]);
+    assigned.push(...assignments(text));
     if (kind === 'docker') {
       const d = DOCKER_ENV.exec(text);
       if (d) assigned.push([d[1], d[2].replace(/^["']|["']$/g, ''), false]);
