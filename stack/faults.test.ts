@@ -778,7 +778,7 @@ test('source-literal-secret: the deployed-source snapshot gets a literal SendGri
 test('P0-06-source-db-ssl-off: the snapshot\'s database client gets an opt-in DB_SSL, and loses it again', async () => {
   const file = () => readFileSync(`${env.FLOWGATE_SOURCE_DIR}/stack/services/common/env-clients.ts`, 'utf8');
   const before = file();
-  expect(before).not.toContain('DB_SSL');
+  expect(before).not.toMatch(/\bDB_SSL\b/);
   await setFaults(['P0-06-source-db-ssl-off']);
   expect(file()).toContain("env.DB_SSL === 'true'");
   await setFaults([]);
