@@ -256,7 +256,7 @@ export function defineRowTests(part: number, parts: number): void {
 
     // in matrix order, so each file still reads like the matrix
     for (const row of MATRIX.filter(batchOf)) {
-      test(`${row.fault} → NO-GO ${row.step ? `at "${row.step}" (${row.category})` : `for criterion ${'criterion' in row.expects ? row.expects.criterion : ''} from evidence`}`, async ({ stack: shared }) => {
+      test(`${row.fault} → NO-GO ${row.step ? `at "${row.step}" (${row.category})` : `for ${'criterion' in row.expects ? `criterion ${row.expects.criterion}` : 'gap' in row.expects ? `gap ${row.expects.gap}` : ''} from evidence`}`, async ({ stack: shared }) => {
         const batch = batchOf(row)!;
         const shared_ = await runOf(batch, shared);
         const { run } = shared_;
