@@ -103,6 +103,9 @@ export interface CatalogueCheck {
 export const CHECKS: readonly CatalogueCheck[] = [
   { project: SOURCE, tag: '@criterion-3', what: 'no hardcoded secrets in the deployed source' },
   { project: SOURCE, tag: '@criterion-11', what: 'contracts changed only additively since the frozen baseline' },
+  { project: SOURCE, tag: '@gap-P0-06', what: 'DB_SSL on by default in the source' },
+  { project: SOURCE, tag: '@gap-P0-07', what: 'no secret in compose or .env files' },
+  { project: SOURCE, tag: '@gap-P0-10', what: 'no random CSRF_ENCRYPTION_KEY fallback in the source' },
   { project: TRANSPORT, tag: '@criterion-4', what: 'TLS on the gateway and every public endpoint' },
   { project: TRANSPORT, tag: '@criterion-5', what: 'Kafka SSL' },
   { project: TRANSPORT, tag: '@criterion-6', what: 'Redis TLS' },

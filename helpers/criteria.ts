@@ -136,20 +136,25 @@ function taggedEvidence(ctx: RunContext, id: number, name: string) {
   return { tests, items: tests.flatMap((t) => t.evidence.filter((e) => e.name === name)) };
 }
 
-/** Criterion 3: the secretlint scan of FLOWGATE_SOURCE_DIR; without a directory there is nothing to see, so a person decides. */
+/** Criterion 3: the scan of FLOWGATE_SOURCE_DIR (fixtures/secret-scan.ts); without a directory there is nothing to see, so a person decides. */
 function secrets(ctx: RunContext): CriterionOutcome {
   const { items } = taggedEvidence(ctx, 3, SECRETS_EVIDENCE);
   const decided = fromTagged(3, () => ({ status: 'not-run', detail: 'the secret scan did not run (project source)', evidence: [] }))(ctx);
-  const scans = items.map((e) => e.data as { scanned?: boolean; dir?: string; files?: number; findings?: { file: string; line: number; rule: string }[] } | undefined);
+  type Scan = { scanned?: boolean; given?: boolean; notRun?: string; dir?: string; files?: number; history?: { commits: number; complete: boolean }; findings?: { file: string; line: number; rule: string; commit?: string }[] };
+  const scans = items.map((e) => e.data as Scan | undefined);
   const findings = scans.flatMap((d) => d?.findings ?? []);
-  // The findings themselves (file:line, rule; the value is never kept), not only the test's first error line.
+  // The findings themselves (file:line, the commit when only the history has it, rule; the value is never kept), not only the test's first error line.
   if (decided.status === 'fail' && findings.length)
-    return { ...decided, detail: `${findings.length} hardcoded secret(s): ${findings.map((f) => `${f.file}:${f.line} ${f.rule}`).join('; ')}` };
+    return { ...decided, detail: `${findings.length} hardcoded secret(s): ${findings.map((f) => `${f.file}:${f.line}${f.commit ? ` (commit ${f.commit.slice(0, 12)})` : ''} ${f.rule}`).join('; ')}` };
   if (decided.status !== 'pass') return decided;
   if (scans.length === 0) return { ...decided, status: 'not-run', detail: 'the secret scan passed but recorded no evidence of what it scanned' };
+  // A source was given but nothing in it was scanned (empty, wrong, or no service source; history cut short): fail closed.
+  const notRun = scans.filter((d) => d?.given && (d.notRun || !d.scanned));
+  if (notRun.length) return { ...decided, status: 'not-run', detail: notRun.map((d) => `FLOWGATE_SOURCE_DIR given but not scanned: ${d!.notRun ?? 'no scan result'}`).join('; ') };
   if (scans.some((d) => !d?.scanned))
     return { ...decided, status: 'awaiting-sign-off', detail: 'FLOWGATE_SOURCE_DIR not set: the deployed source was not scanned; a sign-off decides' };
-  return { ...decided, detail: scans.map((d) => `secretlint (recommended preset): ${d!.files} files in ${d!.dir}, no finding`).join('; ') };
+  const history = (d: Scan) => (d.history ? ` and ${d.history.commits} commits of its git history` : '');
+  return { ...decided, detail: scans.map((d) => `secretlint (recommended preset, database connection strings) and flowgate rules: ${d!.files} files in ${d!.dir}${history(d!)}, no finding`).join('; ') };
 }
 
 /** Criterion 11: the repository half (contracts additive since 1.0) and the wire half (every message each test caused). */

@@ -127,3 +127,5 @@ function parseJson(body: string | Buffer | undefined): any {
 export const SECRETS_EVIDENCE = 'secretlint';
 /** Evidence name of criterion 11's repository half: the contracts against their frozen 1.0 baseline. */
 export const FREEZE_EVIDENCE = 'contracts.frozen';
+/** Evidence name of a P0 gap rule over the given source (P0-06, P0-07, P0-10); `data.decided` is false when there was nothing to judge. */
+export const GAP_SOURCE_EVIDENCE = 'source.rule';

@@ -41,6 +41,8 @@ export function flowTest(project: string, over: Partial<TestModel> = {}): TestMo
 export const sourceTests = (over: Partial<TestModel> = {}) => [
   flowTest('source', { title: 'secrets', tags: ['@criterion-3'], evidence: [{ kind: 'probe', step: 'S', name: 'secretlint', summary: '45 files', data: { scanned: true, dir: '/src', files: 45, findings: [] } }], ...over }),
   flowTest('source', { title: 'frozen', tags: ['@criterion-11'], evidence: [{ kind: 'probe', step: 'F', name: 'contracts.frozen', summary: 'none', data: { breaking: [] } }] }),
+  // the source rules of P0-06, P0-07, P0-10, deciding nothing here (their rows stay as the other checks and reviews say)
+  ...['P0-06', 'P0-07', 'P0-10'].map((gap) => flowTest('source', { title: `${gap} source rule`, tags: [`@gap-${gap}`], evidence: [{ kind: 'probe', step: 'G', name: 'source.rule', summary: 'undecided', data: { gap, decided: false, reason: 'no file the rule reads', relevant: [], hits: [] } }] })),
 ];
 
 export function run(tests: TestModel[], over: Partial<RunModel> = {}): RunModel {

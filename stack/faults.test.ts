@@ -775,6 +775,25 @@ test('source-literal-secret: the deployed-source snapshot gets a literal SendGri
   expect(compose()).not.toMatch(/SENDGRID_API_KEY/);
 });
 
+test('P0-06-source-db-ssl-off: the snapshot\'s database client gets an opt-in DB_SSL, and loses it again', async () => {
+  const file = () => readFileSync(`${env.FLOWGATE_SOURCE_DIR}/stack/services/common/env-clients.ts`, 'utf8');
+  const before = file();
+  expect(before).not.toMatch(/\bDB_SSL\b/);
+  await setFaults(['P0-06-source-db-ssl-off']);
+  expect(file()).toContain("env.DB_SSL === 'true'");
+  await setFaults([]);
+  expect(file()).toBe(before);
+});
+
+test('P0-10-source-csrf-random-fallback: the snapshot\'s service runner falls back to a random CSRF key, and stops again', async () => {
+  const file = () => readFileSync(`${env.FLOWGATE_SOURCE_DIR}/stack/services/run.ts`, 'utf8');
+  expect(file()).toContain("csrfEncryptionKey: required('CSRF_ENCRYPTION_KEY')");
+  await setFaults(['P0-10-source-csrf-random-fallback']);
+  expect(file()).toMatch(/csrfEncryptionKey: process\.env\.CSRF_ENCRYPTION_KEY \|\| .*randomBytes\(32\)/);
+  await setFaults([]);
+  expect(file()).toContain("csrfEncryptionKey: required('CSRF_ENCRYPTION_KEY')");
+});
+
 test('P0-05-email-exposed: the gateway routes email-service\'s internal API, which has no auth', async () => {
   const send = () => api('POST', '/internal/email/send', { body: { to: 'probe@flowgate.test', subject: 'stack test' } });
   expect((await send()).status, 'not routed without the fault').toBe(404);

@@ -25,6 +25,8 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'scan-unauthenticated-500', flow: 'scan', description: 'scan-api-service answers 500 instead of 401 to a request without a bearer token' },
   // what every run sees (criteria 3, 10, 11)
   { name: 'source-literal-secret', flow: 'any', description: 'the deployed source (FLOWGATE_SOURCE_DIR) has a literal Stripe live key in its compose file' },
+  { name: 'P0-06-source-db-ssl-off', flow: 'any', gap: 'P0-06', description: "the deployed source's database client turns TLS on only when DB_SSL is 'true', so off by default" },
+  { name: 'P0-10-source-csrf-random-fallback', flow: 'any', gap: 'P0-10', description: "the deployed source's qr-auth falls back to a random CSRF_ENCRYPTION_KEY when it is unset" },
   { name: 'health-degraded', flow: 'any', description: 'scan-api-service answers its health endpoint 200 with status "degraded"' },
   // auth flow
   { name: 'auth-csrf-unavailable', flow: 'auth', description: 'qr-auth answers the CSRF token route with 503' },

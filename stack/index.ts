@@ -122,6 +122,8 @@ export function generateSecrets(): StackSecrets {
     jwtSecret: randomBytes(32).toString('base64url'),
     stripeWebhookSecret: `whsec_${randomBytes(24).toString('hex')}`,
     captchaTestKey: `captcha-test-${randomBytes(12).toString('hex')}`,
+    // the stack deploys the services, so it provides the key, as compose does from .env
+    csrfEncryptionKey: randomBytes(32).toString('base64url'),
   };
 }
 
@@ -266,10 +268,10 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
       ? { caFile: ctx.certs.caFile, kafkaUser: HARNESS_KAFKA_USER, kafkaPassword: kafkaUsers[HARNESS_KAFKA_USER], publicEndpoints: [gateway.port, gateway.plainPort].filter(Boolean).map((p) => `127.0.0.1:${p}`) }
       : undefined;
     const env = buildStackEnv({ kongUrl: gateway.url, brokers: kafka.brokers, redisUrl: redis.url, dbUrls, secrets, controlUrl: control.url, ...(transport ? { transport } : {}) });
-    // Criterion 3 scans what the embedded system is built from; the source-literal-secret fault plants a secret in it.
+    // Criterion 3 and the P0-06/07/10 source rules scan what the embedded system is built from; the source faults plant into it.
     const source = snapshotSource(tmpDir);
-    source.plantSecret(faults.on('source-literal-secret'));
-    faults.onChange(async () => source.plantSecret(faults.on('source-literal-secret')));
+    source.apply((f) => faults.on(f));
+    faults.onChange(async () => source.apply((f) => faults.on(f)));
     env.FLOWGATE_SOURCE_DIR = source.dir;
     const readyMs = Date.now() - t0;
     log(`stack: ready in ${(readyMs / 1000).toFixed(1)} s (temp dir ${tmpDir})`);

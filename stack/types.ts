@@ -12,6 +12,8 @@ export interface StackSecrets {
   stripeWebhookSecret: string;
   /** CAPTCHA test key; printed as CAPTCHA_TEST_KEY */
   captchaTestKey: string;
+  /** qr-auth's CSRF token key (a container reads CSRF_ENCRYPTION_KEY, required: no ephemeral fallback, seed P0-10); not a harness variable */
+  csrfEncryptionKey: string;
 }
 
 export interface ProduceOptions {

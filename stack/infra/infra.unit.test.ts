@@ -79,7 +79,7 @@ test('env: exactly the documented keys, one URL per database from DATABASE_ENV',
     brokers: ['127.0.0.1:2', '127.0.0.1:3'],
     redisUrl: 'redis://:pw@127.0.0.1:4',
     dbUrls: Object.fromEntries(dbs.map((d) => [d, `postgres://u:p@127.0.0.1:5/${d}`])),
-    secrets: { jwtSecret: 'j', stripeWebhookSecret: 'whsec_s', captchaTestKey: 'c' },
+    secrets: { jwtSecret: 'j', stripeWebhookSecret: 'whsec_s', captchaTestKey: 'c', csrfEncryptionKey: 'k' },
     controlUrl: 'http://127.0.0.1:6',
   });
   expect(Object.keys(env).sort()).toEqual(
@@ -148,7 +148,7 @@ test('the gateway: plain HTTP gets a bodiless 308 to https; the faults pick the 
 });
 
 test('the secure stack publishes exactly the staging TLS variables; plaintext mode publishes none of them', () => {
-  const base = { kongUrl: 'https://127.0.0.1:1', brokers: ['127.0.0.1:2'], redisUrl: 'rediss://flowgate:pw@127.0.0.1:3', dbUrls: { cert_ix_auth: 'postgres://u:p@127.0.0.1:4/cert_ix_auth?sslmode=verify-full' }, secrets: { jwtSecret: 'j', stripeWebhookSecret: 'whsec_x', captchaTestKey: 'c' }, controlUrl: 'http://127.0.0.1:5' };
+  const base = { kongUrl: 'https://127.0.0.1:1', brokers: ['127.0.0.1:2'], redisUrl: 'rediss://flowgate:pw@127.0.0.1:3', dbUrls: { cert_ix_auth: 'postgres://u:p@127.0.0.1:4/cert_ix_auth?sslmode=verify-full' }, secrets: { jwtSecret: 'j', stripeWebhookSecret: 'whsec_x', captchaTestKey: 'c', csrfEncryptionKey: 'k' }, controlUrl: 'http://127.0.0.1:5' };
   const env = buildStackEnv({ ...base, transport: { caFile: '/ca.pem', kafkaUser: 'flowgate', kafkaPassword: 'kpw', publicEndpoints: ['127.0.0.1:1', '127.0.0.1:6'] } });
   expect(env).toMatchObject({ KONG_CA_FILE: '/ca.pem', FLOWGATE_PUBLIC_ENDPOINTS: '127.0.0.1:1,127.0.0.1:6', KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/ca.pem', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'flowgate', KAFKA_SASL_PASSWORD: 'kpw', REDIS_TLS_CA_FILE: '/ca.pem', DB_SSL_CA_FILE: '/ca.pem' });
   const plain = buildStackEnv(base);

@@ -1,5 +1,5 @@
 // Model of qr-auth-service: CSRF, register, verify-email, login (JWT), check-session, logout (blacklist) and the hash-chained audit log.
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Pool } from 'pg';
 import type { ServiceContext, ServiceModule } from '../types';
@@ -11,7 +11,11 @@ import { db, emit, newId, nowIso } from './common/util';
 import { SHARED_TENANT_ID } from '../faults';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
-export const csrfKey = (token: string) => `auth:csrf:${token}`;
+/**
+ * A CSRF token is kept in Redis under its HMAC with the CSRF key (CSRF_ENCRYPTION_KEY in a container, required): a
+ * Redis dump holds no usable token, and the key outlives a restart (an ephemeral one would void every issued token; seed P0-10).
+ */
+export const csrfKey = (key: string, token: string) => `auth:csrf:${createHmac('sha256', key).update(token).digest('base64url')}`;
 const CSRF_TTL_SECONDS = 3600;
 
 export async function hashPassword(password: string): Promise<string> {
@@ -52,7 +56,7 @@ export async function appendAudit(pool: Pool, row: { action: 'register' | 'login
 
 async function requireCsrf(ctx: ServiceContext, req: any) {
   const token = req.headers[ctx.contracts.headers.csrf];
-  if (typeof token !== 'string' || !token || !(await ctx.redis.exists(csrfKey(token))))
+  if (typeof token !== 'string' || !token || !(await ctx.redis.exists(csrfKey(ctx.secrets.csrfEncryptionKey, token))))
     throw httpError(400, 'csrf_invalid', `missing or unknown ${ctx.contracts.headers.csrf}`);
 }
 
@@ -79,7 +83,7 @@ const mod: ServiceModule = {
         if (ctx.faults.on('auth-csrf-unavailable'))
           return reply.code(503).send({ error: 'service_unavailable', message: 'CSRF store unavailable', traceId: req.traceId });
         const token = randomBytes(24).toString('base64url');
-        await ctx.redis.set(csrfKey(token), '1', 'EX', CSRF_TTL_SECONDS);
+        await ctx.redis.set(csrfKey(ctx.secrets.csrfEncryptionKey, token), '1', 'EX', CSRF_TTL_SECONDS);
         return { csrfToken: token };
       },
 

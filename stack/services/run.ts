@@ -38,7 +38,7 @@ async function main() {
     bus,
     // Faults belong to the embedded stack's tests; a container runs healthy.
     faults: new Faults(),
-    secrets: { jwtSecret: required('JWT_TEST_SIGNING_KEY'), stripeWebhookSecret: required('STRIPE_WEBHOOK_SECRET'), captchaTestKey: required('CAPTCHA_TEST_KEY') },
+    secrets: { jwtSecret: required('JWT_TEST_SIGNING_KEY'), stripeWebhookSecret: required('STRIPE_WEBHOOK_SECRET'), captchaTestKey: required('CAPTCHA_TEST_KEY'), csrfEncryptionKey: required('CSRF_ENCRYPTION_KEY') },
     log,
   };
   const app = await buildServiceApp(mod, ctx);

@@ -20,7 +20,7 @@ const c = contracts();
 /** A context for modules that touch no database, Redis or Kafka: any such use fails the test loudly. */
 function offlineCtx(name: string, faults = new Faults(), log: (m: string) => void = () => {}): ServiceContext {
   const refuse = new Proxy({}, { get: (_t, p) => () => { throw new Error(`${name} used ${String(p)} in an offline unit test`); } });
-  return { name, contracts: c, redis: refuse as any, bus: refuse as any, faults, secrets: { jwtSecret: 'k'.repeat(32), stripeWebhookSecret: 'whsec_x', captchaTestKey: 't' }, log };
+  return { name, contracts: c, redis: refuse as any, bus: refuse as any, faults, secrets: { jwtSecret: 'k'.repeat(32), stripeWebhookSecret: 'whsec_x', captchaTestKey: 't', csrfEncryptionKey: 'c'.repeat(32) }, log };
 }
 
 test.describe('audit hash chain', () => {

@@ -18,7 +18,7 @@ export interface Row {
   expects:
     | { criterion: number; trigger?: string; says?: string }
     | { trigger: 'auth-bypass'; route: string }
-    | { trigger: 'p0-gap-not-remediated'; gap: string }
+    | { trigger: 'p0-gap-not-remediated'; gap: string; says?: string }
     // a 5xx to a probe: nothing was served, so the trigger does not fire, but it stays not-run ("bypass not ruled out")
     | { trigger: 'auth-bypass'; notRuledOut: string };
   /** the failing step's title starts with this; undefined when no flow fails (the criterion fails from evidence) */
@@ -96,6 +96,9 @@ export const MATRIX: Row[] = [
   // No flow fails on these: the criterion fails from the evidence preflight and the source project record.
   { fault: 'health-degraded', project: 'auth', expects: c(10, { says: 'scan-api-service: /health/scan-api-service 200 but the body does not fit the Health schema (status "degraded")' }) },
   { fault: 'source-literal-secret', project: 'source', failing: 'source', expects: c(3, { trigger: 'hardcoded-secret', says: 'docker-compose.test.yml:' }), category: 'assertion failed' },
+  // P0 gaps decided by rules over the deployed source: the gap row is open with the file and line
+  { fault: 'P0-06-source-db-ssl-off', project: 'source', failing: 'source', expects: { trigger: 'p0-gap-not-remediated', gap: 'P0-06', says: 'stack/services/common/env-clients.ts:' }, category: 'assertion failed' },
+  { fault: 'P0-10-source-csrf-random-fallback', project: 'source', failing: 'source', expects: { trigger: 'p0-gap-not-remediated', gap: 'P0-10', says: 'stack/services/run.ts:' }, category: 'assertion failed' },
   { fault: `${LATENCY_PREFIX}createAsset=9000`, project: 'asset', expects: c(2), step: '2. Create asset', category: 'budget exceeded' },
   // transport: criteria 4, 5, 6 and P0-06, decided by connection tests
   { fault: 'tls-gateway-plain-http', project: 'transport', expects: c(4), step: '4.2.', category: 'assertion failed', names: (e) => e.FLOWGATE_PUBLIC_ENDPOINTS.split(',')[1] },
@@ -187,6 +190,8 @@ export const BATCHABLE: Record<string, Row['project'][]> = {
   // the auth-bypass positive control reads every service's health
   'health-degraded': ['auth-bypass'],
   'source-literal-secret': [],
+  'P0-06-source-db-ssl-off': [],
+  'P0-10-source-csrf-random-fallback': [],
   // extra listeners or a plaintext login: the flows' TLS connections are untouched
   'tls-gateway-plain-http': [],
   'tls-redis-plaintext-port': [],
@@ -270,7 +275,7 @@ export function defineRowTests(part: number, parts: number): void {
 
     // in matrix order, so each file still reads like the matrix
     for (const row of MATRIX.filter(batchOf)) {
-      test(`${row.fault} → NO-GO ${row.step ? `at "${row.step}" (${row.category})` : `for criterion ${'criterion' in row.expects ? row.expects.criterion : ''} from evidence`}`, async ({ stack: shared }) => {
+      test(`${row.fault} → NO-GO ${row.step ? `at "${row.step}" (${row.category})` : `for ${'criterion' in row.expects ? `criterion ${row.expects.criterion}` : 'gap' in row.expects ? `gap ${row.expects.gap}` : ''} from evidence`}`, async ({ stack: shared }) => {
         const batch = batchOf(row)!;
         const shared_ = await runOf(batch, shared);
         const { run } = shared_;
@@ -314,6 +319,12 @@ export function defineRowTests(part: number, parts: number): void {
             const trig = v.triggers.find((t: any) => t.id === 'auth-bypass');
             expect(trig?.fired, 'the auth-bypass trigger fired').toBe(true);
             expect(JSON.stringify(trig), 'the trigger names the route').toContain(expects.route);
+          } else if ('gap' in expects && row.project !== 'transport') {
+            // a gap the source decides: the trigger fires and the gap's row is open, naming the file and line
+            expect(v.triggers.find((t: any) => t.id === 'p0-gap-not-remediated')?.fired, 'p0-gap-not-remediated fired').toBe(true);
+            const gapRow = v.criteria.find((x: any) => x.id === 1)?.rows?.find((r: any) => r.gap === expects.gap);
+            expect(gapRow?.status, `${expects.gap} row`).toBe('open');
+            if (expects.says) expect(gapRow?.detail, `${expects.gap} row names the file and line`).toContain(expects.says);
           } else if ('notRuledOut' in expects) {
             const trig = v.triggers.find((t: any) => t.id === 'auth-bypass');
             expect(trig?.status, 'the auth-bypass trigger is not ruled out').toBe('not-run');

@@ -42,7 +42,7 @@ const TARGET_VARS = [
 ];
 const DB_URL_VARS = TARGET_VARS.filter((v) => v.endsWith('_DB_URL'));
 // values that are secrets: the compose file may only take them from the environment
-const SECRET_VARS = ['JWT_TEST_SIGNING_KEY', 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'KAFKA_SASL_PASSWORD'];
+const SECRET_VARS = ['JWT_TEST_SIGNING_KEY', 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'CSRF_ENCRYPTION_KEY', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'KAFKA_SASL_PASSWORD'];
 // where scripts/compose-certs.sh puts the CA and server certificates the compose file mounts
 const CERTS_DIR = './.compose-certs';
 
@@ -214,7 +214,7 @@ test('every x-services service is a container of its own name, built from the re
       expect(binds(c).find((b) => b.target === '/certs'), `${svc.name} mounts the certificates`).toMatchObject({ source: CERTS_DIR, readOnly: true });
     }
     if (env.DATABASE_URL) expect(env.DATABASE_URL, svc.name).toMatch(/@postgres:5432\/[a-z_]+\?sslmode=verify-full$/);
-    for (const k of ['JWT_TEST_SIGNING_KEY', 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY']) expect(env[k], `${svc.name} ${k}`).toBeTruthy();
+    for (const k of ['JWT_TEST_SIGNING_KEY', 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'CSRF_ENCRYPTION_KEY']) expect(env[k], `${svc.name} ${k}`).toBeTruthy();
     expect(c.healthcheck.test.join(' ')).toContain(`http://127.0.0.1:8080${svc.health}`);
     for (const dep of ['topics', 'postgres', 'redis']) expect(c.depends_on[dep], `${svc.name} depends on ${dep}`).toBeDefined();
   }
@@ -297,7 +297,7 @@ test('.env.example documents every target variable once, each with a comment lin
     expect(env.comments[v], `comment line above ${v}`).toBeTruthy();
   }
   // placeholders only: nothing that looks like a generated key
-  for (const v of ['STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'JWT_TEST_SIGNING_KEY', 'KAFKA_SASL_PASSWORD', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD'])
+  for (const v of ['STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'JWT_TEST_SIGNING_KEY', 'KAFKA_SASL_PASSWORD', 'POSTGRES_PASSWORD', 'REDIS_PASSWORD', 'CSRF_ENCRYPTION_KEY'])
     expect(env.values[v] ?? '', v).toMatch(/^(|whsec_replace_me|replace-me.*|change-me)$/);
   expect(env.comments.KAFKA_SASL_MECHANISM).toMatch(/plain.*scram-sha-256.*scram-sha-512/);
   expect(env.comments.REDIS_URL).toContain('rediss://');
