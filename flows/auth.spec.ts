@@ -1,7 +1,7 @@
-// Flow 1 (seed §5): register → verify email → login → access dashboard → logout, with its events, audit rows and blacklist.
-import type { Page } from '@playwright/test';
+// Flow 1 (seed §5): register → verify email → login → sign in through the login page to the dashboard → logout, with its events, audit rows and blacklist.
 import { polling } from '../helpers/poll';
 import { test, expect } from '../fixtures';
+import { signInThroughPage } from '../fixtures/login-page';
 import { decodeJwt } from 'jose';
 
 test.describe('auth flow', () => {
@@ -12,12 +12,8 @@ test.describe('auth flow', () => {
     let userId = '';
     let tenantId = '';
     let token = '';
-
-    const openDashboard = async (page: Page, accessToken: string | null) => {
-      await page.goto(`${target.kong.url}/login`);
-      await page.evaluate((t) => (t === null ? sessionStorage.removeItem('certix.accessToken') : sessionStorage.setItem('certix.accessToken', t)), accessToken);
-      await page.goto(`${target.kong.url}/dashboard`);
-    };
+    /** the session the browser's sign-in stored (7.1): the one steps 8, 9 and 9.1 log out and try again */
+    let session = '';
 
     {
       await flow.step(1, 'Get CSRF token', api.describe('getCsrfToken'), async () => {
@@ -77,28 +73,31 @@ test.describe('auth flow', () => {
           .toBe('free');
       });
 
-      await flow.step('7.1', 'Access dashboard', 'GET /dashboard (Chromium)', async () => {
+      await flow.step('7.1', 'Access dashboard', 'GET /login → /dashboard (Chromium)', async () => {
+        // As a person does: the login page, the email and password typed in, submitted; no token handed to the browser.
         const page = await dashboard();
-        await openDashboard(page, token);
+        session = await signInThroughPage(page, target.kong.url, identity, budgets.stepMs);
         await expect(page.getByTestId('user-email'), 'the dashboard shows the user').toHaveText(identity.email, { timeout: budgets.stepMs });
         await expect(page.getByTestId('subscription-tier'), 'the dashboard shows the tier').toHaveText(/free/i, { timeout: budgets.stepMs });
         await testInfo.attach('dashboard after login', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
-        await flow.evidence({ kind: 'screenshot', summary: 'dashboard shows the user and tier "free"' });
+        await flow.evidence({ kind: 'screenshot', summary: 'signed in through /login; the dashboard shows the user and tier "free"' });
       });
 
       await flow.step(8, 'Logout', api.describe('logout'), async () => {
-        await api.call('logout', { token, expect: 200 });
+        // The browser's session is the one logged out: 9.1 then sees what its user sees.
+        await api.call('logout', { token: session, expect: 200 });
         await db.expectRows('audit.logout', { userId }, undefined, "an audit row for 'logout'");
-        await redis.expectKey('tokenBlacklist', { jti: String(decodeJwt(token).jti) });
+        await redis.expectKey('tokenBlacklist', { jti: String(decodeJwt(session).jti) });
       });
 
       await flow.step(9, 'Verify token blacklisted', api.describe('checkSession'), async () => {
-        await api.call('checkSession', { token, expect: 401 });
+        await api.call('checkSession', { token: session, expect: 401 });
       });
 
       await flow.step('9.1', 'Dashboard after logout', 'GET /dashboard (Chromium)', async () => {
+        // The same browser, still holding the session that was logged out, opens the dashboard again.
         const page = await dashboard();
-        await openDashboard(page, token);
+        await page.goto(`${target.kong.url}/dashboard`, { timeout: budgets.stepMs });
         await expect(page, 'a rejected token sends the user to login').toHaveURL(/\/login/, { timeout: budgets.stepMs });
         await expect(page.getByTestId('user-email'), 'the dashboard no longer shows the user').toHaveCount(0);
         await testInfo.attach('dashboard after logout', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });

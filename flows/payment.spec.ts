@@ -1,7 +1,7 @@
-// Flow 4 (seed §5): plans → checkout session → signed Stripe webhook → subscription upgraded → invoice, with payment audit.
+// Flow 4 (seed §5): plans → checkout session → signed Stripe webhook (a replay books nothing twice; stale and unsigned ones are refused) → subscription upgraded → invoice, with payment audit.
 import { test, expect, login } from '../fixtures';
 import { polling } from '../helpers/poll';
-import { signStripeWebhook, checkoutCompletedEvent } from '../helpers/stripe';
+import { signStripeWebhook, checkoutCompletedEvent, STALE_WEBHOOK_AGE_S } from '../helpers/stripe';
 
 test.describe('payment flow', () => {
   test('checkout → pay → subscription active', { tag: ['@flow-payment', '@criterion-2', '@criterion-9', '@gap-P0-04'] }, async ({ flow, api, observer, db, account, target, contract, cleanup }) => {
@@ -11,6 +11,19 @@ test.describe('payment flow', () => {
     let plan: any;
     let session: any;
     let paymentId = '';
+    let payload = '';
+    let decoy: any;
+
+    /**
+     * What the webhooks booked for a session: its payment rows, and every cert-ix.payment.* event naming it since a step
+     * began, read once the observer has everything the broker holds.
+     */
+    const booked = async (sessionId: string, sinceStep: number | string) => {
+      const events = await observer.allSeen('cert-ix.payment.*', { sessionId }, { sinceStep });
+      const rows = await db.expectRows('payment.bySession', { sessionId }, () => true, 'the payment rows as they are');
+      return { payments: rows.length, events: events.map((e) => `${e.topic} ${e.payload.paymentId ?? '(no paymentId)'}`) };
+    };
+    const completed = (sessionId: string) => JSON.stringify(checkoutCompletedEvent({ sessionId, tenantId, userId: account.userId, planId: plan.id, amount: session.amount, currency: session.currency }));
 
     await flow.step(1, 'Login → get JWT', api.describe('login'), async () => {
       ({ token } = await login(api, contract, account));
@@ -32,8 +45,7 @@ test.describe('payment flow', () => {
     });
 
     await flow.step(4, 'Simulate Stripe webhook', api.describe('stripeWebhook'), async () => {
-      const event = checkoutCompletedEvent({ sessionId: session.sessionId, tenantId, userId: account.userId, planId: plan.id, amount: session.amount, currency: session.currency });
-      const payload = JSON.stringify(event);
+      payload = completed(session.sessionId);
       // A webhook signed with another secret must be refused before the real one is sent.
       const forged = signStripeWebhook(payload, 'whsec_flowgate_forged_secret');
       await api.call('stripeWebhook', { rawBody: payload, headers: { [contract.headers.stripeSignature]: forged }, expect: 400 });
@@ -48,6 +60,31 @@ test.describe('payment flow', () => {
         "a payment audit row 'payment.succeeded' (PCI DSS, gap P0-04)");
     });
 
+    await flow.step('4.1', 'Replayed webhook books nothing twice', api.describe('stripeWebhook'), async () => {
+      // Stripe redelivers an event it got no 2xx for: the same id and body, signed again. It wants a 2xx, and one payment.
+      const res = await api.call('stripeWebhook', { rawBody: payload, headers: { [contract.headers.stripeSignature]: signStripeWebhook(payload, target.stripeWebhookSecret) }, expect: 200 });
+      expect(await booked(session.sessionId, 4), 'after the replay, still one payment row and one cert-ix.payment.* event for the session').toEqual({
+        payments: 1,
+        events: [`cert-ix.payment.succeeded ${paymentId}`],
+      });
+      if (res.body.paymentId !== undefined) expect(res.body.paymentId, 'the replay is answered with the first payment').toBe(paymentId);
+    });
+
+    await flow.step('4.2', 'Stale webhook refused', api.describe('stripeWebhook'), async () => {
+      // A second checkout session of the tenant, never paid: anything a refused webhook for it books shows plainly.
+      decoy = (await api.call('createCheckoutSession', { token, body: { planId: plan.id }, expect: 201 })).body;
+      const stale = completed(decoy.sessionId);
+      // Correctly signed, but STALE_WEBHOOK_AGE_S ago: past Stripe's 300 s tolerance, as a captured delivery replayed later is.
+      const signature = signStripeWebhook(stale, target.stripeWebhookSecret, Math.floor(Date.now() / 1000) - STALE_WEBHOOK_AGE_S);
+      await api.call('stripeWebhook', { rawBody: stale, headers: { [contract.headers.stripeSignature]: signature }, expect: 400 });
+      expect(await booked(decoy.sessionId, '4.2'), 'the stale webhook booked nothing').toEqual({ payments: 0, events: [] });
+    });
+
+    await flow.step('4.3', 'Unsigned webhook refused', api.describe('stripeWebhook'), async () => {
+      await api.call('stripeWebhook', { rawBody: completed(decoy.sessionId), expect: 400 });
+      expect(await booked(decoy.sessionId, '4.2'), 'the unsigned webhook booked nothing').toEqual({ payments: 0, events: [] });
+    });
+
     await flow.step(5, 'Verify subscription updated', api.describe('getCurrentSubscription'), async () => {
       const upgraded = await observer.waitFor('cert-ix.subscription.plan.upgraded', { tenantId }, undefined, { sinceStep: 4 });
       expect(upgraded, 'the upgrade event names the paid plan').toMatchObject({ planId: plan.id, tier: plan.tier });
@@ -58,12 +95,13 @@ test.describe('payment flow', () => {
     });
 
     await flow.step(6, 'Verify invoice created', api.describe('listInvoices'), async () => {
+      // The tenant is this test's own: its one payment, and so its one invoice (a replay booked twice would show here too).
       await expect
-        .poll(async () => (await api.call('listInvoices', { token, expect: 200 })).body.items.filter((i: any) => i.paymentId === paymentId).length, polling({
+        .poll(async () => (await api.call('listInvoices', { token, expect: 200 })).body.items.map((i: any) => i.paymentId), polling({
           timeout: budgets.stepMs,
-          message: `an invoice for payment ${paymentId}`,
+          message: `the tenant's one invoice, for payment ${paymentId}`,
         }))
-        .toBe(1);
+        .toEqual([paymentId]);
       await db.expectRows('invoice.byPayment', { paymentId }, (rows) => rows[0]?.amount === session.amount && rows[0]?.status === 'paid', 'a paid invoice row for the amount');
     });
   });

@@ -7,13 +7,14 @@ import { contracts } from '../contracts';
 
 const FLOWS_DIR = join(__dirname, '..', 'flows');
 
-test('seed §5: auth 9 steps, scan 7, asset 7, payment 6 (plus the auth dashboard sub-steps 7.1 and 9.1)', () => {
+test('seed §5: auth 9 steps, scan 7, asset 7, payment 6 (plus the auth dashboard sub-steps 7.1 and 9.1 and the payment webhook sub-steps 4.1–4.3)', () => {
   const whole = (f: (typeof FLOW_NAMES)[number]) => FLOW_STEPS[f].filter((s) => !s.id.includes('.')).map((s) => s.id);
   expect(whole('auth')).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
   expect(whole('scan')).toHaveLength(7);
   expect(whole('asset')).toHaveLength(7);
   expect(whole('payment')).toHaveLength(6);
   expect(FLOW_STEPS.auth.filter((s) => s.id.includes('.')).map((s) => s.id)).toEqual(['7.1', '9.1']);
+  expect(FLOW_STEPS.payment.filter((s) => s.id.includes('.')).map((s) => s.id)).toEqual(['4.1', '4.2', '4.3']);
 });
 
 test("every flow file's flow.step titles are the catalogue's steps, in order, and nothing else", () => {

@@ -17,7 +17,8 @@ export interface CatalogueStep {
 
 /**
  * Seed §5's numbered scripts, as the flows run them. The sub-steps (7.1, 9.1: the dashboard in Chromium before and
- * after logout) are the seed's "access dashboard" of criterion 7, which its numbered script leaves implicit.
+ * after logout) are the seed's "access dashboard" of criterion 7, which its numbered script leaves implicit; payment's
+ * 4.1–4.3 are what its "simulate Stripe webhook" must also withstand (a replayed, a stale and an unsigned delivery).
  */
 export const FLOW_STEPS: Record<FlowId, readonly CatalogueStep[]> = {
   auth: [
@@ -56,6 +57,9 @@ export const FLOW_STEPS: Record<FlowId, readonly CatalogueStep[]> = {
     { id: '2', name: 'Get plans' },
     { id: '3', name: 'Create checkout session' },
     { id: '4', name: 'Simulate Stripe webhook' },
+    { id: '4.1', name: 'Replayed webhook books nothing twice' },
+    { id: '4.2', name: 'Stale webhook refused' },
+    { id: '4.3', name: 'Unsigned webhook refused' },
     { id: '5', name: 'Verify subscription updated' },
     { id: '6', name: 'Verify invoice created' },
   ],

@@ -4,6 +4,15 @@ import { randomBytes } from 'node:crypto';
 
 const stripe = new Stripe('sk_test_flowgate_unused');
 
+/** Stripe's timestamp tolerance (the stripe package's default): a webhook signed longer ago than this must be refused. */
+export const STRIPE_TOLERANCE_S = 300;
+
+/**
+ * How long ago the stale webhook is signed: twice the tolerance, so it is stale even to a target whose clock runs up to
+ * five minutes behind ours, and fresh to none.
+ */
+export const STALE_WEBHOOK_AGE_S = 2 * STRIPE_TOLERANCE_S;
+
 /** The Stripe-Signature header for a payload, as Stripe would send it, signed with `secret`. */
 export function signStripeWebhook(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
   return stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });

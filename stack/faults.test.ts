@@ -484,6 +484,51 @@ test('auth-dashboard-stale-session: the dashboard keeps showing the cached user 
   }
 });
 
+test('dashboard-login-page-broken: submitting the login page signs nobody in', async () => {
+  const u = await newUser();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox'] });
+  try {
+    const signIn = async () => {
+      const page = await browser.newPage();
+      await page.goto(`${env.KONG_URL}/login`);
+      await page.getByLabel('Email').fill(u.email);
+      await expect(page.getByLabel('Password')).toHaveAttribute('type', 'password');
+      await page.getByLabel('Password').fill(u.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      return page;
+    };
+    await setFaults(['dashboard-login-page-broken']);
+    let page = await signIn();
+    // nothing was posted: the page stays, no session is stored, and no login reached qr-auth
+    const logins = async () => (await dbOf('AUTH_DB_URL').query("SELECT count(*)::int AS n FROM audit_log WHERE action = 'login' AND user_id = $1", [u.userId])).rows[0].n as number;
+    const before = await logins();
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(await page.evaluate(() => sessionStorage.getItem('certix.accessToken'))).toBeNull();
+    expect(await logins()).toBe(before);
+    await page.close();
+
+    await setFaults([]);
+    page = await signIn();
+    await page.waitForURL('**/dashboard');
+    await expect(page.getByTestId('user-email')).toHaveText(u.email);
+    const stored = await page.evaluate(() => sessionStorage.getItem('certix.accessToken'));
+    expect((await api('GET', '/api/v1/auth/check-session', { token: stored! })).status).toBe(200);
+    await page.close();
+    // a wrong password is said on the page, and signs nobody in
+    page = await browser.newPage();
+    await page.goto(`${env.KONG_URL}/login`);
+    await page.getByLabel('Email').fill(u.email);
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toHaveText('Wrong email or password.');
+    expect(await page.evaluate(() => sessionStorage.getItem('certix.accessToken'))).toBeNull();
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});
+
 // ---------- scan flow ----------
 
 test('scan-ownership-rejected: every ownership proof fails', async () => {
@@ -736,6 +781,94 @@ test('payment-event-bad-schema: payment.succeeded carries amount as a string', a
   const good = await pay(u);
   expect(good.event.value.amount).toBe(4900);
   expect(c.validatePayload(good.event.topic, good.event.value).errors).toEqual([]);
+});
+
+/** A new open checkout session of `u` (for the pro plan). */
+async function openSession(u: User) {
+  const s = await api('POST', '/api/v1/checkout/sessions', { token: u.token, body: { planId: 'pro' } });
+  expect(s.status, JSON.stringify(s.body)).toBe(201);
+  return s.body.sessionId as string;
+}
+const paymentsOf = async (sessionId: string) => (await dbOf('PAYMENTS_DB_URL').query('SELECT id FROM payments WHERE session_id = $1 ORDER BY paid_at, id', [sessionId])).rows.map((r) => r.id as string);
+const invoicesOf = async (u: User) => (await api('GET', '/api/v1/invoices', { token: u.token })).body.items as any[];
+const staleSign = (payload: string) => stripe.webhooks.generateTestHeaderString({ payload, secret: env.STRIPE_WEBHOOK_SECRET, timestamp: Math.floor(Date.now() / 1000) - 600 });
+
+test('payment-webhook-replay-double-booked: a replayed event (same id) is paid and invoiced again', async () => {
+  const u = await newUser();
+  await setFaults(['payment-webhook-replay-double-booked']);
+  const sessionId = await openSession(u);
+  const payload = checkoutEvent(u, sessionId);
+  const first = await webhook(payload, sign(payload));
+  const replay = await webhook(payload, sign(payload));
+  expect([first.status, replay.status]).toEqual([200, 200]);
+  expect(replay.body.paymentId).not.toBe(first.body.paymentId);
+  expect(await paymentsOf(sessionId)).toHaveLength(2);
+  const second = await waitEvent('cert-ix.payment.succeeded', (v) => v.paymentId === replay.body.paymentId);
+  expect(second.value.stripeEventId).toBe(JSON.parse(payload).id);
+  await until('two invoices', async () => (await invoicesOf(u)).length === 2);
+
+  await setFaults([]);
+  const u2 = await newUser();
+  const s2 = await openSession(u2);
+  const p2 = checkoutEvent(u2, s2);
+  const once = await webhook(p2, sign(p2));
+  const again = await webhook(p2, sign(p2));
+  expect([once.status, again.status]).toEqual([200, 200]);
+  expect(again.body.paymentId).toBe(once.body.paymentId);
+  expect(await paymentsOf(s2)).toEqual([once.body.paymentId]);
+});
+
+test('payment-webhook-stale-accepted: a correctly signed webhook older than the tolerance is paid', async () => {
+  const u = await newUser();
+  const sessionId = await openSession(u);
+  await setFaults(['payment-webhook-stale-accepted']);
+  const stale = checkoutEvent(u, sessionId);
+  const paid = await webhook(stale, staleSign(stale));
+  expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+  expect(await paymentsOf(sessionId)).toEqual([paid.body.paymentId]);
+  await setFaults([]);
+  const s2 = await openSession(u);
+  const stale2 = checkoutEvent(u, s2);
+  const refused = await webhook(stale2, staleSign(stale2));
+  expect(refused.status).toBe(400);
+  expect(refused.body.message).toMatch(/tolerance/i);
+  expect(await paymentsOf(s2)).toEqual([]);
+});
+
+test('payment-webhook-unsigned-accepted: a webhook without a stripe-signature header is paid; a bad signature still is not', async () => {
+  const u = await newUser();
+  const sessionId = await openSession(u);
+  await setFaults(['payment-webhook-unsigned-accepted']);
+  const unsigned = checkoutEvent(u, sessionId);
+  const paid = await api('POST', '/api/v1/webhooks/stripe', { body: unsigned });
+  expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+  expect(await paymentsOf(sessionId)).toEqual([paid.body.paymentId]);
+  const s2 = await openSession(u);
+  const forged = checkoutEvent(u, s2);
+  expect((await webhook(forged, sign(forged, 'whsec_not_the_secret'))).status).toBe(400);
+  await setFaults([]);
+  const unsigned2 = checkoutEvent(u, s2);
+  expect((await api('POST', '/api/v1/webhooks/stripe', { body: unsigned2 })).status).toBe(400);
+  expect(await paymentsOf(s2)).toEqual([]);
+});
+
+test('payment-webhook-refused-but-booked: a stale, unsigned or forged webhook is answered 400 and paid anyway', async () => {
+  const u = await newUser();
+  await setFaults(['payment-webhook-refused-but-booked']);
+  for (const send of [(p: string) => webhook(p, staleSign(p)), (p: string) => api('POST', '/api/v1/webhooks/stripe', { body: p }), (p: string) => webhook(p, sign(p, 'whsec_not_the_secret'))]) {
+    const sessionId = await openSession(u);
+    const payload = checkoutEvent(u, sessionId);
+    expect((await send(payload)).status).toBe(400);
+    const [paymentId] = await paymentsOf(sessionId);
+    expect(paymentId).toBeTruthy();
+    await waitEvent('cert-ix.payment.succeeded', (v) => v.paymentId === paymentId);
+  }
+  await setFaults([]);
+  const sessionId = await openSession(u);
+  const stale = checkoutEvent(u, sessionId);
+  expect((await webhook(stale, staleSign(stale))).status).toBe(400);
+  expect((await api('POST', '/api/v1/webhooks/stripe', { body: stale })).status).toBe(400);
+  expect(await paymentsOf(sessionId)).toEqual([]);
 });
 
 // ---------- latency ----------

@@ -37,6 +37,7 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'auth-logout-audit-missing', flow: 'auth', description: 'qr-auth writes no audit row for logout' },
   { name: 'auth-registered-no-header', flow: 'auth', description: 'cert-ix.auth.user.registered.success is produced without its schema-version header' },
   { name: 'auth-dashboard-stale-session', flow: 'auth', description: 'the client dashboard shows the cached user even when the token is rejected' },
+  { name: 'dashboard-login-page-broken', flow: 'auth', description: "the client dashboard's /login page does not log in: submitting the form posts nothing and stores no session" },
   // shared staging: cleanup must prove a tenant is the run's before it deletes anything keyed by it (tests/harness/cleanup.test.ts)
   { name: 'shared-tenant', flow: 'auth', description: 'registration puts every individual account in one existing tenant (ten_shared_customer, SHARED_TENANT_ID) and answers it, as a staging whose accounts share a tenant' },
   // scan flow
@@ -63,6 +64,10 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'payment-subscription-not-upgraded', flow: 'payment', description: 'subscription-service ignores cert-ix.payment.succeeded' },
   { name: 'payment-invoice-never-created', flow: 'payment', description: 'invoice-service ignores cert-ix.payment.succeeded' },
   { name: 'payment-event-bad-schema', flow: 'payment', description: 'cert-ix.payment.succeeded is produced with amount as a string' },
+  { name: 'payment-webhook-replay-double-booked', flow: 'payment', description: 'payment-processing books every delivery of a Stripe event: a replayed event (same id) is a second payment, invoice and upgrade' },
+  { name: 'payment-webhook-stale-accepted', flow: 'payment', description: "payment-processing skips the signature's timestamp tolerance (Stripe's 300 s): a correctly signed webhook of any age is paid" },
+  { name: 'payment-webhook-unsigned-accepted', flow: 'payment', description: 'payment-processing trusts a webhook without a stripe-signature header (only a present signature is verified)' },
+  { name: 'payment-webhook-refused-but-booked', flow: 'payment', description: "payment-processing books a webhook's payment before it verifies the signature: a stale, unsigned or forged webhook is answered 400 but paid" },
   // transport (criteria 4, 5, 6 and P0-06): the secure stack with one hole
   { name: 'tls-gateway-plain-http', flow: 'transport', description: "the gateway's plain-HTTP port serves the routes instead of only redirecting to https" },
   { name: 'tls-gateway-wrong-host-cert', flow: 'transport', description: 'the gateway presents a certificate for another host (signed by the run CA)' },

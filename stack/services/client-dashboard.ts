@@ -1,5 +1,5 @@
-// Model of client-dashboard: a dashboard page that shows the session's user and tier from the APIs, and a login page.
-import type { ServiceModule } from '../types';
+// Model of client-dashboard: a login page that signs in through the auth API, and a dashboard page that shows the session's user and tier.
+import type { ServiceContext, ServiceModule } from '../types';
 import { bindRoutes } from './common/app';
 
 export const TOKEN_KEY = 'certix.accessToken';
@@ -58,6 +58,45 @@ function dashboardScript(keepCachedOnReject: boolean): string {
 })();`;
 }
 
+/**
+ * The login page's script, as the web app signs in: a CSRF token, then the credentials to the login route through the
+ * gateway; the session (the access token) goes to sessionStorage, where the dashboard reads it, and the browser to /dashboard.
+ */
+function loginScript(ctx: ServiceContext): string {
+  return `
+(function () {
+  var TOKEN_KEY = ${JSON.stringify(TOKEN_KEY)};
+  var form = document.querySelector('[data-testid="login-form"]');
+  var error = document.querySelector('[data-testid="login-error"]');
+  var button = form.querySelector('button[type="submit"]');
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    error.hidden = true;
+    button.disabled = true;
+    fetch(${JSON.stringify(ctx.contracts.route('getCsrfToken').path)}).then(function (r) {
+      if (!r.ok) throw new Error('the sign-in service answered ' + r.status);
+      return r.json();
+    }).then(function (csrf) {
+      var headers = { 'content-type': 'application/json' };
+      headers[${JSON.stringify(ctx.contracts.headers.csrf)}] = csrf.csrfToken;
+      return fetch(${JSON.stringify(ctx.contracts.route('login').path)}, { method: 'POST', headers: headers, body: JSON.stringify({ email: form.email.value, password: form.password.value }) });
+    }).then(function (r) {
+      if (r.status === 401) throw new Error('Wrong email or password.');
+      if (r.status === 403) throw new Error('Please verify your email address first.');
+      if (!r.ok) throw new Error('the sign-in service answered ' + r.status);
+      return r.json();
+    }).then(function (session) {
+      sessionStorage.setItem(TOKEN_KEY, session.accessToken);
+      location.assign('/dashboard');
+    }).catch(function (e) {
+      error.textContent = e.message;
+      error.hidden = false;
+      button.disabled = false;
+    });
+  });
+})();`;
+}
+
 const page = (title: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title} · Cert-IX</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
@@ -79,14 +118,18 @@ const mod: ServiceModule = {
         return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
       },
       async loginPage(_req, reply) {
+        // dashboard-login-page-broken: the form is there, but submitting it does nothing (no script behind it)
+        const broken = ctx.faults.on('dashboard-login-page-broken');
         const html = page(
           'Sign in',
           `<main><h1>Sign in</h1>
-  <form data-testid="login-form" onsubmit="return false">
-    <label>Email <input type="email" name="email" autocomplete="username"></label>
-    <label>Password <input type="password" name="password" autocomplete="current-password"></label>
+  <form data-testid="login-form"${broken ? ' onsubmit="return false"' : ''}>
+    <label>Email <input type="email" name="email" autocomplete="username" required></label>
+    <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
     <button type="submit">Sign in</button>
-  </form></main>`,
+  </form>
+  <p role="alert" hidden data-testid="login-error"></p></main>${broken ? '' : `
+<script>${loginScript(ctx)}</script>`}`,
         );
         return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
       },

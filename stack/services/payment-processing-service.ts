@@ -4,6 +4,9 @@ import type { ServiceModule } from '../types';
 import { bindRoutes, httpError, userOf } from './common/app';
 import { db, emit, iso, newId } from './common/util';
 
+/** Stripe's default timestamp tolerance: a signed webhook older than this is refused (a captured delivery replayed later). */
+export const STRIPE_TOLERANCE_S = 300;
+
 const mod: ServiceModule = {
   name: 'payment-processing-service',
   database: 'cert_ix_payments',
@@ -28,64 +31,80 @@ const mod: ServiceModule = {
       ]);
     };
 
+    /** The Stripe event a signed delivery carries; a 400 when the signature is missing, does not verify or is too old. */
+    const verified = (raw: string, sig: unknown) => {
+      if (typeof sig !== 'string' || !sig) throw httpError(400, 'invalid_signature', 'missing stripe-signature header');
+      try {
+        // payment-webhook-stale-accepted: tolerance 0 is the stripe package's "skip the timestamp check"
+        return stripe.webhooks.constructEvent(raw, sig, ctx.secrets.stripeWebhookSecret, ctx.faults.on('payment-webhook-stale-accepted') ? 0 : STRIPE_TOLERANCE_S);
+      } catch (e: any) {
+        throw httpError(400, 'invalid_signature', `Stripe signature does not verify: ${e?.message ?? e}`);
+      }
+    };
+
+    /** Books a checkout.session.completed event once per Stripe event id (a redelivery neither pays twice nor produces twice). */
+    const book = async (event: any, traceId: string) => {
+      if (!event || typeof event.id !== 'string' || typeof event.type !== 'string') throw httpError(400, 'bad_request', 'not a Stripe event');
+      if (event.type !== 'checkout.session.completed') {
+        await audit('webhook.received', { eventId: event.id, traceId });
+        return { received: true };
+      }
+      const o = event.data?.object ?? {};
+      const md = o.metadata ?? {};
+      const tenantId = md.tenantId ?? o.client_reference_id;
+      const sessionId = o.id;
+      const amount = o.amount_total;
+      if (typeof sessionId !== 'string' || typeof tenantId !== 'string' || typeof md.planId !== 'string' || !Number.isInteger(amount) || typeof o.currency !== 'string')
+        throw httpError(400, 'bad_request', 'checkout.session.completed lacks id, tenant, metadata.planId, amount_total or currency');
+      await audit('webhook.received', { sessionId, tenantId, eventId: event.id, traceId });
+
+      // payment-webhook-replay-double-booked: idempotent per delivery instead of per event, so a replay books again
+      const key = ctx.faults.on('payment-webhook-replay-double-booked') ? `${event.id}#${newId('dlv')}` : event.id;
+      const ins = await pool.query(
+        `INSERT INTO payments (id, stripe_event_id, session_id, tenant_id, user_id, plan_id, amount, currency, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'succeeded')
+         ON CONFLICT (stripe_event_id) DO NOTHING RETURNING *`,
+        [newId('pay'), key, sessionId, tenantId, typeof md.userId === 'string' ? md.userId : null, md.planId, amount, o.currency],
+      );
+      if (!ins.rows[0]) {
+        const prev = await pool.query<{ id: string }>('SELECT id FROM payments WHERE stripe_event_id = $1', [event.id]);
+        return { received: true, paymentId: prev.rows[0]?.id };
+      }
+      const p = ins.rows[0];
+      await audit('payment.succeeded', { paymentId: p.id, sessionId, tenantId, eventId: event.id, traceId });
+      await emit(
+        ctx,
+        'cert-ix.payment.succeeded',
+        {
+          paymentId: p.id,
+          stripeEventId: event.id,
+          sessionId,
+          tenantId,
+          userId: p.user_id ?? 'unknown',
+          planId: p.plan_id,
+          amount: ctx.faults.on('payment-event-bad-schema') ? String(p.amount) : p.amount,
+          currency: p.currency,
+          paidAt: iso(p.paid_at),
+        },
+        { key: tenantId },
+      );
+      return { received: true, paymentId: p.id };
+    };
+
     bindRoutes(app, ctx, {
       async stripeWebhook(req) {
         const sig = req.headers[ctx.contracts.headers.stripeSignature];
-        const raw = req.rawBody ?? '';
+        // the faults: the signature is never checked, or not when the header is missing
+        if (ctx.faults.on('payment-webhook-bad-signature-accepted')) return book(req.body, req.traceId);
+        if ((typeof sig !== 'string' || !sig) && ctx.faults.on('payment-webhook-unsigned-accepted')) return book(req.body, req.traceId);
         let event: any;
-        if (ctx.faults.on('payment-webhook-bad-signature-accepted')) {
-          event = req.body; // the fault: the signature is never checked
-        } else {
-          if (typeof sig !== 'string' || !sig) throw httpError(400, 'invalid_signature', 'missing stripe-signature header');
-          try {
-            event = stripe.webhooks.constructEvent(raw, sig, ctx.secrets.stripeWebhookSecret);
-          } catch (e: any) {
-            throw httpError(400, 'invalid_signature', `Stripe signature does not verify: ${e?.message ?? e}`);
-          }
+        try {
+          event = verified(req.rawBody ?? '', sig);
+        } catch (refused) {
+          // payment-webhook-refused-but-booked: the payment is booked before the verification that refuses it
+          if (ctx.faults.on('payment-webhook-refused-but-booked')) await book(req.body, req.traceId).catch(() => undefined);
+          throw refused;
         }
-        if (!event || typeof event.id !== 'string' || typeof event.type !== 'string') throw httpError(400, 'bad_request', 'not a Stripe event');
-        if (event.type !== 'checkout.session.completed') {
-          await audit('webhook.received', { eventId: event.id, traceId: req.traceId });
-          return { received: true };
-        }
-        const o = event.data?.object ?? {};
-        const md = o.metadata ?? {};
-        const tenantId = md.tenantId ?? o.client_reference_id;
-        const sessionId = o.id;
-        const amount = o.amount_total;
-        if (typeof sessionId !== 'string' || typeof tenantId !== 'string' || typeof md.planId !== 'string' || !Number.isInteger(amount) || typeof o.currency !== 'string')
-          throw httpError(400, 'bad_request', 'checkout.session.completed lacks id, tenant, metadata.planId, amount_total or currency');
-        await audit('webhook.received', { sessionId, tenantId, eventId: event.id, traceId: req.traceId });
-
-        // idempotent by Stripe event id: a redelivered event neither pays twice nor produces twice
-        const ins = await pool.query(
-          `INSERT INTO payments (id, stripe_event_id, session_id, tenant_id, user_id, plan_id, amount, currency, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'succeeded')
-           ON CONFLICT (stripe_event_id) DO NOTHING RETURNING *`,
-          [newId('pay'), event.id, sessionId, tenantId, typeof md.userId === 'string' ? md.userId : null, md.planId, amount, o.currency],
-        );
-        if (!ins.rows[0]) {
-          const prev = await pool.query<{ id: string }>('SELECT id FROM payments WHERE stripe_event_id = $1', [event.id]);
-          return { received: true, paymentId: prev.rows[0]?.id };
-        }
-        const p = ins.rows[0];
-        await audit('payment.succeeded', { paymentId: p.id, sessionId, tenantId, eventId: event.id, traceId: req.traceId });
-        await emit(
-          ctx,
-          'cert-ix.payment.succeeded',
-          {
-            paymentId: p.id,
-            stripeEventId: event.id,
-            sessionId,
-            tenantId,
-            userId: p.user_id ?? 'unknown',
-            planId: p.plan_id,
-            amount: ctx.faults.on('payment-event-bad-schema') ? String(p.amount) : p.amount,
-            currency: p.currency,
-            paidAt: iso(p.paid_at),
-          },
-          { key: tenantId },
-        );
-        return { received: true, paymentId: p.id };
+        return book(event, req.traceId);
       },
 
       async listPayments(req) {

@@ -181,4 +181,22 @@ test.describe('service app shell', () => {
     expect(login.body).toContain('<form');
     await app.close();
   });
+
+  test('the login page signs in through the auth API and keeps the session where the dashboard reads it, unless dashboard-login-page-broken', async () => {
+    const faults = new Faults();
+    const app = await buildServiceApp(clientDashboard, offlineCtx('client-dashboard', faults));
+    const healthy = (await app.inject({ url: '/login' })).body;
+    expect(healthy).toContain('<input type="password" name="password"');
+    expect(healthy).toContain('"/api/v1/auth/csrf-token"');
+    expect(healthy).toContain('"/api/v1/auth/login"');
+    expect(healthy).toContain('"x-csrf-token"');
+    expect(healthy).toContain("sessionStorage.setItem(TOKEN_KEY, session.accessToken)");
+    expect(healthy).not.toContain('onsubmit="return false"');
+    faults.set(['dashboard-login-page-broken']);
+    const broken = (await app.inject({ url: '/login' })).body;
+    expect(broken).toContain('onsubmit="return false"');
+    expect(broken).not.toContain('<script>');
+    expect(broken).toContain('<input type="password" name="password"');
+    await app.close();
+  });
 });

@@ -90,6 +90,13 @@ export const MATRIX: Row[] = [
   { fault: 'payment-subscription-not-upgraded', project: 'payment', expects: c(9), step: '5. Verify subscription updated', category: 'event not observed' },
   { fault: 'payment-invoice-never-created', project: 'payment', expects: c(9), step: '6. Verify invoice created', category: 'budget exceeded' },
   { fault: 'payment-event-bad-schema', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'contract violation' },
+  // A webhook that double-books a replay, or pays a stale or unsigned delivery, is the Stripe integration broken: payment-broken fires with 9.
+  { fault: 'payment-webhook-replay-double-booked', project: 'payment', expects: c(9, { trigger: 'payment-broken' }), step: '4.1. Replayed webhook books nothing twice', category: 'assertion failed' },
+  { fault: 'payment-webhook-stale-accepted', project: 'payment', expects: c(9, { trigger: 'payment-broken' }), step: '4.2. Stale webhook refused', category: 'unexpected response' },
+  { fault: 'payment-webhook-unsigned-accepted', project: 'payment', expects: c(9, { trigger: 'payment-broken' }), step: '4.3. Unsigned webhook refused', category: 'unexpected response' },
+  // answered 400 and paid anyway: the refusal alone would pass; what it booked does not
+  { fault: 'payment-webhook-refused-but-booked', project: 'payment', expects: c(9, { trigger: 'payment-broken' }), step: '4.2. Stale webhook refused', category: 'assertion failed' },
+  { fault: 'dashboard-login-page-broken', project: 'auth', expects: c(7), step: '7.1. Access dashboard', category: 'assertion failed' },
   { fault: 'P0-05-email-exposed', project: 'auth-bypass', expects: bypass('POST /internal/email/send'), step: 'F. No internal route answers through the gateway', category: 'auth bypass' },
   { fault: 'asset-read-off-schema', project: 'asset', expects: c(2, { says: 'response of getAsset with status 200 breaks the frozen contract: /updatedAt must be string' }), step: '3. Read asset', category: 'contract violation' },
   { fault: 'asset-updated-duplicate-broken', project: 'asset', expects: c(11, { says: "cert-ix.asset.updated" }), step: 'C. Every event this test caused fits the frozen contract', category: 'contract violation' },
@@ -176,10 +183,16 @@ export const BATCHABLE: Record<string, Row['project'][]> = {
   'payment-subscription-not-upgraded': ['auth-bypass'],
   'payment-invoice-never-created': ['auth-bypass'],
   'payment-event-bad-schema': ['auth-bypass'],
+  'payment-webhook-replay-double-booked': ['auth-bypass'],
+  'payment-webhook-stale-accepted': ['auth-bypass'],
+  'payment-webhook-unsigned-accepted': ['auth-bypass'],
+  'payment-webhook-refused-but-booked': ['auth-bypass'],
   // auth faults after registration and login (the other flows' account set-up registers, verifies and logs in)
   'auth-login-audit-missing': [],
   'auth-logout-audit-missing': [],
   'auth-dashboard-stale-session': [],
+  // only the auth flow's browser opens /login; every other sign-in is the API's
+  'dashboard-login-page-broken': [],
   'auth-logout-no-blacklist': ['auth-bypass'],
   // bad tokens only: the flows send good ones, so only the probes meet these faults
   'auth-alg-none-accepted': [],
