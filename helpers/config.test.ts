@@ -244,3 +244,14 @@ test('the dashboard Chromium: CHROMIUM_PATH first, then the headless shell for a
   expect(chromiumExecutable({ CHROMIUM_PATH: ' /opt/chrome/chrome ' }, { exists: has(shell) }), 'CHROMIUM_PATH wins').toBe('/opt/chrome/chrome');
   expect(chromiumExecutable({ CHROMIUM_PATH: '' }, { exists: has(shell) }), 'empty is not set').toBe(shell);
 });
+
+test('a database password with an unencoded / is never shown by the configuration error, whether the URL parses or not', () => {
+  for (const url of ['postgres://u:s3cr/et@h/db', 'postgres://u:123/et@h/db', 'redis://:p@ss/word@h:6379']) {
+    const key = url.startsWith('redis') ? 'REDIS_URL' : 'AUTH_DB_URL';
+    const e = configError({ ...valid, [key]: url });
+    const text = `${e.message}\n${e.stack}\n${e.observed}\n${JSON.stringify(e.problems)}`;
+    for (const secret of ['s3cr/et', 's3cr', '123/et', 'p@ss/word', 'ss/word']) expect(text, url).not.toContain(secret);
+    expect(e.message).toContain(`${key} must be`);
+    expect(e.message).toContain('must be percent-encoded');
+  }
+});
