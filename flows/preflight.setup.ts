@@ -7,7 +7,9 @@ import { loadTarget } from '../fixtures';
 import { DbProbes, loadProfile, createRedis, dbUrlFor } from '../fixtures/probes';
 import { kafkaClientConfig, pgClientConfig, redisOptions, type TargetConfig } from '../helpers/config';
 import { Client } from 'pg';
-import { ConfigError, InfrastructureUnreachable } from '../helpers/errors';
+import { ConfigError, InfrastructureUnreachable, withoutCredentials } from '../helpers/errors';
+import { redactDeep } from '../helpers/redact';
+import { redactorFromEnv } from '../helpers/secrets';
 import { kafkaProblem, missingTopicsProblem, postgresProblem, redisProblem } from '../helpers/misconfig';
 import { certificateProblem } from '../helpers/transport';
 import { contracts, type Contracts } from '../contracts';
@@ -18,14 +20,16 @@ import { jwtPositiveControl } from '../fixtures/auth-probes';
 setup('preflight: configuration valid, target reachable', async ({}, testInfo) => {
   const c = contracts();
   const target = await setup.step('configuration is valid', async () => loadTarget());
-  await testInfo.attach('target', { body: JSON.stringify({ name: target.name, kongUrl: target.kong.url, runId: target.runId, profile: target.profile }, null, 2), contentType: 'application/json' });
+  // Health bodies and the gateway's address are the target's answers: redacted (and capped) before they are attached.
+  const redact = redactorFromEnv(process.env);
+  await testInfo.attach('target', { body: JSON.stringify(redactDeep({ name: target.name, kongUrl: withoutCredentials(target.kong.url), runId: target.runId, profile: target.profile }, redact), null, 2), contentType: 'application/json' });
 
   // The gateway's certificate is criterion 4's to judge (the transport project): here a certificate that does not
   // verify only means the gateway is reached without checking it, so the rest of the verdict is still known.
   const kongCa = target.kong.caFile ? readFileSync(target.kong.caFile, 'utf8') : undefined;
   let gateway = new Agent(kongCa ? { connect: { ca: kongCa } } : {});
   let gatewayCertProblem: string | undefined;
-  await setup.step(`gateway answers — GET ${target.kong.url}`, async () => {
+  await setup.step(`gateway answers — GET ${withoutCredentials(target.kong.url)}`, async () => {
     const get = (dispatcher: Agent) => request(target.kong.url, { method: 'GET', headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs, dispatcher }).then((r) => r.body.dump());
     try {
       await get(gateway).catch(async (err) => {
@@ -106,8 +110,8 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
       kind: 'probe',
       name: HEALTH_EVIDENCE,
       step: healthStep,
-      summary: `${checks.length - bad.length} of ${checks.length} P0 services healthy${bad.length ? `; not: ${bad.map((h) => `${h.service} (${h.problem})`).join(', ')}` : ''}`,
-      data: checks,
+      summary: redact(`${checks.length - bad.length} of ${checks.length} P0 services healthy${bad.length ? `; not: ${bad.map((h) => `${h.service} (${h.problem})`).join(', ')}` : ''}`),
+      data: redactDeep(checks, redact),
     });
     await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
     // Silence or a non-200 means the target is not there to test; a 200 that says "degraded" is criterion 10's to fail,
@@ -132,7 +136,7 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
     const summary = r.notRun
       ? `${r.route}: not run, ${r.notRun}; each auth-bypass test checks JWT_TEST_SIGNING_KEY with its own login`
       : `${r.route}: login token ${r.loginStatus}, same claims signed with JWT_TEST_SIGNING_KEY ${r.mintedStatus} (target signs ${r.alg ?? 'unknown'})`;
-    const a = evidenceAttachment({ kind: 'probe', name: 'jwt.positive-control', step: controlStep, summary, data: r });
+    const a = evidenceAttachment({ kind: 'probe', name: 'jwt.positive-control', step: controlStep, summary: redact(summary), data: redactDeep(r, redact) });
     await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
   });
 });

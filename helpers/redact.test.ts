@@ -117,10 +117,12 @@ test('connection strings are redacted even when they do not parse as URLs, and l
 
 test('printed objects and key=value forms lose their secret values; JSON stays JSON', () => {
   expect(redactPatterns(`{ refreshToken: 'rt_abc123', accessToken: "x.y.z", tokenType: 'Bearer' }`)).toBe(`{ refreshToken: '${REDACTED}', accessToken: "${REDACTED}", tokenType: 'Bearer' }`);
-  const json = JSON.stringify({ a: 'x cookie: y', refreshToken: 'rt_1', nested: { note: JSON.stringify({ password: 'p"q' }) } });
+  const json = JSON.stringify({ a: 'x cookie: y', b: "password='s1", c: "x' refreshToken: \"rt_2\"", refreshToken: 'rt_1', nested: { note: JSON.stringify({ password: 'p"q' }) } });
   const out = redactPatterns(json);
   expect(() => JSON.parse(out)).not.toThrow();
   expect(out).not.toContain('rt_1');
+  expect(out).not.toContain('rt_2');
+  expect(out).not.toContain('s1');
   expect(out).not.toContain('p\\\\\\"q');
 });
 

@@ -144,8 +144,16 @@ function redactKeyValues(text: string): string {
     let start = valueStart;
     let end: number;
     if (q === "'" || q === '"') {
+      // A quoted value ends at its quote, and never crosses a line or the other quote (it may sit inside a JSON
+      // string, whose closing quote must stay).
       start = valueStart + 1;
-      end = scanQuoted(text, start, q, false);
+      end = start;
+      const other = q === "'" ? '"' : "'";
+      while (end < text.length && end - start < 1024 && text[end] !== q && text[end] !== other && text[end] !== '\n') end += text[end] === '\\' && text[end + 1] === q ? 2 : 1;
+    } else if (q === '\\' && text[valueStart + 1] === '"') {
+      // key: \"value\" — a printed object inside a JSON string
+      start = valueStart + 2;
+      end = scanQuoted(text, start, '"', true);
     } else {
       // A bare value ends at whitespace or a separator of the forms above.
       end = start;
