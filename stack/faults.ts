@@ -35,6 +35,7 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'auth-logout-audit-missing', flow: 'auth', description: 'qr-auth writes no audit row for logout' },
   { name: 'auth-registered-no-header', flow: 'auth', description: 'cert-ix.auth.user.registered.success is produced without its schema-version header' },
   { name: 'auth-dashboard-stale-session', flow: 'auth', description: 'the client dashboard shows the cached user even when the token is rejected' },
+  { name: 'auth-login-contract-broken', flow: 'auth', description: 'login answers 200 with its accessToken and a refreshToken (kept in Redis, auth:refresh:<token>) but expiresIn as a string, off the Login response schema' },
   // scan flow
   { name: 'scan-ownership-rejected', flow: 'scan', description: 'asset-verification marks every ownership proof failed' },
   { name: 'scan-never-completes', flow: 'scan', description: 'the engine worker reports running but never completes the scan' },

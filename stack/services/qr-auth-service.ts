@@ -11,6 +11,8 @@ import { db, emit, newId, nowIso } from './common/util';
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
 export const csrfKey = (token: string) => `auth:csrf:${token}`;
+/** where the auth-login-contract-broken fault keeps the refresh tokens it hands out */
+export const refreshKey = (token: string) => `auth:refresh:${token}`;
 const CSRF_TTL_SECONDS = 3600;
 
 export async function hashPassword(password: string): Promise<string> {
@@ -143,7 +145,14 @@ const mod: ServiceModule = {
         if (!ctx.faults.on('auth-login-audit-missing'))
           await appendAudit(pool, { action: 'login', userId: u.id, tenantId: u.tenant_id, traceId: req.traceId, details: { sessionId: jti } });
         await emit(ctx, 'cert-ix.auth.user.login.success', { userId: u.id, tenantId: u.tenant_id, sessionId: jti, loggedInAt: nowIso(), traceId: req.traceId }, { key: u.id });
-        return { accessToken: token, tokenType: 'Bearer', expiresIn: JWT_TTL_SECONDS, user: { id: u.id, email: u.email, tenantId: u.tenant_id } };
+        const user = { id: u.id, email: u.email, tenantId: u.tenant_id };
+        if (ctx.faults.on('auth-login-contract-broken')) {
+          // Real-looking secrets in an answer that breaks its schema: what a failing run must not write into its reports.
+          const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+          await ctx.redis.set(refreshKey(refreshToken), u.id, 'EX', JWT_TTL_SECONDS * 24);
+          return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn: String(JWT_TTL_SECONDS), user };
+        }
+        return { accessToken: token, tokenType: 'Bearer', expiresIn: JWT_TTL_SECONDS, user };
       },
 
       async checkSession(req) {
