@@ -117,12 +117,14 @@ test('connection strings are redacted even when they do not parse as URLs, and l
 
 test('printed objects and key=value forms lose their secret values; JSON stays JSON', () => {
   expect(redactPatterns(`{ refreshToken: 'rt_abc123', accessToken: "x.y.z", tokenType: 'Bearer' }`)).toBe(`{ refreshToken: '${REDACTED}', accessToken: "${REDACTED}", tokenType: 'Bearer' }`);
-  const json = JSON.stringify({ a: 'x cookie: y', b: "password='s1", c: "x' refreshToken: \"rt_2\"", refreshToken: 'rt_1', nested: { note: JSON.stringify({ password: 'p"q' }) } });
+  const json = JSON.stringify({ a: 'x cookie: y', b: "password='s1", c: "x' refreshToken: \"rt_2\"", d: 'password=p3"q', e: "password='p4\"x'", refreshToken: 'rt_1', nested: { note: JSON.stringify({ password: 'p"q' }) } });
   const out = redactPatterns(json);
   expect(() => JSON.parse(out)).not.toThrow();
   expect(out).not.toContain('rt_1');
   expect(out).not.toContain('rt_2');
   expect(out).not.toContain('s1');
+  expect(out).not.toContain('p3');
+  expect(out).not.toContain('p4');
   expect(out).not.toContain('p\\\\\\"q');
 });
 
@@ -188,5 +190,20 @@ test('redaction is linear: 1 MB of adversarial input takes well under a bound, a
     // Four times the input: linear is ~4x the time, quadratic ~16x. The bound sits between, with a small floor so
     // millisecond timings on a loaded machine do not flake.
     expect(t4, `${name}: 4 MB in ${t4.toFixed(1)} ms vs 1 MB in ${t1.toFixed(1)} ms`).toBeLessThan(t1 * 10 + 20);
+  }
+});
+
+test('redacting serialized JSON as text keeps it JSON (fuzzed with quotes, escapes and secret-shaped pieces)', () => {
+  const pieces = ['"', "'", '\\', '\n', ' ', ':', '=', '@', '/', 'password', 'token', 'cookie: ', 'Bearer ', 'eyJhbGciOi.eyJzdWIiOi.sig', 'postgres://u:', 'refreshToken: ', '&', ';', 'x', 'é'];
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const str = () => Array.from({ length: 1 + rnd(12) }, () => pieces[rnd(pieces.length)]).join('');
+  const r = createRedactor(['sekret-value']);
+  for (let i = 0; i < 2000; i++) {
+    const obj = { [str()]: str(), password: str(), nested: { [str()]: [str(), str()], note: JSON.stringify({ [str()]: str() }) } };
+    for (const text of [JSON.stringify(obj), JSON.stringify(obj, null, 2)]) {
+      const out = r(text);
+      expect(() => JSON.parse(out), `${text}\n→ ${out}`).not.toThrow();
+    }
   }
 });

@@ -131,7 +131,8 @@ function redactQuotedFields(text: string, re: RegExp, escapedQuotes: boolean): s
   return last === 0 ? text : out + text.slice(last);
 }
 
-const BARE_END = /[\s,;&'"}\])]/;
+// A backslash ends a bare value too: it may begin an escape (\" \n) of a JSON string the value sits in.
+const BARE_END = /[\s,;&'"}\])\\]/;
 
 function redactKeyValues(text: string): string {
   let out = '';
@@ -149,7 +150,12 @@ function redactKeyValues(text: string): string {
       start = valueStart + 1;
       end = start;
       const other = q === "'" ? '"' : "'";
-      while (end < text.length && end - start < 1024 && text[end] !== q && text[end] !== other && text[end] !== '\n') end += text[end] === '\\' && text[end + 1] === q ? 2 : 1;
+      while (end < text.length && end - start < 1024 && text[end] !== q && text[end] !== other && text[end] !== '\n') {
+        // an escaped quote of its own kind is part of the value; any other backslash may begin an escape of the
+        // string around it, which must stay whole
+        if (text[end] === '\\' && text[end + 1] !== q) break;
+        end += text[end] === '\\' ? 2 : 1;
+      }
     } else if (q === '\\' && text[valueStart + 1] === '"') {
       // key: \"value\" — a printed object inside a JSON string
       start = valueStart + 2;

@@ -36,6 +36,18 @@ export const runnerRedactor = redactorFromEnv;
 export function redactBody(body: Buffer, contentType: string | undefined, redact: Redactor): Buffer {
   if (isJson(contentType) && body.length <= 16 * ATTACHMENT_CAP_BYTES) {
     const text = body.toString('utf8');
+    // The cheap way first: one pass over the text keeps JSON valid (no rule crosses a string's quotes or escapes);
+    // checked by parsing, and anything else goes the structured way.
+    if (body.length <= ATTACHMENT_CAP_BYTES) {
+      const safe = redact(text);
+      if (safe === text) return body;
+      try {
+        JSON.parse(safe);
+        return Buffer.from(safe);
+      } catch {
+        /* the structured way below */
+      }
+    }
     try {
       const parsed = JSON.parse(text);
       const pretty = /^[[{]\s*\n/.test(text);
