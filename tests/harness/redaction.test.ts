@@ -64,7 +64,7 @@ test('a run whose login answer breaks its schema is NO-GO at the login step and 
     expect(leaks, 'tokens written or printed').toEqual([]);
 
     // Where the tokens were, the artifacts say [REDACTED]: the login exchange attached to the auth flow's test.
-    const logins = files.filter((f) => f.path.includes('allure-results/') && f.text.includes('"refreshToken"') && f.text.includes('"expiresIn"'));
+    const logins = files.filter((f) => /allure-results\/[^/]+-attachment\.json$/.test(f.path) && f.text.includes('/api/v1/auth/login') && f.text.includes('"expiresIn": "'));
     expect(logins.length, 'the login exchanges are attached').toBeGreaterThan(0);
     for (const l of logins) {
       expect(l.text).toContain(`"refreshToken": "${REDACTED}"`);
