@@ -133,4 +133,10 @@ test('global errors, causes and kept output chunks are redacted in place; binary
   // JSON bodies stay parseable (the verdict reads evidence attachments after this reporter)
   const body = redactBody(Buffer.from(JSON.stringify({ data: { cookie: 'sid=1', note: 'x authorization: y' } }, null, 2)), 'application/json', createRedactor([]));
   expect(JSON.parse(body.toString())).toEqual({ data: { cookie: REDACTED, note: `x authorization: ${REDACTED}` } });
+  // plain text is capped at 64 KiB; an SVG (a flow's timeline) only at 1 MiB, so a real one is never cut open
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg">${'<text>Bearer abc.def</text>'.repeat(4000)}</svg>`;
+  const safeSvg = redactBody(Buffer.from(svg), 'image/svg+xml', createRedactor([])).toString();
+  expect(safeSvg).toMatch(/<\/svg>$/);
+  expect(safeSvg).not.toContain('abc.def');
+  expect(redactBody(Buffer.from('y'.repeat(100_000)), 'text/plain', createRedactor([])).toString()).toMatch(/^y{65536}… \[34464 bytes more\]$/);
 });

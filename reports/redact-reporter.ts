@@ -29,6 +29,13 @@ export function isTextual(contentType: string | undefined): boolean {
 
 const isJson = (contentType: string | undefined) => /[/+]json\b/i.test(contentType ?? '');
 
+/**
+ * Markup (an SVG timeline, XML, HTML) cut in the middle no longer opens: it gets a cap 16 times larger than plain text,
+ * still a bound.
+ */
+export const MARKUP_CAP_BYTES = 16 * ATTACHMENT_CAP_BYTES;
+const capOf = (contentType: string | undefined) => (/svg|xml|html/i.test(contentType ?? '') ? MARKUP_CAP_BYTES : ATTACHMENT_CAP_BYTES);
+
 /** A redactor for the runner: every secret the environment names (parsed or raw) plus the pattern rules. */
 export const runnerRedactor = redactorFromEnv;
 
@@ -56,7 +63,7 @@ export function redactBody(body: Buffer, contentType: string | undefined, redact
       /* not JSON after all: redacted as text */
     }
   }
-  return Buffer.from(redactCapped(body, ATTACHMENT_CAP_BYTES, redact));
+  return Buffer.from(redactCapped(body, capOf(contentType), redact));
 }
 
 export interface RedactReporterOptions {
@@ -172,16 +179,17 @@ export default class RedactReporter implements Reporter {
     if (!a.path || !this.outputDirs.some((d) => resolve(a.path!).startsWith(d)) || !existsSync(a.path)) return;
     try {
       const size = statSync(a.path).size;
-      if (size > 16 * ATTACHMENT_CAP_BYTES) {
+      const cap = capOf(a.contentType);
+      if (size > Math.max(cap, 16 * ATTACHMENT_CAP_BYTES)) {
         // Only the head is read: the rest is counted, never written.
-        const head = Buffer.alloc(ATTACHMENT_CAP_BYTES);
+        const head = Buffer.alloc(cap);
         const fd = openSync(a.path, 'r');
         try {
-          readSync(fd, head, 0, ATTACHMENT_CAP_BYTES, 0);
+          readSync(fd, head, 0, cap, 0);
         } finally {
           closeSync(fd);
         }
-        writeFileSync(a.path, this.redact(head.toString('utf8'), { cut: true }) + capMarker(size - ATTACHMENT_CAP_BYTES));
+        writeFileSync(a.path, this.redact(head.toString('utf8'), { cut: true }) + capMarker(size - cap));
         return;
       }
       const body = readFileSync(a.path);
