@@ -36,6 +36,8 @@ export default defineConfig({
   timeout: flowTimeout,
   expect: { timeout: stepBudgetMs },
   reporter: [
+    // First: redacts every error, step title, output chunk and attachment in place before the reporters below see them.
+    ['./reports/redact-reporter.ts'],
     // npm run bench times the run (fixtures, hooks, reports); first, so its onEnd marks where the reports begin.
     ...(process.env.BENCH_RAW_FILE ? ([['./scripts/bench-reporter.ts']] as const) : []),
     ['list', { printSteps: true }],

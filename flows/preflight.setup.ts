@@ -7,7 +7,9 @@ import { loadTarget } from '../fixtures';
 import { DbProbes, loadProfile, createRedis, dbUrlFor, PROBE_PG_TIMEOUTS } from '../fixtures/probes';
 import { kafkaClientConfig, pgClientConfig, redisOptions, type TargetConfig } from '../helpers/config';
 import { Client } from 'pg';
-import { ConfigError, InfrastructureUnreachable } from '../helpers/errors';
+import { ConfigError, InfrastructureUnreachable, withoutCredentials } from '../helpers/errors';
+import { redactDeep } from '../helpers/redact';
+import { redactorFromEnv } from '../helpers/secrets';
 import { kafkaProblem, missingTopicsProblem, postgresProblem, redisProblem } from '../helpers/misconfig';
 import { certificateProblem } from '../helpers/transport';
 import { contracts, type Contracts } from '../contracts';
@@ -20,7 +22,9 @@ import { CLEANUP_ATTACHMENT } from '../fixtures/cleanup';
 setup('preflight: configuration valid, target reachable', async ({}, testInfo) => {
   const c = contracts();
   const target = await setup.step('configuration is valid', async () => loadTarget());
-  await testInfo.attach('target', { body: JSON.stringify({ name: target.name, kongUrl: target.kong.url, runId: target.runId, profile: target.profile }, null, 2), contentType: 'application/json' });
+  // Health bodies and the gateway's address are the target's answers: redacted (and capped) before they are attached.
+  const redact = redactorFromEnv(process.env);
+  await testInfo.attach('target', { body: JSON.stringify(redactDeep({ name: target.name, kongUrl: withoutCredentials(target.kong.url), runId: target.runId, profile: target.profile }, redact), null, 2), contentType: 'application/json' });
   // Before anything touches the target: a cleanup statement that could delete what the run did not make stops the run (exit 2).
   await setup.step(`the probe profile's cleanup deletes only by the test's own ids — ${target.profile}`, async () => void (await loadProfile(target.profile)));
 
@@ -30,7 +34,7 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
   const kongCa = target.kong.caFile ? readFileSync(target.kong.caFile, 'utf8') : undefined;
   const gateway = new Agent(kongCa ? { connect: { ca: kongCa } } : {});
   let gatewayCertProblem: string | undefined;
-  await setup.step(`gateway answers — GET ${target.kong.url}`, async () => {
+  await setup.step(`gateway answers — GET ${withoutCredentials(target.kong.url)}`, async () => {
     try {
       await request(target.kong.url, { method: 'GET', headers: target.kong.extraHeaders, headersTimeout: target.budgets.stepMs, dispatcher: gateway }).then((r) => r.body.dump());
     } catch (err: any) {
@@ -111,8 +115,8 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
       kind: 'probe',
       name: HEALTH_EVIDENCE,
       step: healthStep,
-      summary: `${checks.length - bad.length} of ${checks.length} P0 services healthy${bad.length ? `; not: ${bad.map((h) => `${h.service} (${h.problem})`).join(', ')}` : ''}`,
-      data: checks,
+      summary: redact(`${checks.length - bad.length} of ${checks.length} P0 services healthy${bad.length ? `; not: ${bad.map((h) => `${h.service} (${h.problem})`).join(', ')}` : ''}`),
+      data: redactDeep(checks, redact),
     });
     await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
     // Silence or a non-200 means the target is not there to test; a 200 that says "degraded" is criterion 10's to fail,
@@ -137,7 +141,7 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
     const summary = r.notRun
       ? `${r.route}: not run, ${r.notRun}; each auth-bypass test checks JWT_TEST_SIGNING_KEY with its own login`
       : `${r.route}: login token ${r.loginStatus}, same claims signed with JWT_TEST_SIGNING_KEY ${r.mintedStatus} (target signs ${r.alg ?? 'unknown'})`;
-    const a = evidenceAttachment({ kind: 'probe', name: 'jwt.positive-control', step: controlStep, summary, data: r });
+    const a = evidenceAttachment({ kind: 'probe', name: 'jwt.positive-control', step: controlStep, summary: redact(summary), data: redactDeep(r, redact) });
     await testInfo.attach(a.name, { body: a.body, contentType: a.contentType });
     if (r.cleanupNotes.length) await testInfo.attach(CLEANUP_ATTACHMENT, { body: JSON.stringify({ notes: r.cleanupNotes }), contentType: 'application/json' });
   });

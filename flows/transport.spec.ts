@@ -16,7 +16,7 @@ type Recorder = (step: string, e: TransportEvidence) => Promise<void>;
 /** Evidence for one endpoint, filed under its step, plus an Allure label per criterion tag (as the flows have). */
 function recorder(testInfo: ReturnType<typeof test.info>, redact: (s: string) => string): Recorder {
   return async (step, e) => {
-    const a = evidenceAttachment({ kind: 'transport', step, name: e.gap ?? e.endpoint, summary: `${e.ok ? 'ok' : 'FAIL'} ${e.endpoint}: ${e.answered}`, data: redactDeep(e, redact) });
+    const a = evidenceAttachment({ kind: 'transport', step, name: e.gap ?? e.endpoint, summary: redact(`${e.ok ? 'ok' : 'FAIL'} ${e.endpoint}: ${e.answered}`), data: redactDeep(e, redact) });
     await testInfo.attach(a.name, { body: redact(a.body), contentType: a.contentType });
     console.log(redact(`[transport] ${step.split(' — ')[0]} ↳ ${e.ok ? 'ok' : 'FAIL'} ${e.endpoint}: ${e.answered}${e.tlsVersion ? ` (${e.tlsVersion}, ${e.cipher})` : ''}`));
   };

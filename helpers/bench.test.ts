@@ -1,6 +1,6 @@
 // Unit tests of the bench model: phases, the critical path and the observation lag from hand-made timings.
 import { test, expect } from '@playwright/test';
-import { breakdown, checkTargets, formatBench, lagOf, percentile, spread, TARGETS, type RawRun, type RawStep, type RawTest } from './bench';
+import { benchFile, breakdown, checkTargets, formatBench, lagOf, percentile, spread, TARGETS, type RawRun, type RawStep, type RawTest } from './bench';
 
 const fx = (name: string, startAt: number, durationMs: number): RawStep => ({ title: `Fixture "${name}"`, category: 'fixture', startAt, durationMs, steps: [] });
 const hook = (title: string, startAt: number, steps: RawStep[]): RawStep => ({ title, category: 'hook', startAt, durationMs: steps.reduce((s, x) => s + x.durationMs, 0), steps });
@@ -91,4 +91,12 @@ test('targets: each is met only within its limit, the cold one only when a cold 
   expect(slow[1].what).toMatch(/cold/);
   expect(checkTargets({ runs: spread([1000]), lag: { count: 0, p50: 0, p95: 0, max: 0 } })[1].met).toBe(false);
   expect(formatBench({ runs: spread([TARGETS.warmMedianMs + 1]), run: breakdown(run), lag, coldMs: 20_000 })).toMatch(/warm gate, median\s+≤ 9\.0 s\s+9\.0 s\s+NO/);
+});
+
+test('bench.json names the target without credentials and holds no secret', () => {
+  const text = benchFile({ target: 'https://u:p4ss/w0rd@kong.example:8443', medianRun: { steps: [{ title: 'login — Bearer abc.def.ghi' }, { title: 'kafka secret-kafka-pw' }] } }, { KAFKA_SASL_PASSWORD: 'secret-kafka-pw' });
+  expect(JSON.parse(text).target).toBe('https://kong.example:8443');
+  expect(text).not.toContain('p4ss');
+  expect(text).not.toContain('abc.def.ghi');
+  expect(text).not.toContain('secret-kafka-pw');
 });

@@ -1,4 +1,7 @@
 // The bench model: turns one run's raw timings (bench reporter) into phases, the critical path and the event-observation lag.
+import { withoutCredentials } from './errors';
+import { redactDeep } from './redact';
+import { redactorFromEnv } from './secrets';
 export interface RawStep {
   title: string;
   /** Playwright's step category: 'hook' (Before/After Hooks), 'fixture', 'test.step', 'expect', 'pw:api' … */
@@ -233,4 +236,10 @@ export function formatBench(b: { runs: ReturnType<typeof spread>; run: Breakdown
   out.push('', 'targets (issue 15, 2 cores):', `${pad('target', 50)} ${'limit'.padEnd(10)} ${'measured'.padEnd(10)} met`);
   for (const t of checkTargets(b)) out.push(`${pad(t.what, 50)} ${t.limit.padEnd(10)} ${t.measured.padEnd(10)} ${t.met ? 'yes' : 'NO'}`);
   return out.join('\n');
+}
+
+/** reports/bench.json's text: the target named without credentials, and every string redacted (step titles and the gateway's address come from the run). */
+export function benchFile(report: { target?: string } & Record<string, unknown>, env: Record<string, string | undefined>): string {
+  const target = report.target === undefined ? undefined : withoutCredentials(report.target);
+  return JSON.stringify(redactDeep({ ...report, ...(target !== undefined ? { target } : {}) }, redactorFromEnv(env)), null, 2);
 }

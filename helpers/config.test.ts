@@ -251,3 +251,14 @@ test('FLOWGATE_TARGET_NAME is validated: letters, digits, . _ - (at most 64)', (
   expect(configError({ ...valid, FLOWGATE_TARGET_NAME: 'staging eu' }).problems).toEqual([`FLOWGATE_TARGET_NAME may contain only letters, digits, '.', '_' and '-' (at most 64), got "staging eu"`]);
   expect(checkFlowgateVars({ FLOWGATE_TARGET_NAME: 'x'.repeat(65) }).problems).toHaveLength(1);
 });
+
+test('a database password with an unencoded / is never shown by the configuration error, whether the URL parses or not', () => {
+  for (const url of ['postgres://u:s3cr/et@h/db', 'postgres://u:123/et@h/db', 'redis://:p@ss/word@h:6379']) {
+    const key = url.startsWith('redis') ? 'REDIS_URL' : 'AUTH_DB_URL';
+    const e = configError({ ...valid, [key]: url });
+    const text = `${e.message}\n${e.stack}\n${e.observed}\n${JSON.stringify(e.problems)}`;
+    for (const secret of ['s3cr/et', 's3cr', '123/et', 'p@ss/word', 'ss/word']) expect(text, url).not.toContain(secret);
+    expect(e.message).toContain(`${key} must be`);
+    expect(e.message).toContain('must be percent-encoded');
+  }
+});

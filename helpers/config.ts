@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError, withoutCredentials } from './errors';
+import { redactPatterns } from './redact';
 
 export type Env = Record<string, string | undefined>;
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -268,7 +269,11 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date; ex
     const v = env[k];
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   };
-  const show = (v: string) => JSON.stringify(withoutCredentials(v).slice(0, 120));
+  // Credentials out first (a password with an unencoded / is removed whole), then anything else secret-shaped.
+  const show = (v: string) => JSON.stringify(redactPatterns(withoutCredentials(v)).slice(0, 120));
+  // user:pa/ss@host: the / ends the authority, so the URL does not parse, or parses with the user as its host.
+  const slashInPassword = (v: string) => /^[a-z][a-z0-9+.-]{0,31}:\/\/[^/?#@\s]{0,256}:[^\s]{0,256}[/?#][^\s]{0,256}@/i.test(v);
+  const encodeHint = 'a password with / ? # or @ in it must be percent-encoded (%2F %3F %23 %40)';
   const required = (k: string, what: string): string | undefined => {
     const v = get(k);
     if (v === undefined) problems.push(`${k} is required (${what})`);
@@ -303,7 +308,11 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date; ex
     try {
       u = new URL(v);
     } catch {
-      problems.push(`${k} must be ${what}, got ${show(v)} (not a URL)`);
+      problems.push(`${k} must be ${what}, got ${show(v)} (not a URL${slashInPassword(v) ? `; ${encodeHint}` : ''})`);
+      return undefined;
+    }
+    if (slashInPassword(v)) {
+      problems.push(`${k} must be ${what}, got ${show(v)} (${encodeHint})`);
       return undefined;
     }
     if (!protocols.includes(u.protocol)) {

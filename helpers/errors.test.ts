@@ -16,16 +16,21 @@ import {
   UnexpectedResponse,
   parseStructuredFailure,
   structuredFailure,
+  withoutCredentials,
+  excerpt,
 } from './errors';
 
-test('EventNotObserved names the topic, the keys, the budget and what it saw instead', () => {
-  const e = new EventNotObserved({ topic: 'cert-ix.subscription.plan.free.activated', match: 'tenantId="t-123"', budgetMs: 10_000, sawCount: 3, sample: ['{"tenantId":"t-9"}'] });
+test('EventNotObserved names the topic, the keys, the budget and what it saw instead, counted and by key, never by payload', () => {
+  const other = { topic: 'cert-ix.subscription.plan.free.activated', partition: 0, offset: '41', key: 't-9', value: '{"tenantId":"t-9","email":"someone@else.test"}' } as any;
+  const e = new EventNotObserved({ topic: 'cert-ix.subscription.plan.free.activated', match: 'tenantId="t-123"', budgetMs: 10_000, sawCount: 3, sample: [other] });
   expect(e).toBeInstanceOf(FlowgateError);
   expect(e).toBeInstanceOf(Error);
   expect(e.name).toBe('EventNotObserved');
   expect(e.category).toBe('event not observed');
   expect(String(e)).toMatch(/^EventNotObserved: no cert-ix\.subscription\.plan\.free\.activated for tenantId="t-123" within 10 s; saw 3 others/);
-  expect(e.message).toContain('{"tenantId":"t-9"}');
+  expect(e.message).toContain('e.g. cert-ix.subscription.plan.free.activated key t-9 (partition 0, offset 41)');
+  // Another tenant's payload never reaches the message or the error's fields (a reporter serializes both).
+  expect(JSON.stringify({ ...e, message: e.message, stack: e.stack })).not.toContain('someone@else.test');
   expect(e.stack).toMatch(/^EventNotObserved: no cert-ix/);
   expect([e.topic, e.budgetMs, e.sawCount]).toEqual(['cert-ix.subscription.plan.free.activated', 10_000, 3]);
   expect(String(new EventNotObserved({ topic: 'x', match: { userId: 'u1' }, budgetMs: 500, sawCount: 0 }))).toBe('EventNotObserved: no x for userId="u1" within 500 ms; saw nothing else on that topic');
@@ -37,7 +42,7 @@ test('ContractViolation quotes the offending event (topic, partition, offset, he
   expect(String(e)).toMatch(/^ContractViolation: event on cert-ix\.asset\.created \(partition 0, offset 12\) breaks the frozen contract: header schema-version is "2\.0"/);
   expect(e.message).toContain('"schema-version":"2.0"');
   expect(e.message.length).toBeLessThan(1200);
-  expect(e.message).toContain('more chars');
+  expect(e.message).toMatch(/… \[\d+ bytes more\]/);
   expect(e.category).toBe('contract violation');
   const r = new ContractViolation({ operationId: 'createAsset', status: 201, body: { id: 1 }, problems: ['/id must be string'] });
   expect(String(r)).toBe('ContractViolation: response of createAsset with status 201 breaks the frozen contract: /id must be string\n  body: {"id":1}');
@@ -139,4 +144,37 @@ test('structured failures: typed errors carry probe, expected and observed; othe
   expect(parseStructuredFailure(JSON.stringify(db))).toEqual(db);
   expect(parseStructuredFailure('{"step":"s","category":"made up","expected":"","observed":""}')).toBeUndefined();
   expect(parseStructuredFailure('not json')).toBeUndefined();
+});
+
+test("quoted bodies are capped and redacted where the message is made: a login answer's tokens never reach it", () => {
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1LTEiLCJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLWJ5dGVz';
+  const body = { accessToken: jwt, refreshToken: 'rt_opaque_0123456789', tokenType: 'Bearer', expiresIn: '900', user: { id: 'u-1', email: 'a@b.test' }, pad: 'z'.repeat(5000) };
+  const e = new ContractViolation({ operationId: 'login', status: 200, body, problems: ['/expiresIn must be integer'] });
+  expect(e.message).not.toContain(jwt.split('.')[2]);
+  expect(e.message).not.toContain('rt_opaque_0123456789');
+  expect(e.message).toContain('"refreshToken":"[REDACTED]"');
+  expect(e.message).toMatch(/… \[\d+ bytes more\]$/);
+  expect(e.message.length).toBeLessThan(800);
+  // A token field cut at the excerpt's end still goes: the text is redacted past the cut before it is cut.
+  const cut = new UnexpectedResponse({ method: 'POST', path: '/login', expected: 200, got: 500, body: JSON.stringify({ pad: 'p'.repeat(480), refreshToken: 'rt_cut_here_0123456789' }) });
+  expect(cut.message).not.toMatch(/rt_cut/);
+  // DB rows, Redis values and the last thing a wait saw go through the same excerpt.
+  expect(new DbStateMismatch({ probe: 'p', expected: 'x', got: [{ password_hash: 'h', token: 'verif-123456' }] }).message).not.toContain('verif-123456');
+  expect(new BudgetExceeded('a thing', 1000, `Bearer ${jwt}`).message).not.toContain(jwt);
+});
+
+test('withoutCredentials removes a password with an unencoded / or @ whole, and leaves plain addresses alone', () => {
+  expect(withoutCredentials('postgres://u:s3cr/et@h/db')).toBe('postgres://h/db');
+  expect(withoutCredentials('redis://:p@ss/word@h:6379')).toBe('redis://h:6379');
+  expect(withoutCredentials('https://kong.example:8443/api')).toBe('https://kong.example:8443/api');
+  expect(withoutCredentials('broker-1:9093,broker-2:9093')).toBe('broker-1:9093,broker-2:9093');
+});
+
+test('message helpers stay linear on long adversarial text', () => {
+  const long = ' '.repeat(1 << 20) + '\n' + 'a1+.-'.repeat(200_000) + 'expect.poll '.repeat(50_000);
+  const t0 = Date.now();
+  excerpt(long);
+  withoutCredentials('a1+.-'.repeat(200_000));
+  categoryOf({ message: 'expect.poll '.repeat(50_000) });
+  expect(Date.now() - t0).toBeLessThan(1_000);
 });

@@ -2,6 +2,7 @@
 import type { BypassFinding } from './evidence';
 import { describeCriteria } from './match';
 import { formatBytes } from './body';
+import { capMarker, capText, QUOTE_CAP_CHARS, redactPatterns } from './redact';
 
 /**
  * Failure categories, as a person reads them (they appear in go-no-go.json and as Allure categories).
@@ -24,28 +25,62 @@ export const CATEGORIES = [
 export type Category = (typeof CATEGORIES)[number];
 
 /** Longest excerpt of a body/value quoted in a message: enough to see what came, short enough for a console. */
-export const EXCERPT_CHARS = 500;
+export const EXCERPT_CHARS = QUOTE_CAP_CHARS;
+
+/**
+ * How far past the excerpt the text is redacted before it is cut: a secret that starts inside the excerpt and ends
+ * after it is still recognised whole (a token field's closing quote, a URL's @).
+ */
+const EXCERPT_LOOKAHEAD = 2_048;
 
 export function truncate(text: string, max = EXCERPT_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more chars)`;
 }
 
-/** Any value as a one-line excerpt: strings as they are, Buffers decoded, the rest JSON. */
+/** Line breaks and the blanks around them become one space (a hand loop: a regex such as \s*\n\s* is quadratic on long blank runs). */
+function oneLine(s: string): string {
+  if (!s.includes('\n')) return s;
+  return s
+    .split('\n')
+    .map((l, i, all) => (i === 0 ? l.trimEnd() : i === all.length - 1 ? l.trimStart() : l.trim()))
+    .filter((l, i, all) => l !== '' || i === 0 || i === all.length - 1)
+    .join(' ');
+}
+
+/**
+ * Any value as a one-line excerpt for a message: strings as they are, Buffers decoded, the rest JSON; capped before
+ * it is redacted (secret-shaped text: tokens, token fields, connection-string passwords), and the part left out
+ * counted: `… [N bytes more]`. The reporters redact known secrets again; this makes the message safe where it is made.
+ */
 export function excerpt(value: unknown, max = EXCERPT_CHARS): string {
   if (value === undefined) return '(none)';
   if (value === null) return 'null';
-  let s: string;
-  if (Buffer.isBuffer(value)) s = value.toString('utf8');
-  else if (typeof value === 'string') s = value;
+  let s: string | Buffer;
+  if (Buffer.isBuffer(value) || typeof value === 'string') s = value;
   else {
     try {
-      s = JSON.stringify(value);
+      s = JSON.stringify(value) ?? String(value);
     } catch {
       s = String(value);
     }
   }
-  return truncate(s.replace(/\s*\n\s*/g, ' '), max);
+  const window = capText(s, max + EXCERPT_LOOKAHEAD);
+  const safe = oneLine(redactPatterns(window.head, { cut: window.moreBytes > 0 }));
+  if (safe.length <= max && window.moreBytes === 0) return safe;
+  const { head, moreBytes } = capText(safe, max);
+  return `${head}${capMarker(moreBytes + window.moreBytes)}`;
 }
+
+/** What an error may say about another tenant's message: where it is and its key, never its payload. */
+export interface EventRef {
+  topic: string;
+  partition?: number;
+  offset?: string | number;
+  key?: string | null;
+}
+
+const describeRef = (e: EventRef) =>
+  `${e.topic}${e.key !== undefined && e.key !== null ? ` key ${excerpt(e.key, 80)}` : ''}${e.partition !== undefined ? ` (partition ${e.partition}${e.offset !== undefined ? `, offset ${e.offset}` : ''})` : ''}`;
 
 /** 10000 → '10 s', 1500 → '1.5 s', 250 → '250 ms': budgets read the way the seed writes them. */
 export function formatMs(ms: number): string {
@@ -54,9 +89,13 @@ export function formatMs(ms: number): string {
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
-/** An address with any user:password@ removed, so an error never carries a credential. */
+/**
+ * An address with any user:password@ removed, so an error never carries a credential; the userinfo runs to the
+ * address's last @, so a password with an unencoded / or @ goes whole (postgres://u:pa/ss@h/db → postgres://h/db).
+ * Linear: the scheme can only start where a run of scheme characters starts, and the userinfo is bounded.
+ */
 export function withoutCredentials(address: string): string {
-  return address.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
+  return address.replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)(?:[^\s:/?#@"'`<>]{0,256}:[^\s"'`<>]{0,256}|[^\s/?#@"'`<>]{0,256})@/gi, '$1');
 }
 
 /**
@@ -101,8 +140,8 @@ export interface EventNotObservedDetails {
   budgetMs: number;
   /** events seen on the topic in the window that did not match */
   sawCount: number;
-  /** a few of those events (raw values or summaries) */
-  sample?: unknown[];
+  /** a few of those events, by where they are and their key: they may be other tenants', so never their payload */
+  sample?: EventRef[];
   /** what the observer's bounded buffer dropped on the topic (helpers/event-buffer.ts describeDropped) */
   dropped?: string;
 }
@@ -113,13 +152,14 @@ export class EventNotObserved extends FlowgateError {
   readonly match: string;
   readonly budgetMs: number;
   readonly sawCount: number;
-  readonly sample: unknown[];
+  readonly sample: EventRef[];
   readonly dropped?: string;
   constructor(d: EventNotObservedDetails) {
     const match = typeof d.match === 'string' ? d.match : describeCriteria(d.match as any);
-    const sample = (d.sample ?? []).slice(0, 3);
-    const saw = (d.sawCount === 0 ? 'saw nothing else on that topic' : `saw ${d.sawCount} other${d.sawCount === 1 ? '' : 's'}`) + (d.dropped ? `; ${d.dropped}` : '');
-    const lines = sample.map((s) => `\n  e.g. ${excerpt(s, 200)}`).join('');
+    // Only where each is and its key, even when a caller hands more: the payload may be another tenant's.
+    const sample = (d.sample ?? []).slice(0, 3).map((e) => ({ topic: e.topic, ...(e.partition !== undefined ? { partition: e.partition } : {}), ...(e.offset !== undefined ? { offset: e.offset } : {}), ...(e.key !== undefined ? { key: e.key } : {}) }));
+    const saw = (d.sawCount === 0 ? 'saw nothing else on that topic' : `saw ${d.sawCount} other${d.sawCount === 1 ? '' : 's'} (not quoted: they may be other tenants')`) + (d.dropped ? `; ${d.dropped}` : '');
+    const lines = sample.map((s) => `\n  e.g. ${describeRef(s)}`).join('');
     super('EventNotObserved', `no ${d.topic} for ${match || '(any)'} within ${formatMs(d.budgetMs)}; ${saw}${lines}`);
     this.topic = d.topic;
     this.match = match;
@@ -287,12 +327,12 @@ export class BudgetExceeded extends FlowgateError {
   readonly waitingFor: string;
   readonly budgetMs: number;
   constructor(waitingFor: string, budgetMs: number, lastSeen?: string) {
-    super('BudgetExceeded', `waited ${formatMs(budgetMs)} for ${waitingFor}${lastSeen ? `; last seen: ${truncate(lastSeen, 300)}` : ''}`);
+    super('BudgetExceeded', `waited ${formatMs(budgetMs)} for ${waitingFor}${lastSeen ? `; last seen: ${excerpt(lastSeen, 300)}` : ''}`);
     this.waitingFor = waitingFor;
     this.budgetMs = budgetMs;
     this.probe = waitingFor;
     this.expected = `${waitingFor} within ${formatMs(budgetMs)}`;
-    this.observed = lastSeen ? `last seen: ${truncate(lastSeen, 300)}` : `nothing within ${formatMs(budgetMs)}`;
+    this.observed = lastSeen ? `last seen: ${excerpt(lastSeen, 300)}` : `nothing within ${formatMs(budgetMs)}`;
   }
 }
 
@@ -361,7 +401,8 @@ const BY_NAME: Record<string, Category> = {
 };
 
 const INFRA = /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EHOSTUNREACH|ENETUNREACH|KafkaJSConnectionError|KafkaJSNumberOfRetriesExceeded|connect ECONNREFUSED|getaddrinfo)\b/;
-const TIMEOUT = /Test timeout of \d+ms exceeded|Timeout \d+ms exceeded|timed out after \d+ms|\bTimeoutError\b|expect\.poll.*timed out|toPass.*timed out|Timed out \d+ms waiting for expect/i;
+// Bounded gaps (.{0,300}, not .*): an unbounded one rescans the rest of the line from every "expect.poll" in it.
+const TIMEOUT = /Test timeout of \d+ms exceeded|Timeout \d+ms exceeded|timed out after \d+ms|\bTimeoutError\b|expect\.poll.{0,300}timed out|toPass.{0,300}timed out|Timed out \d+ms waiting for expect/i;
 
 /**
  * Classifies any error (ours, Playwright's, a driver's) by its name and text.

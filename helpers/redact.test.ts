@@ -1,7 +1,7 @@
 // Unit tests of redaction: known secrets in every form and secret-shaped text disappear; ordinary text survives.
 import { test, expect } from '@playwright/test';
 import { parseTargetConfig } from './config';
-import { createRedactor, redactDeep, redactPatterns, secretsFromConfig, secretsFromEnv, REDACTED } from './redact';
+import { createRedactor, redactCapped, redactDeep, redactPatterns, secretsFromConfig, secretsFromEnv, REDACTED } from './redact';
 
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1LTEiLCJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLWJ5dGVz';
 
@@ -94,4 +94,116 @@ test('secretsFromConfig collects every secret the configuration holds', () => {
 test('secretsFromEnv still finds secrets when the configuration is invalid', () => {
   const s = secretsFromEnv({ KAFKA_SASL_PASSWORD: 'kpw1', AUTH_DB_URL: 'postgres://u:dbpw1@h/x', CAPTCHA_TEST_KEY: 'ck-1', KONG_EXTRA_HEADERS: '{"apikey":"ak-1"}', KAFKA_SSL_CA_FILE: '/ca.pem', PATH: '/usr/bin', KONG_URL: 'https://k' });
   expect(s.sort()).toEqual(['ak-1', 'ck-1', 'dbpw1', 'kpw1']);
+});
+
+test('connection strings are redacted even when they do not parse as URLs, and libpq key/value strings too', () => {
+  const cases: [string, string][] = [
+    ['postgres://u:pa/ss@host/db', `postgres://u:${REDACTED}@host/db`],
+    ['redis://:p@ss/word@h:6379', `redis://:${REDACTED}@h:6379`],
+    ['amqp://guest:gu#est?x@rabbit:5672/vh', `amqp://guest:${REDACTED}@rabbit:5672/vh`],
+    ['failed: AUTH_DB_URL=postgres://u:s3cr/et@h/db (not a URL)', `failed: AUTH_DB_URL=postgres://u:${REDACTED}@h/db (not a URL)`],
+    ['host=db port=5432 user=app password=s3cr3t dbname=auth sslmode=require', `host=db port=5432 user=app password=${REDACTED} dbname=auth sslmode=require`],
+    ["host=db password='with space' dbname=x", `host=db password='${REDACTED}' dbname=x`],
+    ['jdbc:postgresql://db/auth?user=app&password=pw1&ssl=true', `jdbc:postgresql://db/auth?user=app&password=${REDACTED}&ssl=true`],
+    ['Server=db;User Id=app;Password=pw2;', `Server=db;User Id=app;Password=${REDACTED};`],
+  ];
+  for (const [raw, want] of cases) expect(redactPatterns(raw), raw).toBe(want);
+  // Ports and paths stay: nothing to redact without a password.
+  expect(redactPatterns('https://kong.example:8443/api/v1/assets?limit=5')).toBe('https://kong.example:8443/api/v1/assets?limit=5');
+  // The lenient reading gives the configuration's secret list the whole password.
+  expect(secretsFromEnv({ AUTH_DB_URL: 'postgres://u:s3cr/et@h/db' })).toContain('s3cr/et');
+  expect(secretsFromEnv({ AUTH_DB_URL: 'host=h user=u password=kvpw1 dbname=a' })).toContain('kvpw1');
+});
+
+test('printed objects and key=value forms lose their secret values; JSON stays JSON', () => {
+  expect(redactPatterns(`{ refreshToken: 'rt_abc123', accessToken: "x.y.z", tokenType: 'Bearer' }`)).toBe(`{ refreshToken: '${REDACTED}', accessToken: "${REDACTED}", tokenType: 'Bearer' }`);
+  const json = JSON.stringify({ b: "password='s1", c: "x' refreshToken: \"rt_2\"", d: 'password=p3"q', e: "password='p4\"x'", refreshToken: 'rt_1', nested: { note: JSON.stringify({ password: 'p"q' }) } });
+  const out = redactPatterns(json);
+  expect(() => JSON.parse(out)).not.toThrow();
+  expect(out).not.toContain('rt_1');
+  expect(out).not.toContain('rt_2');
+  expect(out).not.toContain('s1');
+  expect(out).not.toContain('p3');
+  expect(out).not.toContain('p4');
+  expect(out).not.toContain('p\\\\\\"q');
+});
+
+test('capping: the head is kept, the rest counted in bytes with a marker, and a secret cut in half is removed', () => {
+  const body = JSON.stringify({ user: 'u-1', refreshToken: 'rt_' + 'a'.repeat(200), more: 'é'.repeat(1000) });
+  const cutInToken = body.indexOf('rt_') + 50;
+  const out = redactCapped(body, cutInToken);
+  expect(out).toBe(`{"user":"u-1","refreshToken":"${REDACTED}… [${Buffer.byteLength(body) - cutInToken} bytes more]`);
+  expect(redactCapped('short', 100)).toBe('short');
+  expect(redactCapped(Buffer.from('x'.repeat(10)), 4)).toBe('xxxx… [6 bytes more]');
+  // A known secret cut at the cap, a JWT cut in its signature, a URL cut in its password.
+  const r = createRedactor(['correct-horse-battery']);
+  expect(redactCapped('pw is correct-horse-battery', 'pw is correct-hor'.length, r)).toBe(`pw is ${REDACTED}… [10 bytes more]`);
+  expect(redactCapped(`t ${jwt}`, 2 + jwt.length - 4, r)).toBe(`t ${REDACTED}… [4 bytes more]`);
+  expect(redactCapped('postgres://u:longpassword@h/db', 20, r)).toBe(`postgres://u:${REDACTED}… [10 bytes more]`);
+  // redactDeep caps long strings inside objects
+  expect(redactDeep({ body: 'y'.repeat(100) }, redactPatterns, { maxString: 10 })).toEqual({ body: 'yyyyyyyyyy… [90 bytes more]' });
+});
+
+test('secrets learnt later are added to a redactor', () => {
+  const r = createRedactor([]);
+  expect(r('pw Fg!abcdef')).toBe('pw Fg!abcdef');
+  r.add('Fg!abcdef');
+  expect(r('pw Fg!abcdef')).toBe(`pw ${REDACTED}`);
+});
+
+/** Milliseconds the redactor takes on `text` (best of 2, so a scheduling hiccup does not count). */
+function timeOf(redact: (t: string) => string, text: string): number {
+  let best = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const t0 = process.hrtime.bigint();
+    redact(text);
+    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return best;
+}
+
+test('redaction is linear: 1 MB of adversarial input takes well under a bound, and four times the input takes about four times as long, not sixteen', () => {
+  const r = createRedactor(['sekret-value', 'another-one-1', 'kafka-pw', 'p@ss/word']);
+  const shapes: Record<string, (n: number) => string> = {
+    'scheme-character runs': (n) => 'a1+.-'.repeat(n / 5),
+    'many ://': (n) => 'a://b:'.repeat(n / 6),
+    'many :// with an @ at the end': (n) => 'x://y:'.repeat(n / 6 - 1) + '@host/',
+    'quotes and backslashes': (n) => '\\"'.repeat(n / 4) + '"a":"'.repeat(n / 10),
+    'JSON secret keys, unterminated': (n) => '"password":"\\'.repeat(n / 13),
+    'escaped JSON keys': (n) => '\\"token\\":\\"'.repeat(n / 13),
+    'eyJ repeats': (n) => 'eyJ-eyJaaaaa.'.repeat(n / 13),
+    'one long JWT-ish run': (n) => 'eyJ' + 'a'.repeat(n - 3),
+    'key=value starts': (n) => 'password='.repeat(n / 9),
+    'header names and blanks': (n) => ('cookie' + ' '.repeat(20)).repeat(n / 26),
+    'Bearer repeats': (n) => 'Bearer '.repeat(n / 7),
+    'whsec and hex': (n) => 'whsec_a-v1=0123456789abcdef'.repeat(n / 27),
+    'spaces': (n) => ' '.repeat(n),
+  };
+  const MB = 1 << 20;
+  for (const [name, make] of Object.entries(shapes)) {
+    const one = make(MB);
+    const four = make(4 * MB);
+    r(one); // warm up the regexes
+    const t1 = timeOf(r, one);
+    const t4 = timeOf(r, four);
+    expect(t1, `${name}: 1 MB in ${t1.toFixed(1)} ms`).toBeLessThan(500);
+    // Four times the input: linear is ~4x the time, quadratic ~16x. The bound sits between, with a small floor so
+    // millisecond timings on a loaded machine do not flake.
+    expect(t4, `${name}: 4 MB in ${t4.toFixed(1)} ms vs 1 MB in ${t1.toFixed(1)} ms`).toBeLessThan(t1 * 10 + 20);
+  }
+});
+
+test('JSON redacted structurally, then as text (as fixtures attach it), stays JSON (fuzzed with quotes, escapes and secret-shaped pieces)', () => {
+  const pieces = ['"', "'", '\\', '\n', ' ', ':', '=', '@', '/', 'password', 'token', 'cookie: ', 'Bearer ', 'eyJhbGciOi.eyJzdWIiOi.sig', 'postgres://u:', 'refreshToken: ', '&', ';', 'x', 'é'];
+  let seed = 7;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+  const str = () => Array.from({ length: 1 + rnd(12) }, () => pieces[rnd(pieces.length)]).join('');
+  const r = createRedactor(['sekret-value']);
+  for (let i = 0; i < 2000; i++) {
+    const obj = { [str()]: str(), password: str(), nested: { [str()]: [str(), str()], note: JSON.stringify({ [str()]: str() }) } };
+    for (const text of [JSON.stringify(redactDeep(obj, r)), JSON.stringify(redactDeep(obj, r), null, 2)]) {
+      const out = r(text);
+      expect(() => JSON.parse(out), `${text}\n→ ${out}`).not.toThrow();
+    }
+  }
 });

@@ -70,3 +70,23 @@ test('compareWithHistory reads without writing; the entry carries each test outc
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('history lines and the Allure environment are written redacted', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowgate-history-'));
+  try {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJlLWJ5dGVz';
+    const file = join(dir, 'history.jsonl');
+    appendHistory(file, entry('r1', 'NO-GO', { [`auth › login with ${jwt}`]: 'failed' }, 'staging postgres://u:pa/ss@h/db'), (t) => t.replace('known-secret', '[REDACTED]').replace(/eyJ\S+/g, '[REDACTED]').replace(/:pa\/ss@/g, ':[REDACTED]@'));
+    appendHistory(file, entry('r2', 'GO', { 'a › b': 'passed' }, 'known-secret target'));
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(jwt);
+    expect(text).not.toContain('pa/ss');
+    expect(readHistory(file).map((e) => e.runId)).toEqual(['r1', 'r2']);
+    expect(Object.keys(readHistory(file)[0].tests)).toEqual(['auth › login with [REDACTED]']);
+    // the default is the pattern rules: a connection-string password goes without a secret list
+    appendHistory(file, entry('r3', 'GO', {}, 'postgres://u:pa/ss@h/db'));
+    expect(readFileSync(file, 'utf8')).not.toContain('pa/ss');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

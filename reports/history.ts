@@ -1,6 +1,7 @@
 // The run history (reports/history.jsonl, one line per run): what changed since the last GO, and how often each flaky test really passes.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { redactDeep, redactPatterns } from '../helpers/redact';
 
 export type Outcome = 'passed' | 'failed' | 'flaky' | 'skipped' | 'not-run';
 
@@ -81,9 +82,11 @@ export function readHistory(file: string): HistoryEntry[] {
   return out;
 }
 
-export function appendHistory(file: string, entry: HistoryEntry): void {
+/** Appends one run, redacted (test titles and the target's name are written as they came, and kept for 30 runs and more). */
+export function appendHistory(file: string, entry: HistoryEntry, redact: (text: string) => string = redactPatterns): void {
   mkdirSync(dirname(file), { recursive: true });
-  appendFileSync(file, JSON.stringify(entry) + '\n');
+  const safe: HistoryEntry = { ...redactDeep(entry, redact), tests: Object.fromEntries(Object.entries(entry.tests).map(([k, o]) => [redact(k), o])) };
+  appendFileSync(file, JSON.stringify(safe) + '\n');
 }
 
 export function historyEntry(v: { runId?: string; finishedAt: string; target: { name: string }; verdict: string; release?: string }, tests: TestLike[]): HistoryEntry {

@@ -5,6 +5,7 @@ import type { TestCase } from '@playwright/test/reporter';
 import { checkFlowgateVars } from '../helpers/config';
 import { TIMELINE_ATTACHMENT } from '../helpers/timeline';
 import { appendHistory, compareWithHistory, historyFile, type HistoryUpdate, type TestLike } from './history';
+import { redactPatterns } from '../helpers/redact';
 
 export interface ExtrasInput {
   env: Record<string, string | undefined>;
@@ -15,6 +16,8 @@ export interface ExtrasInput {
   cases: TestCase[];
   /** a shard's own verdict covers part of a run: it neither joins the history nor writes the run's environment */
   partial: boolean;
+  /** what every written string goes through (the verdict reporter's redactor; default the pattern rules) */
+  redact?: (text: string) => string;
 }
 
 export interface Extras {
@@ -51,7 +54,8 @@ export function allureEnvironment(v: ExtrasInput['verdict']): Record<string, str
   };
 }
 
-const properties = (o: Record<string, string>) => Object.entries(o).map(([k, v]) => `${k}=${v.replace(/\\/g, '\\\\').replace(/\n/g, ' ')}`).join('\n') + '\n';
+const properties = (o: Record<string, string>, redact: (text: string) => string = redactPatterns) =>
+  Object.entries(o).map(([k, v]) => `${k}=${redact(v).replace(/\\/g, '\\\\').replace(/\n/g, ' ')}`).join('\n') + '\n';
 
 /** Copies each test's timeline to reports/timelines/ so go-no-go.md can link it. */
 function collectTimelines(cases: TestCase[], outDir: string, tests: TestLike[]): { flow: string; test: string; file: string }[] {
@@ -77,6 +81,7 @@ function collectTimelines(cases: TestCase[], outDir: string, tests: TestLike[]):
 
 export function releaseExtras(input: ExtrasInput): Extras {
   const { env, outDir, verdict, tests, cases, partial } = input;
+  const redact = input.redact ?? redactPatterns;
   const file = historyFile(env, outDir);
   // A malformed window is named by the run's own settings check; here it falls back to the default.
   const window = checkFlowgateVars(env, { only: ['FLOWGATE_FLAKY_WINDOW'] }).settings.FLOWGATE_FLAKY_WINDOW;
@@ -97,10 +102,10 @@ export function releaseExtras(input: ExtrasInput): Extras {
     consoleLine: partial ? undefined : `history: ${cmp.line}`,
     commit() {
       if (partial) return;
-      appendHistory(file, cmp.entry);
+      appendHistory(file, cmp.entry, redact);
       const results = env.FLOWGATE_ALLURE_RESULTS_DIR || join(outDir, 'allure-results');
       mkdirSync(results, { recursive: true });
-      writeFileSync(join(results, 'environment.properties'), properties(allureEnvironment(verdict)));
+      writeFileSync(join(results, 'environment.properties'), properties(allureEnvironment(verdict), redact));
     },
   };
 }

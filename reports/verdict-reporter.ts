@@ -88,7 +88,7 @@ class VerdictReporter implements Reporter {
     mkdirSync(outDir, { recursive: true });
     // History, environment and timelines for the release manager; a shard's own partial verdict joins no history.
     const shard = this.config?.shard;
-    const extras = releaseExtras({ env, outDir, verdict, tests: model.tests, cases: this.suite?.allTests() ?? [], partial: !!shard && shard.total > 1 });
+    const extras = releaseExtras({ env, outDir, verdict, tests: model.tests, cases: this.suite?.allTests() ?? [], partial: !!shard && shard.total > 1, redact });
     Object.assign(verdict, extras.fields);
 
     // Every string that leaves the process goes through the redactor: known secrets and secret-shaped text.

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { scriptArgs } from './args';
-import { breakdown, checkTargets, formatBench, lagOf, spread, type RawRun } from '../helpers/bench';
+import { benchFile, breakdown, checkTargets, formatBench, lagOf, spread, type RawRun } from '../helpers/bench';
 import type { StackHandle } from '../stack';
 
 const { values, rest } = scriptArgs({
@@ -106,7 +106,7 @@ async function main() {
   console.log(`\n${formatBench({ runs: runsSpread, run, lag, load, coldMs: cold?.ms })}`);
   mkdirSync(join(out, '..'), { recursive: true });
   const targets = checkTargets({ runs: runsSpread, lag, coldMs: cold?.ms });
-  writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), target: env.FLOWGATE_TARGET_NAME ?? env.KONG_URL, loadAverage: { before: loadBefore, after: loadavg() }, ...(cold ? { cold } : {}), runs: done.map((d) => ({ verdict: d.verdict, wallMs: d.wallMs })), spread: runsSpread, lag, targets, medianRun: run }, null, 2));
+  writeFileSync(out, benchFile({ at: new Date().toISOString(), target: env.FLOWGATE_TARGET_NAME ?? env.KONG_URL, loadAverage: { before: loadBefore, after: loadavg() }, ...(cold ? { cold } : {}), runs: done.map((d) => ({ verdict: d.verdict, wallMs: d.wallMs })), spread: runsSpread, lag, targets, medianRun: run }, env));
   console.log(`bench: written to ${out}`);
   const notGo = done.filter((d) => d.verdict !== 'GO').length + (runs - done.length) + (cold && cold.verdict !== 'GO' ? 1 : 0);
   if (notGo) console.log(`bench: ${notGo} of ${runs} run(s) were not GO: their timings describe a failing run`);

@@ -402,6 +402,23 @@ test('auth-logout-no-blacklist: logout answers 200 but the token keeps working',
   expect((await api('GET', '/api/v1/assets', { token: good.token })).status).toBe(401);
 });
 
+test('auth-login-contract-broken: login answers 200 with a refresh token kept in Redis, but expiresIn off the Login schema', async () => {
+  const u = await registerUser();
+  expect((await api('GET', `/api/v1/register/verify-email/${await verificationToken(u.userId)}`)).status).toBe(200);
+  await setFaults(['auth-login-contract-broken']);
+  const bad = await login(u);
+  expect(bad.status).toBe(200);
+  expect(bad.body.accessToken).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+  expect(bad.body.refreshToken).toMatch(/^rt_[\w-]{40,}$/);
+  expect(await redis.get(`auth:refresh:${bad.body.refreshToken}`)).toBe(u.userId);
+  expect(c.validateResponse('login', 200, bad.body).ok, 'the answer breaks the Login schema').toBe(false);
+  await setFaults([]);
+  const good = await login(u);
+  expect(good.status).toBe(200);
+  expect(good.body.refreshToken).toBeUndefined();
+  expect(c.validateResponse('login', 200, good.body)).toEqual({ ok: true, errors: [] });
+});
+
 const auditActions = async (userId: string) =>
   (await dbOf('AUTH_DB_URL').query('SELECT action, trace_id FROM audit_log WHERE user_id = $1 ORDER BY id', [userId])).rows as { action: string; trace_id: string }[];
 

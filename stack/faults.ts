@@ -40,6 +40,7 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'dashboard-login-page-broken', flow: 'auth', description: "the client dashboard's /login page does not log in: submitting the form posts nothing and stores no session" },
   // shared staging: cleanup must prove a tenant is the run's before it deletes anything keyed by it (tests/harness/cleanup.test.ts)
   { name: 'shared-tenant', flow: 'auth', description: 'registration puts every individual account in one existing tenant (ten_shared_customer, SHARED_TENANT_ID) and answers it, as a staging whose accounts share a tenant' },
+  { name: 'auth-login-contract-broken', flow: 'auth', description: 'login answers 200 with its accessToken and a refreshToken (kept in Redis, auth:refresh:<token>) but expiresIn as a string, off the Login response schema' },
   // scan flow
   { name: 'scan-ownership-rejected', flow: 'scan', description: 'asset-verification marks every ownership proof failed' },
   { name: 'scan-never-completes', flow: 'scan', description: 'the engine worker reports running but never completes the scan' },

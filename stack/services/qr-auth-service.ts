@@ -16,6 +16,8 @@ const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) =>
  * Redis dump holds no usable token, and the key outlives a restart (an ephemeral one would void every issued token; seed P0-10).
  */
 export const csrfKey = (key: string, token: string) => `auth:csrf:${createHmac('sha256', key).update(token).digest('base64url')}`;
+/** where the auth-login-contract-broken fault keeps the refresh tokens it hands out */
+export const refreshKey = (token: string) => `auth:refresh:${token}`;
 const CSRF_TTL_SECONDS = 3600;
 
 export async function hashPassword(password: string): Promise<string> {
@@ -148,7 +150,14 @@ const mod: ServiceModule = {
         if (!ctx.faults.on('auth-login-audit-missing'))
           await appendAudit(pool, { action: 'login', userId: u.id, tenantId: u.tenant_id, traceId: req.traceId, details: { sessionId: jti } });
         await emit(ctx, 'cert-ix.auth.user.login.success', { userId: u.id, tenantId: u.tenant_id, sessionId: jti, loggedInAt: nowIso(), traceId: req.traceId }, { key: u.id });
-        return { accessToken: token, tokenType: 'Bearer', expiresIn: JWT_TTL_SECONDS, user: { id: u.id, email: u.email, tenantId: u.tenant_id } };
+        const user = { id: u.id, email: u.email, tenantId: u.tenant_id };
+        if (ctx.faults.on('auth-login-contract-broken')) {
+          // Real-looking secrets in an answer that breaks its schema: what a failing run must not write into its reports.
+          const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+          await ctx.redis.set(refreshKey(refreshToken), u.id, 'EX', JWT_TTL_SECONDS * 24);
+          return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn: String(JWT_TTL_SECONDS), user };
+        }
+        return { accessToken: token, tokenType: 'Bearer', expiresIn: JWT_TTL_SECONDS, user };
       },
 
       async checkSession(req) {

@@ -68,6 +68,7 @@ export const MATRIX: Row[] = [
   { fault: 'auth-logout-audit-missing', project: 'auth', expects: c(12), step: '8. Logout', category: 'database state' },
   { fault: 'auth-registered-no-header', project: 'auth', expects: c(7), step: '3. Register user', category: 'contract violation' },
   { fault: 'auth-dashboard-stale-session', project: 'auth', expects: c(7), step: '9.1. Dashboard after logout', category: 'assertion failed' },
+  { fault: 'auth-login-contract-broken', project: 'auth', expects: c(7), step: '5. Login', category: 'contract violation' },
   { fault: 'scan-ownership-rejected', project: 'scan', expects: c(8), step: '3. Verify ownership', category: 'assertion failed' },
   { fault: 'scan-never-completes', project: 'scan', expects: c(8), step: '5. Poll scan status', category: 'event not observed' },
   { fault: 'scan-empty-results', project: 'scan', expects: c(8), step: '6. Get scan results', category: 'assertion failed' },

@@ -1,7 +1,7 @@
 // flowgate's commands from the outside: --help prints usage and exits 0 touching nothing, bad flags and settings exit 2 naming them.
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -95,4 +95,30 @@ test('npm run sweep: no target, a bad --older-than or a profile with a DELETE it
   const clear = run(SCRIPTS.sweep, [], { AUTH_DB_URL: 'postgres://u:p@127.0.0.1:1/x' });
   expect(clear.code, clear.out).toBe(2);
   expect(clear.out).toContain('AUTH_DB_URL has no sslmode');
+});
+
+test('npm run smoke: a database password with an unencoded / is never printed, nor written to any report', async ({}, testInfo) => {
+  const reports = testInfo.outputPath('reports');
+  const secret = 's3cr/et';
+  const staging = {
+    FLOWGATE_TARGET: 'staging',
+    KONG_URL: 'http://127.0.0.1:9',
+    KAFKA_BROKERS: '127.0.0.1:9',
+    REDIS_URL: 'redis://127.0.0.1:9',
+    STRIPE_WEBHOOK_SECRET: 'whsec_cli',
+    CAPTCHA_TEST_KEY: 'captcha-cli',
+    JWT_TEST_SIGNING_KEY: 'jwt-cli-key',
+    ...Object.fromEntries(['AUTH', 'EMAIL', 'SUBSCRIPTION', 'ASSETS', 'SCANS', 'TOOLS', 'VULNERABILITIES', 'PAYMENTS', 'INVOICES'].map((d) => [`${d}_DB_URL`, `postgres://u:p@127.0.0.1:9/${d.toLowerCase()}`])),
+    AUTH_DB_URL: `postgres://u:${secret}@127.0.0.1:9/auth`,
+    FLOWGATE_REPORTS_DIR: reports,
+  };
+  // --plaintext: this target is in clear on purpose, so the configuration check (not the clear-text refusal) speaks
+  const r = run(SCRIPTS.smoke, ['--project=preflight', '--plaintext'], staging);
+  expect(r.code, r.out).toBe(2);
+  expect(r.out).toContain('AUTH_DB_URL must be a postgres:// or postgresql:// URL');
+  expect(r.out).toContain('must be percent-encoded');
+  for (const shown of [secret, 's3cr', '/et@']) expect(r.out, 'the console').not.toContain(shown);
+  const files = (readdirSync(reports, { recursive: true }) as string[]).map((f) => join(reports, f)).filter((f) => statSync(f).isFile());
+  expect(files.some((f) => f.endsWith('go-no-go.json')), 'the run wrote its reports').toBe(true);
+  for (const f of files) expect(readFileSync(f).toString('latin1'), f).not.toContain('s3cr');
 });
