@@ -50,8 +50,8 @@ test('ContractViolation quotes the offending event (topic, partition, offset, he
 
 test('EventNotObserved names what the bounded buffer dropped on the topic, after what it saw', () => {
   const e = new EventNotObserved({ topic: 'cert-ix.asset.created', match: { assetId: 'a-1' }, budgetMs: 5_000, sawCount: 2, dropped: '1 more on that topic dropped since the test began (1 larger than the 1 MiB message cap (FLOWGATE_MAX_BODY_BYTES), counted not kept, the largest 2 MiB)' });
-  expect(e.message).toBe('no cert-ix.asset.created for assetId="a-1" within 5 s; saw 2 others; 1 more on that topic dropped since the test began (1 larger than the 1 MiB message cap (FLOWGATE_MAX_BODY_BYTES), counted not kept, the largest 2 MiB)');
-  expect(e.observed).toContain('saw 2 others; 1 more on that topic dropped');
+  expect(e.message).toBe('no cert-ix.asset.created for assetId="a-1" within 5 s; saw 2 others (not quoted: they may be other tenants\'); 1 more on that topic dropped since the test began (1 larger than the 1 MiB message cap (FLOWGATE_MAX_BODY_BYTES), counted not kept, the largest 2 MiB)');
+  expect(e.observed).toContain("saw 2 others (not quoted: they may be other tenants'); 1 more on that topic dropped");
   expect(e.dropped).toContain('counted not kept');
 });
 
