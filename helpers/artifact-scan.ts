@@ -100,8 +100,10 @@ function looksText(b: Buffer): boolean {
 class Scanner {
   readonly result: ArtifactScan = { files: 0, entries: 0, bytes: 0, durationMs: 0, findings: [], unreadable: [] };
   private readonly needles = new Map<string, Needle>();
-  private readonly literal?: RegExp;
-  /** the same alternation for paths: its own object, as `literal` keeps its position while a document is searched */
+  /** the needles by their first MIN_SECRET_LENGTH bytes: one small alternation of prefixes finds where to compare */
+  private readonly byPrefix = new Map<string, string[]>();
+  private readonly prefixes?: RegExp;
+  /** the same for paths: its own object, as `prefixes` keeps its position while a document is searched */
   private readonly inNames?: RegExp;
   private readonly maxNeedle: number;
   private readonly byKey = new Map<string, ArtifactFinding>();
@@ -120,9 +122,14 @@ class Scanner {
     }
     const keys = [...this.needles.keys()].sort((a, b) => b.length - a.length);
     this.maxNeedle = keys[0]?.length ?? 0;
+    // Tokens share their first bytes (every JWT of a run starts with the same header): few prefixes, each a handful of compares.
+    for (const k of keys) {
+      const p = k.slice(0, MIN_SECRET_LENGTH);
+      this.byPrefix.set(p, [...(this.byPrefix.get(p) ?? []), k]);
+    }
     if (keys.length) {
-      this.literal = new RegExp(keys.map(escapeRe).join('|'), 'g');
-      this.inNames = new RegExp(this.literal.source, 'g');
+      this.prefixes = new RegExp([...this.byPrefix.keys()].map(escapeRe).join('|'), 'g');
+      this.inNames = new RegExp(this.prefixes.source, 'g');
     }
   }
 
@@ -130,8 +137,24 @@ class Scanner {
   safe(file: string): string {
     if (!this.inNames) return file;
     const bytes = Buffer.from(file, 'utf8').toString('latin1');
-    const out = bytes.replace(this.inNames, (m) => Buffer.from(`[${maskSecret(this.needles.get(m)!.value)}]`, 'utf8').toString('latin1'));
-    return out === bytes ? file : Buffer.from(out, 'latin1').toString('utf8');
+    let out = '';
+    let from = 0;
+    this.matches(this.inNames, bytes, (i, needle) => {
+      out += bytes.slice(from, i) + Buffer.from(`[${maskSecret(this.needles.get(needle)!.value)}]`, 'utf8').toString('latin1');
+      from = i + needle.length;
+    });
+    return from === 0 ? file : Buffer.from(out + bytes.slice(from), 'latin1').toString('utf8');
+  }
+
+  /** Every non-overlapping needle in `bytes`, left to right, the longest where several start at one place. */
+  private matches(re: RegExp, bytes: string, found: (index: number, needle: string) => void): void {
+    re.lastIndex = 0;
+    for (let m = re.exec(bytes); m; m = re.exec(bytes)) {
+      const i = m.index;
+      const needle = this.byPrefix.get(m[0])!.find((n) => bytes.startsWith(n, i));
+      re.lastIndex = needle ? i + needle.length : i + 1;
+      if (needle) found(i, needle);
+    }
   }
 
   private add(rawFile: string, kind: string, value: string, where: Where, form?: SecretForm): void {
@@ -149,13 +172,12 @@ class Scanner {
 
   /** Known secrets in a string of bytes (latin1); matches ending at or before `seenUpTo` were counted with the previous window. */
   private literals(file: string, bytes: string, where: Where, seenUpTo = 0): void {
-    if (!this.literal) return;
-    this.literal.lastIndex = 0;
-    for (let m = this.literal.exec(bytes); m; m = this.literal.exec(bytes)) {
-      if (m.index + m[0].length <= seenUpTo) continue;
-      const n = this.needles.get(m[0])!;
+    if (!this.prefixes) return;
+    this.matches(this.prefixes, bytes, (i, needle) => {
+      if (i + needle.length <= seenUpTo) return;
+      const n = this.needles.get(needle)!;
       this.add(file, n.kind, n.value, where, n.form);
-    }
+    });
   }
 
   /** A file's or entry's name: a secret in a path is in the artifact too. */
@@ -213,8 +235,8 @@ class Scanner {
     if (where !== 'content') return;
     B64_RUN.lastIndex = 0;
     for (let m = B64_RUN.exec(latin); m; m = B64_RUN.exec(latin)) {
-      // A run that is a secret's own base64 form was counted as that form above.
-      if (m.index + m[0].length <= overlap || this.needles.has(m[0])) continue;
+      // A run that is a secret's own base64 form was counted as that form above; lowercase hex is an id or a hash, not a body.
+      if (m.index + m[0].length <= overlap || this.needles.has(m[0]) || /^[0-9a-f]+$/.test(m[0])) continue;
       const decoded = Buffer.from(m[0].slice(0, m[0].length - (m[0].length % 4)), 'base64');
       if (decoded.length < MIN_SECRET_LENGTH) continue;
       this.literals(file, decoded.toString('latin1'), 'base64 content');
