@@ -203,6 +203,7 @@ export const FLOWGATE_VARS = {
   // set by npm run smoke / merge-reports for the Playwright process they start
   FLOWGATE_ALLURE_RESULTS_DIR: { scope: 'internal', parse: path },
   FLOWGATE_SHARDS_SEEN: { scope: 'internal', parse: shardList },
+  FLOWGATE_RUN_LEDGER: { scope: 'internal', parse: path },
   FLOWGATE_KAFKA_JARS: { scope: 'stack', parse: path },
   FLOWGATE_PG_BINDIR: { scope: 'stack', parse: path },
   FLOWGATE_SKIP_KAFKA_FETCH: { scope: 'install', parse: boolean },

@@ -42,6 +42,8 @@ test('recorded values are read back once each, first kind kept; a torn line is s
     recordSecrets([{ kind: 'accessToken', value: 'tok-bbbbbbbbbbbb' }], {});
     expect(readLedger(file).map((s) => s.value)).not.toContain('tok-bbbbbbbbbbbb');
     expect(readLedger(undefined)).toEqual([]);
+    // The ledger's own path is not a configured secret (its variable's name says nothing secret).
+    expect(configSecrets({ [LEDGER_VAR]: file })).toEqual([]);
   } finally {
     removeLedger(file);
   }

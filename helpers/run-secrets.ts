@@ -7,7 +7,7 @@ import { parseTargetConfig, type Env } from './config';
 import { MIN_SECRET_LENGTH, SECRET_HEADERS, secretsFromConfig, secretsFromEnv } from './redact';
 
 /** Names the ledger file; npm run smoke sets it for the run, and a run without it records nothing. */
-export const LEDGER_VAR = 'FLOWGATE_SECRET_LEDGER';
+export const LEDGER_VAR = 'FLOWGATE_RUN_LEDGER';
 
 const inside = (dir: string, p: string) => {
   const r = relative(resolve(dir), resolve(p));

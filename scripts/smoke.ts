@@ -85,7 +85,13 @@ if (shard) {
 }
 
 // Tokens and passwords the workers obtain go to a private file outside reports/ (helpers/run-secrets.ts), for the artifact scan at the end.
-const ledger = createLedger(reports, env.FLOWGATE_RUN_ID || 'run');
+let ledger: string;
+try {
+  ledger = createLedger(reports, env.FLOWGATE_RUN_ID || 'run');
+} catch (err: any) {
+  console.error(`flowgate: ${err.message}; could not evaluate (exit 2).`);
+  process.exit(2);
+}
 env[LEDGER_VAR] = ledger;
 process.on('exit', () => removeLedger(ledger));
 
