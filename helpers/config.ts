@@ -221,6 +221,7 @@ export const FLOWGATE_VARS = {
   FLOWGATE_SHARDS_SEEN: { scope: 'internal', parse: shardList },
   // set by npm run smoke -- --plaintext for global setup: a staging configuration in clear is then run on purpose (helpers/target-safety.ts)
   FLOWGATE_PLAINTEXT: { scope: 'internal', parse: boolean },
+  FLOWGATE_RUN_LEDGER: { scope: 'internal', parse: path },
   FLOWGATE_KAFKA_JARS: { scope: 'stack', parse: path },
   FLOWGATE_PG_BINDIR: { scope: 'stack', parse: path },
   FLOWGATE_SKIP_KAFKA_FETCH: { scope: 'install', parse: boolean },

@@ -2,10 +2,12 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { exitFromVerdict } from './verdict-exit';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { scriptArgs } from './args';
-import { checkFlowgateVars, runSettings } from '../helpers/config';
+import { checkFlowgateVars, loadEnvFile, runSettings } from '../helpers/config';
+import { configSecrets } from '../helpers/run-secrets';
+import { scanRunArtifacts } from './artifact-verdict';
 import { ConfigError } from '../helpers/errors';
 import { checkShards, readBlobMeta, type ShardBlob } from './shards';
 
@@ -82,7 +84,21 @@ for (const shardDir of new Set(blobs.map((b) => b.folder.split(sep)[0]).filter((
 const runId = check.runId;
 const env = { ...process.env, FLOWGATE_RUN_ID: runId, FLOWGATE_REPORTS_DIR: reports, FLOWGATE_SHARDS_EXPECTED: String(expected), FLOWGATE_SHARDS_SEEN: seen.join(',') };
 const child = spawn(process.execPath, ['--require', join(root, 'scripts', 'code-cache.cjs'), require.resolve('@playwright/test/cli'), 'merge-reports', '-c', join(root, 'reports', 'merge.config.ts'), blobDir], { cwd: root, env, stdio: 'inherit' });
-child.on('exit', (code) => {
+child.on('exit', async (code) => {
   rmSync(blobDir, { recursive: true, force: true });
-  process.exit(exitFromVerdict(reports, code, 'merge-reports'));
+  const exit = exitFromVerdict(reports, code, 'merge-reports');
+  // The merged output is scanned too. The shards' tokens died with their runs (each shard scanned its own output,
+  // its blob included); here the configuration's secrets (environment and env file) and secretlint's patterns.
+  const known = { ...process.env };
+  try {
+    loadEnvFile(undefined, known);
+  } catch {
+    // A missing FLOWGATE_ENV_FILE is the shards' concern; the environment's secrets are still searched.
+  }
+  process.exit(await scanRunArtifacts({ reportsDir: reports, also: inside(reports, source) ? [] : [source], secrets: configSecrets(known), exit, root }));
 });
+
+function inside(dir: string, p: string): boolean {
+  const r = relative(resolve(dir), resolve(p));
+  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+}

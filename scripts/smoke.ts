@@ -13,6 +13,8 @@ import { ConfigError } from '../helpers/errors';
 import { decideTarget } from '../helpers/target';
 import { targetRefusals } from '../helpers/target-safety';
 import { FLOW_NAMES } from '../helpers/catalogue';
+import { configSecrets, createLedger, LEDGER_VAR, readLedger, removeLedger } from '../helpers/run-secrets';
+import { scanRunArtifacts } from './artifact-verdict';
 
 // Arguments first: --help must not delete the previous results.
 const { rest, values } = scriptArgs({
@@ -95,13 +97,34 @@ if (shard) {
   }
 }
 
+// Tokens and passwords the workers obtain go to a private file outside reports/ (helpers/run-secrets.ts), for the artifact scan at the end.
+let ledger: string;
+try {
+  ledger = createLedger(reports, env.FLOWGATE_RUN_ID || 'run');
+} catch (err: any) {
+  console.error(`flowgate: ${err.message}; could not evaluate (exit 2).`);
+  process.exit(2);
+}
+env[LEDGER_VAR] = ledger;
+process.on('exit', () => removeLedger(ledger));
+
 // The runner's execArgv passes the code cache on to every worker it forks.
 const child = spawn(process.execPath, ['--require', join(__dirname, 'code-cache.cjs'), require.resolve('@playwright/test/cli'), 'test', ...args], { cwd: root, env, stdio: 'inherit' });
 const forward = (sig: NodeJS.Signals) => child.kill(sig);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
 
-child.on('exit', (code, signal) => {
-  const exit = exitFromVerdict(reports, signal ? null : code, 'playwright');
+child.on('exit', async (code, signal) => {
+  let exit = exitFromVerdict(reports, signal ? null : code, 'playwright');
+  // After Playwright exited, every writer (JUnit, Allure, blob, traces, any --reporter) is done: the scan sees what will be uploaded.
+  exit = await scanRunArtifacts({
+    reportsDir: reports,
+    // Playwright's outputDir (screenshots, traces) is under reports/ only when FLOWGATE_REPORTS_DIR is set (playwright.config.ts).
+    also: settings.FLOWGATE_REPORTS_DIR ? [] : [join(root, 'test-results', 'flows')],
+    secrets: [...configSecrets(process.env), ...readLedger(ledger)],
+    exit,
+    root,
+  });
+  removeLedger(ledger);
   process.exit(values.release ? releaseExit(reports, exit) : exit);
 });

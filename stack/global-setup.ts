@@ -4,6 +4,7 @@ import { ConfigError } from '../helpers/errors';
 import { decideTarget } from '../helpers/target';
 import { targetRefusals } from '../helpers/target-safety';
 import { startStack } from './index';
+import { configSecrets, recordSecrets } from '../helpers/run-secrets';
 
 export default async function globalSetup(): Promise<(() => Promise<void>) | void> {
   // Checked here too: `npx playwright test` does not go through npm run smoke. A contradiction starts nothing.
@@ -18,6 +19,8 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | voi
   const stack = await startStack({ faults: process.env.STACK_FAULTS, log: (m) => parseBool(process.env.FLOWGATE_STACK_LOG) && console.log(`[stack] ${m}`) });
   // Workers inherit the environment: they see the embedded stack exactly as they would see staging.
   Object.assign(process.env, stack.env);
+  // The stack's secrets are made here, in the runner: the run's artifact scan (npm run smoke) learns them from the ledger.
+  recordSecrets(configSecrets(process.env));
   console.log(`flowgate: embedded reference stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (gateway ${stack.env.KONG_URL})`);
   return async () => {
     await stack.stop();

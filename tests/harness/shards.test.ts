@@ -38,6 +38,9 @@ test('shards 1/2 and 2/2 merge into the unsharded verdict; a lone shard is NO-GO
     const one = await runSmoke(env, ['--shard=1/2'], { env: { FLOWGATE_RUN_ID: runId } });
     expect(one.verdict?.verdict, 'a shard alone saw only part of the run').toBe('NO-GO');
     expect(one.exitCode).toBe(1);
+    // A shard scans its own output, its blob zip entry by entry.
+    expect(one.verdict.artifactScan, 'the shard scanned its artifacts').toMatchObject({ clean: true, findings: [] });
+    expect(one.verdict.artifactScan.entries, "the shard's blob zip was opened").toBeGreaterThan(0);
 
     // A 2-of-2 left from another run (a tiny one: only the source checks) beside today's 1-of-2 is not a complete run.
     const stale = await runSmoke(env, ['--shard=2/2', '--project=source'], { env: { FLOWGATE_RUN_ID: 'stale-run' } });
@@ -62,6 +65,10 @@ test('shards 1/2 and 2/2 merge into the unsharded verdict; a lone shard is NO-GO
     expect(merged.exitCode, merged.output.slice(-2000)).toBe(0);
     expect(merged.verdict.runId, 'the merged verdict names the run its shards carry').toBe(runId);
     expect(summary(merged.verdict)).toEqual(summary(whole.verdict));
+    // The merge scans what it wrote, and the shards' blobs beside it.
+    expect(merged.verdict.artifactScan, 'the merge scanned its artifacts').toMatchObject({ clean: true, findings: [] });
+    expect(merged.verdict.artifactScan.entries).toBeGreaterThan(0);
+    expect(merged.output).toMatch(/artifact scan: .*: no secret found/);
     // Both shards' Allure results were copied together for one report.
     const allure = join(reportsDir, 'allure-results');
     // Every test of the unsharded run (preflight, source, transport, flows, probes) has its result in the merge; a
