@@ -42,11 +42,12 @@ test('admin ports: only no connection is ok; any connection, TLS or not, is the 
 
 test('FLOWGATE_CONVENTIONAL_PORTS: staging defaults, per-role override, and a clear error on bad input', () => {
   expect(DEFAULT_CONVENTIONAL_PORTS).toEqual({ http: [80, 8000], admin: [8001, 8444], kafka: [9092], redis: [6379] });
-  expect(parseConventionalPorts('http=18000, 18080;redis=16379')).toEqual({ http: [18000, 18080], admin: [8001, 8444], kafka: [9092], redis: [16379] });
+  expect(parseConventionalPorts('http=18000/18080, redis=16379')).toEqual({ http: [18000, 18080], admin: [8001, 8444], kafka: [9092], redis: [16379] });
   expect(parseConventionalPorts('admin=').admin).toEqual([]);
+  expect(() => parseConventionalPorts('http=80;admin=8001')).toThrow('got "http=80;admin=8001"');
   expect(() => parseConventionalPorts('smtp=25')).toThrow('roles http, admin, kafka, redis, got "smtp=25"');
-  expect(() => parseConventionalPorts('http=80,70000')).toThrow('http: ports must be 1-65535, got "70000"');
-  expect(() => parseConventionalPorts('http=80;http=8000')).toThrow('role http is given twice');
+  expect(() => parseConventionalPorts('http=80/70000')).toThrow('http: ports must be 1-65535, got "70000"');
+  expect(() => parseConventionalPorts('http=80,http=8000')).toThrow('role http is given twice');
 });
 
 test('Kafka candidates: advertised, configured, and the conventional and advertised ports on every broker host, each once', () => {

@@ -100,20 +100,21 @@ export interface ConventionalPorts {
 export const DEFAULT_CONVENTIONAL_PORTS: ConventionalPorts = { http: [80, 8000], admin: [8001, 8444], kafka: [9092], redis: [6379] };
 
 /**
- * FLOWGATE_CONVENTIONAL_PORTS: `http=80,8000;admin=8001,8444;kafka=9092;redis=6379`. A role left out keeps its
- * default; a role given replaces it (an empty list tries none). Throws naming what was expected and what came. Pure.
+ * FLOWGATE_CONVENTIONAL_PORTS: `http=80/8000,admin=8001/8444,kafka=9092,redis=6379` (no `;` or space, so a shell or an
+ * env file takes it unquoted). A role left out keeps its default; a role given replaces it (`admin=` tries none). Throws
+ * naming what was expected and what came. Pure, so unit-tested.
  */
 export function parseConventionalPorts(value: string): ConventionalPorts {
   const out: ConventionalPorts = { ...DEFAULT_CONVENTIONAL_PORTS };
   const roles = Object.keys(DEFAULT_CONVENTIONAL_PORTS) as (keyof ConventionalPorts)[];
   const seen = new Set<string>();
-  for (const part of value.split(';').map((x) => x.trim()).filter(Boolean)) {
-    const m = /^([a-z]+)\s*=\s*([0-9,\s]*)$/.exec(part);
+  for (const part of value.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([a-z]+)=([0-9/]*)$/.exec(part);
     if (!m || !roles.includes(m[1] as keyof ConventionalPorts))
-      throw new Error(`expected role=port,port;… with roles ${roles.join(', ')}, got ${JSON.stringify(part.slice(0, 60))}`);
+      throw new Error(`expected role=port/port,… with roles ${roles.join(', ')}, got ${JSON.stringify(part.slice(0, 60))}`);
     if (seen.has(m[1])) throw new Error(`role ${m[1]} is given twice`);
     seen.add(m[1]);
-    const ports = m[2].split(',').map((x) => x.trim()).filter(Boolean);
+    const ports = m[2].split('/').filter(Boolean);
     const bad = ports.filter((p) => !/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535);
     if (bad.length) throw new Error(`${m[1]}: ports must be 1-65535, got ${bad.map((b) => JSON.stringify(b.slice(0, 12))).join(', ')}`);
     out[m[1] as keyof ConventionalPorts] = [...new Set(ports.map(Number))];

@@ -19,7 +19,9 @@ import { openPorts, portsInEnv, stackProcessesUnder } from './stack.helpers';
 const ROOT = join(__dirname, '..');
 const ENV_KEYS = ['FLOWGATE_TARGET_NAME', 'KONG_URL', 'KAFKA_BROKERS', 'REDIS_URL', ...Object.values(DATABASE_ENV), 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'JWT_TEST_SIGNING_KEY', 'STACK_CONTROL_URL', 'FLOWGATE_SOURCE_DIR',
   // the secure stack's TLS and SASL variables, exactly staging's
-  'KONG_CA_FILE', 'FLOWGATE_PUBLIC_ENDPOINTS', 'KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'REDIS_TLS_CA_FILE', 'DB_SSL_CA_FILE'];
+  'KONG_CA_FILE', 'FLOWGATE_PUBLIC_ENDPOINTS', 'KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'REDIS_TLS_CA_FILE', 'DB_SSL_CA_FILE',
+  // the ports it reserved for the conventional plaintext roles (staging leaves it unset: 80, 8000, 8001, 8444, 9092, 6379)
+  'FLOWGATE_CONVENTIONAL_PORTS'];
 
 /** fetch through the gateway, trusting the run's CA (KONG_CA_FILE) as a staging client would. */
 const gwFetch = (env: Record<string, string>, url: string) => undiciFetch(url, { dispatcher: new Agent({ connect: { ca: readFileSync(env.KONG_CA_FILE, 'utf8') } }) });
