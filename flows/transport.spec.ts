@@ -8,8 +8,8 @@ import { createRedis, PROBE_PG_TIMEOUTS } from '../fixtures/probes';
 import { kafkaClientConfig, pgClientConfig, redisOptions, defaultEndpoint, DB_VARS, type TargetConfig } from '../helpers/config';
 import { evidenceAttachment, type TransportEvidence } from '../helpers/evidence';
 import { redactDeep } from '../helpers/redact';
-import { parseListeners, splitHostPort } from '../helpers/transport';
-import { kafkaPlaintextProbe, pgPlaintextProbe, plainHttpProbe, redisPlaintextProbe, tlsHandshake } from '../fixtures/transport';
+import { addCandidate, joinHostPort, kafkaCandidates, parseListeners, servesPlainHttp, splitHostPort, unseenReason, type Candidate } from '../helpers/transport';
+import { adminPortProbe, kafkaPlaintextProbe, pgPlaintextProbe, plainHttpProbe, redisPlaintextProbe, tlsHandshake } from '../fixtures/transport';
 
 type Recorder = (step: string, e: TransportEvidence) => Promise<void>;
 
@@ -39,6 +39,14 @@ test.describe('transport', () => {
     const record = recorder(testInfo, redact);
     const kong = new URL(target.kong.url);
     const where = defaultEndpoint(target.kong.url);
+    // Every plaintext attempt starts at once, bounded by a short connect timeout: closed ports refuse at once.
+    const kongHost = kong.hostname.replace(/^\[|\]$/g, '');
+    const plainTargets: Candidate[] = [];
+    for (const ep of target.publicEndpoints) addCandidate(plainTargets, ep, 'a public endpoint');
+    for (const p of target.conventionalPorts.http) addCandidate(plainTargets, joinHostPort(kongHost, p), "a conventional plain-HTTP port of the gateway's host");
+    const adminTargets = target.conventionalPorts.admin.map((p) => ({ endpoint: joinHostPort(kongHost, p), source: "a conventional admin API port of the gateway's host" }));
+    const plainProbes = Promise.all(plainTargets.map(async (c) => ({ ...c, ...(await plainHttpProbe(splitHostPort(c.endpoint).host, splitHostPort(c.endpoint).port)) })));
+    const adminProbes = Promise.all(adminTargets.map(async (c) => ({ ...c, ...(await adminPortProbe(splitHostPort(c.endpoint).host, splitHostPort(c.endpoint).port)) })));
     const title41 = `4.1. KONG_URL is https and its certificate verifies — TLS ${where}`;
     await test.step(title41, async () => {
       const title = title41;
@@ -52,14 +60,19 @@ test.describe('transport', () => {
       await record(title, { endpoint: where, tried: `TLS handshake verifying the certificate against ${target.kong.caFile ? 'KONG_CA_FILE' : 'the system store'} and the host ${host}`, answered: a.verified ? `verified (${a.subjectAltName}, valid to ${a.validTo})` : (a.problem ?? 'no TLS'), ok: a.verified, tlsVersion: a.tlsVersion, cipher: a.cipher });
       expect.soft(a.verified, `the gateway's certificate at ${where} must verify: ${a.problem}`).toBe(true);
     });
-    for (const ep of target.publicEndpoints) {
-      const title = `4.2. ${ep} refuses plain HTTP or only redirects it to https — plain HTTP ${ep}`;
+    for (const r of await plainProbes) {
+      const title = `4.2. ${r.endpoint} does not serve plain HTTP (${r.source}) — plain HTTP ${r.endpoint}`;
       await test.step(title, async () => {
-        const { host, port } = splitHostPort(ep);
-        const r = await plainHttpProbe(host, port);
-        const ok = r.outcome.kind !== 'serves';
-        await record(title, { endpoint: ep, tried: r.tried, answered: `${r.outcome.detail}; raw: ${r.answered}`, ok });
-        expect.soft(ok, `${ep} answers plain HTTP with content: ${r.outcome.detail}`).toBe(true);
+        const ok = !servesPlainHttp(r.outcome);
+        await record(title, { endpoint: r.endpoint, tried: r.tried, answered: `${r.outcome.kind}: ${r.outcome.detail}; raw: ${r.answered}`, ok });
+        expect.soft(ok, `${r.endpoint} (${r.source}) answers plain HTTP: ${r.outcome.detail}`).toBe(true);
+      });
+    }
+    for (const r of await adminProbes) {
+      const title = `4.3. ${r.endpoint} takes no connection (${r.source}) — admin ${r.endpoint}`;
+      await test.step(title, async () => {
+        await record(title, { endpoint: r.endpoint, tried: r.tried, answered: r.answered, ok: r.ok });
+        expect.soft(r.ok, `${r.endpoint} (${r.source}): ${r.answered}`).toBe(true);
       });
     }
   });
@@ -83,16 +96,22 @@ test.describe('transport', () => {
         expect.soft(ok, `the broker ${b} must be reached over verified TLS${a?.problem ? `: ${a.problem}` : ''}`).toBe(true);
       }
       if (found.auditNote) await record(title, { endpoint: brokers, tried: 'config audit: describeConfigs listeners/advertised.listeners of every broker', answered: found.auditNote, ok: true });
-      return found.endpoints;
+      return found;
     });
-    for (const ep of advertised) {
-      const title = `5.2. ${ep.endpoint} (${ep.source}) does not speak Kafka in plaintext — PLAINTEXT ${ep.endpoint}`;
+    // what the services may use, not only what the harness is shown: every listener, and plaintext on each broker host's ports
+    const candidates = kafkaCandidates({ advertised: advertised.brokers, configured: advertised.configured, hosts: target.kafka.brokers.map((b) => splitHostPort(b).host), conventional: target.conventionalPorts.kafka });
+    const probes = await Promise.all(candidates.map(async (c) => ({ ...c, ...(await kafkaPlaintextProbe(splitHostPort(c.endpoint).host, splitHostPort(c.endpoint).port)) })));
+    for (const r of probes) {
+      const title = `5.2. ${r.endpoint} (${r.source}) does not speak Kafka in plaintext — PLAINTEXT ${r.endpoint}`;
       await test.step(title, async () => {
-        const { host, port } = splitHostPort(ep.endpoint);
-        const r = await kafkaPlaintextProbe(host, port);
-        await record(title, { endpoint: ep.endpoint, tried: r.tried, answered: r.answered, ok: !r.speaksKafka });
-        expect.soft(r.speaksKafka, `${ep.endpoint} answers Kafka in plaintext (${ep.source})`).toBe(false);
+        await record(title, { endpoint: r.endpoint, tried: r.tried, answered: r.answered, ok: !r.speaksKafka });
+        expect.soft(r.speaksKafka, `${r.endpoint} answers Kafka in plaintext (${r.source})`).toBe(false);
       });
+    }
+    const unseen = probes.some((r) => r.speaksKafka) ? undefined : unseenReason({ what: "the brokers' listeners (describeConfigs)", configRead: advertised.configRead, configError: advertised.configError, tried: candidates.map((c) => c.endpoint) });
+    if (unseen) {
+      const title = `5.3. Every listener the services may use was seen — ${brokers}`;
+      await test.step(title, () => record(title, { endpoint: brokers, tried: 'describeConfigs, then plaintext on every advertised and conventional port of each broker host', answered: unseen, ok: true, unseen }));
     }
   });
 
@@ -102,25 +121,29 @@ test.describe('transport', () => {
     const u = new URL(target.redis.url);
     const ep = `${u.hostname}:${u.port || 6379}`;
     const { host, port } = splitHostPort(ep);
-    const configPort = await test.step(`6.1. The rediss connection works — TLS ${ep}`, async () => {
+    // started at once: the URL's port and the Redis host's conventional plaintext ports, whatever CONFIG says
+    const early = [port, ...target.conventionalPorts.redis.filter((p) => p !== port)].map((p) => ({ p, r: redisPlaintextProbe(host, p) }));
+    const audit = await test.step(`6.1. The rediss connection works — TLS ${ep}`, async () => {
       const title = `6.1. The rediss connection works — TLS ${ep}`;
       if (u.protocol !== 'rediss:') {
         await record(title, { endpoint: ep, tried: 'REDIS_URL', answered: 'REDIS_URL is redis://: clients connect in plaintext', ok: false });
         expect.soft(u.protocol, 'REDIS_URL must be rediss:// (criterion 6)').toBe('rediss:');
-        return undefined;
+        return { configRead: true };
       }
       const a = await tlsHandshake(host, port, { ca: caOf(target.redis.tlsCaFile) });
       const redis = createRedis(redisOptions(target));
       redis.on('error', () => undefined);
       let answered: string;
       let plainPort: number | undefined;
+      let configError: string | undefined = 'no rediss connection';
       try {
         await redis.connect();
         answered = `PING → ${await redis.ping()}`;
         // config audit: a plaintext port beside tls-port is a hole even when the URL's port is TLS-only
         const conf = await redis.config('GET', 'port').catch((e: Error) => e);
         if (Array.isArray(conf)) plainPort = Number(conf[1]) || undefined;
-        answered += Array.isArray(conf) ? `; CONFIG GET port → ${conf[1]}` : `; CONFIG GET port not permitted (${String(conf.message).split('\n')[0]}): the audit rests on the connection test`;
+        configError = Array.isArray(conf) ? undefined : String(conf.message).split('\n')[0].slice(0, 200);
+        answered += Array.isArray(conf) ? `; CONFIG GET port → ${conf[1]}` : `; CONFIG GET port not permitted (${configError}): the audit rests on the connection tests of the conventional ports`;
       } catch (e: any) {
         answered = `rediss connection failed: ${e.message}`;
       } finally {
@@ -129,16 +152,25 @@ test.describe('transport', () => {
       const ok = a.verified && answered.startsWith('PING → PONG');
       await record(title, { endpoint: ep, tried: `TLS handshake against ${target.redis.tlsCaFile ? 'REDIS_TLS_CA_FILE' : 'the system store'}, then PING over rediss`, answered: `${a.verified ? 'certificate verified' : a.problem}; ${answered}`, ok, tlsVersion: a.tlsVersion, cipher: a.cipher });
       expect.soft(ok, `the rediss connection to ${ep} must verify and answer PONG: ${a.problem ?? answered}`).toBe(true);
-      return plainPort;
+      return { plainPort, configRead: !configError, configError };
     });
-    const tried = [...new Set([port, ...(configPort ? [configPort] : [])])];
-    for (const p of tried) {
-      const title = `6.2. ${host}:${p} refuses plaintext Redis${p === port ? ' (the URL’s port)' : ' (its configured plaintext port)'} — PLAINTEXT ${host}:${p}`;
+    const probes = [...early, ...(audit.plainPort && !early.some((x) => x.p === audit.plainPort) ? [{ p: audit.plainPort, r: redisPlaintextProbe(host, audit.plainPort) }] : [])];
+    const why = (p: number) => (p === port ? 'the URL’s port' : p === audit.plainPort ? 'its configured plaintext port' : 'a conventional Redis port of its host');
+    const results: boolean[] = [];
+    for (const { p, r: pending } of probes) {
+      const at = joinHostPort(host, p);
+      const title = `6.2. ${at} refuses plaintext Redis (${why(p)}) — PLAINTEXT ${at}`;
       await test.step(title, async () => {
-        const r = await redisPlaintextProbe(host, p);
-        await record(title, { endpoint: `${host}:${p}`, tried: r.tried, answered: r.answered, ok: !r.speaksRedis });
-        expect.soft(r.speaksRedis, `${host}:${p} answers Redis in plaintext`).toBe(false);
+        const r = await pending;
+        results.push(r.speaksRedis);
+        await record(title, { endpoint: at, tried: r.tried, answered: r.answered, ok: !r.speaksRedis });
+        expect.soft(r.speaksRedis, `${at} answers Redis in plaintext (${why(p)})`).toBe(false);
       });
+    }
+    const unseen = results.some(Boolean) ? undefined : unseenReason({ what: 'the Redis server’s ports (CONFIG GET port)', configRead: audit.configRead, configError: audit.configError, tried: probes.map((x) => joinHostPort(host, x.p)) });
+    if (unseen) {
+      const title = `6.3. Every port the services may use was seen — ${ep}`;
+      await test.step(title, () => record(title, { endpoint: ep, tried: 'CONFIG GET port, then plaintext PING on the URL’s port and the conventional Redis ports', answered: unseen, ok: true, unseen }));
     }
   });
 
@@ -169,24 +201,23 @@ test.describe('transport', () => {
   });
 });
 
-async function kafkaMetadata(target: TargetConfig): Promise<{ brokers: string[]; endpoints: { endpoint: string; source: string }[]; auditNote?: string }> {
+async function kafkaMetadata(target: TargetConfig): Promise<{ brokers: string[]; configured: Candidate[]; configRead: boolean; configError?: string; auditNote?: string }> {
   const admin = new Kafka({ ...(kafkaClientConfig(target, `flowgate-transport-${target.runId}`) as KafkaConfig), logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
-  const endpoints = new Map<string, string>();
-  let auditNote: string | undefined;
+  const configured: Candidate[] = [];
   await admin.connect();
   try {
     const cluster = await admin.describeCluster();
-    for (const b of cluster.brokers) endpoints.set(`${b.host}:${b.port}`, `advertised in the metadata by broker ${b.nodeId}`);
+    const brokers = cluster.brokers.map((b) => `${b.host}:${b.port}`);
     try {
       const conf = await admin.describeConfigs({ includeSynonyms: false, resources: cluster.brokers.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ['listeners', 'advertised.listeners'] })) });
       for (const r of conf.resources)
         for (const e of r.configEntries)
-          for (const l of parseListeners(e.configValue)) if (l.listener !== 'CONTROLLER' && !endpoints.has(l.endpoint)) endpoints.set(l.endpoint, `${e.configName} ${l.listener} of broker ${r.resourceName}`);
-      auditNote = `listeners found: ${[...endpoints.keys()].join(', ')}`;
+          for (const l of parseListeners(e.configValue)) if (l.listener !== 'CONTROLLER' && !brokers.includes(l.endpoint)) addCandidate(configured, l.endpoint, `${e.configName} ${l.listener} of broker ${r.resourceName}`);
+      return { brokers, configured, configRead: true, auditNote: `listeners found: ${[...new Set([...brokers, ...configured.map((c) => c.endpoint)])].join(', ')}` };
     } catch (e: any) {
-      auditNote = `describeConfigs not permitted (${e.message}): only the metadata's endpoints are tried`;
+      const configError = String(e?.message ?? e).split('\n')[0].slice(0, 200);
+      return { brokers, configured, configRead: false, configError, auditNote: `describeConfigs not permitted (${configError}): plaintext is tried on every advertised and conventional port of each broker host instead` };
     }
-    return { brokers: cluster.brokers.map((b) => `${b.host}:${b.port}`), endpoints: [...endpoints].map(([endpoint, source]) => ({ endpoint, source })), auditNote };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError, withoutCredentials } from './errors';
 import { redactPatterns } from './redact';
+import { DEFAULT_CONVENTIONAL_PORTS, parseConventionalPorts, type ConventionalPorts } from './transport';
 
 export type Env = Record<string, string | undefined>;
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -61,6 +62,8 @@ export interface TargetConfig {
   kong: { url: string; extraHeaders: Record<string, string>; caFile?: string };
   /** host:port of every public endpoint criterion 4 tries in plain HTTP (FLOWGATE_PUBLIC_ENDPOINTS; default the gateway's) */
   publicEndpoints: string[];
+  /** the ports criteria 4, 5, 6 try on the gateway, broker and Redis hosts (FLOWGATE_CONVENTIONAL_PORTS; default Kong/Kafka/Redis') */
+  conventionalPorts: ConventionalPorts;
   kafka: {
     brokers: string[];
     ssl: boolean;
@@ -173,6 +176,14 @@ const hostPorts: Parser<string[]> = (v) => {
   if (bad.length || !items.length) throw new Invalid(`must be a comma-separated host:port list, bad entries: ${bad.map((b) => JSON.stringify(b.slice(0, 80))).join(', ') || '(empty)'}`);
   return items;
 };
+// criteria 4, 5, 6: the conventional ports tried on the target's hosts (helpers/transport.ts)
+const conventionalPorts: Parser<ConventionalPorts> = (v) => {
+  try {
+    return parseConventionalPorts(v);
+  } catch (e) {
+    throw new Invalid((e as Error).message);
+  }
+};
 
 /**
  * Every FLOWGATE_* variable, with its parser: the one place they are read and checked (tests/unit/env-vars.test.ts
@@ -191,6 +202,8 @@ export const FLOWGATE_VARS = {
   FLOWGATE_ALLOW_FLAKY: { scope: 'target', parse: boolean },
   FLOWGATE_RUN_ID: { scope: 'target', parse: token },
   FLOWGATE_PUBLIC_ENDPOINTS: { scope: 'target', parse: hostPorts },
+  // role=ports,… tried in plaintext on the gateway, broker and Redis hosts; unset (staging) http=80/8000,admin=8001/8444,kafka=9092,redis=6379
+  FLOWGATE_CONVENTIONAL_PORTS: { scope: 'target', parse: conventionalPorts },
   // the PEM public key an RS/PS/ES-signing target verifies JWTs with: the auth probes' algorithm-confusion token is keyed with it
   FLOWGATE_JWT_PUBLIC_KEY_FILE: { scope: 'target', parse: existingPath },
   // the largest body read from one of the target's answers (and the largest Kafka message the observer keeps)
@@ -412,6 +425,7 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date; ex
     name: fg.FLOWGATE_TARGET_NAME ?? (new URL(kongUrl!).hostname.replace(/^\[|\]$/g, '') || DEFAULTS.targetName),
     kong: { url: kongUrl!.replace(/\/+$/, ''), extraHeaders, ...(kongCa ? { caFile: kongCa } : {}) },
     publicEndpoints: fg.FLOWGATE_PUBLIC_ENDPOINTS ?? [defaultEndpoint(kongUrl!)],
+    conventionalPorts: fg.FLOWGATE_CONVENTIONAL_PORTS ?? DEFAULT_CONVENTIONAL_PORTS,
     kafka: { brokers, ssl, ...(sslCaFile ? { sslCaFile } : {}), ...(sasl ? { sasl } : {}), observerGroupPrefix },
     db: db as TargetConfig['db'],
     ...(dbSslCaFile ? { dbSslCaFile } : {}),

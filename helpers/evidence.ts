@@ -43,6 +43,8 @@ export interface TransportEvidence {
   tlsVersion?: string;
   cipher?: string;
   gap?: string;
+  /** nothing failed, but what this endpoint's check rests on could not be seen (e.g. describeConfigs denied): why a sign-off decides */
+  unseen?: string;
 }
 
 export interface Evidence {

@@ -1,6 +1,6 @@
 // Unit tests of reading endpoint answers: certificate errors, plain-HTTP answers, Kafka and Redis bytes, listener lists.
 import { test, expect } from '@playwright/test';
-import { apiVersionsRequest, certificateProblem, classifyPlainHttp, parseListeners, pgPlaintextOutcome, speaksKafka, speaksRedis, splitHostPort } from './transport';
+import { adminPortOutcome, apiVersionsRequest, certificateProblem, classifyPlainHttp, DEFAULT_CONVENTIONAL_PORTS, kafkaCandidates, parseConventionalPorts, parseListeners, pgPlaintextOutcome, servesPlainHttp, speaksKafka, speaksRedis, splitHostPort, unseenReason } from './transport';
 
 test('certificate errors name what is wrong; other errors are not certificate problems', () => {
   expect(certificateProblem(Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' }))).toContain('expired');
@@ -10,18 +10,56 @@ test('certificate errors name what is wrong; other errors are not certificate pr
   expect(certificateProblem(undefined)).toBeUndefined();
 });
 
-test('plain HTTP: a TLS-only port or a 400 refuses, a bodiless 301/308 to https redirects, anything else serves content', () => {
-  expect(classifyPlainHttp(Buffer.alloc(0)).kind).toBe('refused');
-  expect(classifyPlainHttp(undefined, 'ECONNRESET')).toEqual({ kind: 'refused', detail: 'no HTTP answer (ECONNRESET)' });
-  expect(classifyPlainHttp(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46])).kind).toBe('refused');
-  expect(classifyPlainHttp('HTTP/1.1 400 Bad Request\r\ncontent-length: 48\r\n\r\nThe plain HTTP request was sent to HTTPS port').kind).toBe('refused');
+test('plain HTTP: only no connection or a bodiless 301/308 to https is a refusal; a TLS port is recorded as one; anything else serves', () => {
+  // no connection at all: refused
+  expect(classifyPlainHttp(undefined, 'ECONNREFUSED')).toEqual({ kind: 'refused', detail: 'connection refused (ECONNREFUSED)' });
+  expect(classifyPlainHttp(Buffer.alloc(0), 'connect timeout after 1500 ms').kind).toBe('refused');
+  // a TLS port answering plain HTTP: what it is, not a refusal of plain HTTP
+  expect(classifyPlainHttp(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46]))).toMatchObject({ kind: 'tls', detail: expect.stringContaining('TLS alert') });
+  expect(classifyPlainHttp('HTTP/1.1 400 Bad Request\r\ncontent-length: 48\r\n\r\nThe plain HTTP request was sent to HTTPS port').kind).toBe('tls');
+  // connected, then closed or reset without HTTP
+  expect(classifyPlainHttp(Buffer.alloc(0)).kind).toBe('closed');
+  expect(classifyPlainHttp(undefined, 'ECONNRESET')).toMatchObject({ kind: 'closed', detail: expect.stringContaining('ECONNRESET') });
+  expect(classifyPlainHttp('SSH-2.0-OpenSSH_9\r\n').kind).toBe('closed');
+  // redirect-only
   expect(classifyPlainHttp('HTTP/1.1 308 Permanent Redirect\r\nlocation: https://gw:443/\r\ncontent-length: 0\r\n\r\n')).toMatchObject({ kind: 'redirect', location: 'https://gw:443/' });
   expect(classifyPlainHttp('HTTP/1.1 301 Moved Permanently\r\nLocation: https://gw/\r\n\r\n').kind).toBe('redirect');
+  // served: a plain server answering anything else, a 400 of its own included
   expect(classifyPlainHttp('HTTP/1.1 301 Moved Permanently\r\nLocation: http://gw/\r\n\r\n').kind).toBe('serves');
   expect(classifyPlainHttp('HTTP/1.1 308 Permanent Redirect\r\nLocation: https://gw/\r\ncontent-length: 12\r\n\r\nhello world!').kind).toBe('serves');
   expect(classifyPlainHttp('HTTP/1.1 302 Found\r\nLocation: https://gw/\r\n\r\n').kind).toBe('serves');
   expect(classifyPlainHttp('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}')).toEqual({ kind: 'serves', detail: 'HTTP 200 served in plaintext with a body (2 bytes)' });
-  expect(classifyPlainHttp('HTTP/1.1 404 Not Found\r\n\r\n').kind).toBe('serves');
+  expect(classifyPlainHttp('HTTP/1.1 404 Not Found\r\ncontent-length: 35\r\n\r\n{"message":"no Route matched with those values"}').kind).toBe('serves');
+  expect(classifyPlainHttp('HTTP/1.1 400 Bad Request\r\ncontent-length: 11\r\n\r\nbad request').kind).toBe('serves');
+  expect(['refused', 'redirect', 'tls', 'closed', 'serves'].map((kind) => servesPlainHttp({ kind, detail: '' } as any))).toEqual([false, false, false, false, true]);
+});
+
+test('admin ports: only no connection is ok; any connection, TLS or not, is the admin API reachable', () => {
+  expect(adminPortOutcome(false, 'ECONNREFUSED')).toEqual({ ok: true, detail: 'no connection (ECONNREFUSED)' });
+  expect(adminPortOutcome(true).ok).toBe(false);
+  expect(adminPortOutcome(true, 'ECONNRESET').detail).toContain('accepts connections from outside');
+});
+
+test('FLOWGATE_CONVENTIONAL_PORTS: staging defaults, per-role override, and a clear error on bad input', () => {
+  expect(DEFAULT_CONVENTIONAL_PORTS).toEqual({ http: [80, 8000], admin: [8001, 8444], kafka: [9092], redis: [6379] });
+  expect(parseConventionalPorts('http=18000/18080, redis=16379')).toEqual({ http: [18000, 18080], admin: [8001, 8444], kafka: [9092], redis: [16379] });
+  expect(parseConventionalPorts('admin=').admin).toEqual([]);
+  expect(() => parseConventionalPorts('http=80;admin=8001')).toThrow('got "http=80;admin=8001"');
+  expect(() => parseConventionalPorts('smtp=25')).toThrow('roles http, admin, kafka, redis, got "smtp=25"');
+  expect(() => parseConventionalPorts('http=80/70000')).toThrow('http: ports must be 1-65535, got "70000"');
+  expect(() => parseConventionalPorts('http=80,http=8000')).toThrow('role http is given twice');
+});
+
+test('Kafka candidates: advertised, configured, and the conventional and advertised ports on every broker host, each once', () => {
+  const c = kafkaCandidates({ advertised: ['b1:9093'], configured: [{ endpoint: 'b1:9094', source: 'listeners INTERNAL of broker 1' }], hosts: ['b1', 'seed'], conventional: [9092] });
+  expect(c.map((x) => x.endpoint)).toEqual(['b1:9093', 'b1:9094', 'b1:9092', 'seed:9092', 'seed:9093']);
+  expect(c.find((x) => x.endpoint === 'seed:9092')?.source).toBe('a conventional Kafka port on the broker host seed');
+  expect(kafkaCandidates({ advertised: ['[::1]:9093'], configured: [], hosts: [], conventional: [9092] }).map((x) => x.endpoint)).toEqual(['[::1]:9093', '[::1]:9092']);
+});
+
+test('unseen: configuration denied and nothing found is a reason for a sign-off, never a pass; a read configuration is none', () => {
+  expect(unseenReason({ what: "the brokers' listeners (describeConfigs)", configRead: true, tried: ['b:9092'] })).toBeUndefined();
+  expect(unseenReason({ what: "the brokers' listeners (describeConfigs)", configRead: false, configError: 'Cluster authorization failed', tried: ['b:9092', 'b:9093'] })).toMatch(/^the brokers' listeners \(describeConfigs\) could not be read \(Cluster authorization failed\) and nothing answered in plaintext on the 2 endpoint\(s\) tried \(b:9092, b:9093\).*a sign-off decides$/);
 });
 
 test('Kafka: our ApiVersions request is well-formed, and only a response with our correlation id speaks Kafka', () => {

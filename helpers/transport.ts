@@ -28,17 +28,34 @@ export function certificateProblem(err: unknown): string | undefined {
 export type PlainHttpOutcome =
   | { kind: 'refused'; detail: string }
   | { kind: 'redirect'; detail: string; location: string }
+  | { kind: 'tls'; detail: string }
+  | { kind: 'closed'; detail: string }
   | { kind: 'serves'; detail: string };
 
+/** Socket errors that mean no connection was made: nothing listens there (or a firewall drops it). */
+const NO_CONNECTION = /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|ENOTFOUND|EAI_AGAIN|connect timeout)/;
+
+/** True when the bytes start a TLS record (an alert 0x15 or a handshake 0x16, version 3.x): a TLS port answering plaintext. */
+export function isTlsRecord(bytes: Buffer): boolean {
+  return bytes.length >= 3 && (bytes[0] === 0x15 || bytes[0] === 0x16) && bytes[1] === 0x03;
+}
+
 /**
- * What a plain `GET / HTTP/1.1` to an endpoint means for criterion 4. Refused: no HTTP answer (a TLS-only port
- * closes or sends a TLS alert) or a 400 (how nginx/Kong answers plain HTTP on an HTTPS port). Redirect: 301/308 to
- * https:// with no body. Anything else is content served in plaintext. Pure, so unit-tested.
+ * What a plain `GET / HTTP/1.1` to a port means for criterion 4. Only two answers are a refusal of plain HTTP: no
+ * connection at all (refused, unreachable, no connect within the budget) and a bodiless 301/308 to https://
+ * (redirect). A TLS port is recorded as what it is, not as a refusal: a TLS alert, or the 400 nginx/Kong answer
+ * ("plain HTTP request was sent to HTTPS port"), is `tls`; a port that takes the connection and closes it without
+ * an HTTP answer is `closed`. Neither serves plain HTTP. Any other HTTP answer (a 404, a 400 of a plain server, a
+ * 302) is a plaintext HTTP server answering: `serves`. Pure, so unit-tested.
  */
 export function classifyPlainHttp(raw: Buffer | string | undefined, error?: string): PlainHttpOutcome {
-  const text = raw === undefined ? '' : Buffer.isBuffer(raw) ? raw.toString('latin1') : raw;
+  const bytes = raw === undefined ? Buffer.alloc(0) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'latin1');
+  const text = bytes.toString('latin1');
+  if (!bytes.length && error && NO_CONNECTION.test(error)) return { kind: 'refused', detail: `connection refused (${error})` };
+  if (isTlsRecord(bytes)) return { kind: 'tls', detail: `a TLS port: it answered plain HTTP with a TLS ${bytes[0] === 0x15 ? 'alert' : 'record'}, not HTTP` };
   const status = /^HTTP\/1\.[01] (\d{3})/.exec(text);
-  if (!status) return { kind: 'refused', detail: error ? `no HTTP answer (${error})` : text.length ? `no HTTP answer (${text.length} bytes that are not HTTP)` : 'no HTTP answer (connection closed)' };
+  if (!status)
+    return { kind: 'closed', detail: `accepted the connection but gave no HTTP answer (${error ?? (bytes.length ? `${bytes.length} bytes that are not HTTP` : 'closed without a byte')})` };
   const code = Number(status[1]);
   const headEnd = text.indexOf('\r\n\r\n');
   const head = headEnd >= 0 ? text.slice(0, headEnd) : text;
@@ -46,7 +63,7 @@ export function classifyPlainHttp(raw: Buffer | string | undefined, error?: stri
   const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(head)?.[1]?.trim();
   const length = header('content-length');
   const hasBody = body.length > 0 || (length !== undefined && length !== '0') || /chunked/i.test(header('transfer-encoding') ?? '');
-  if (code === 400) return { kind: 'refused', detail: `HTTP ${code}: plain HTTP refused` };
+  if (code === 400 && /HTTPS port|TLS port|SSL port/i.test(body.slice(0, 2048))) return { kind: 'tls', detail: `a TLS port: HTTP 400 "${body.slice(0, 80).replace(/\s+/g, ' ').trim()}"` };
   if (code === 301 || code === 308) {
     const location = header('location') ?? '';
     if (!location.startsWith('https://')) return { kind: 'serves', detail: `HTTP ${code} redirects to ${location || '(no Location)'}, not to https` };
@@ -54,6 +71,93 @@ export function classifyPlainHttp(raw: Buffer | string | undefined, error?: stri
     return { kind: 'redirect', detail: `HTTP ${code} → ${location}, no body`, location };
   }
   return { kind: 'serves', detail: `HTTP ${code} served in plaintext${hasBody ? ` with a body (${length ?? body.length} bytes)` : ''}` };
+}
+
+/** Criterion 4 fails on a port that serves plain HTTP; refused, redirect-only, a TLS port and a silent close do not serve it. */
+export const servesPlainHttp = (o: PlainHttpOutcome): boolean => o.kind === 'serves';
+
+/**
+ * An admin port (Kong's 8001/8444) must not answer from where the harness stands: only no connection at all is ok.
+ * A TLS alert still means the admin listener is reachable. Pure, so unit-tested.
+ */
+export function adminPortOutcome(connected: boolean, error?: string): { ok: boolean; detail: string } {
+  if (!connected) return { ok: true, detail: `no connection (${error ?? 'refused'})` };
+  return { ok: false, detail: 'accepts connections from outside: an admin API port must not be reachable here' };
+}
+
+/** The ports a role is conventionally served on, which criteria 4, 5, 6 try on the target's hosts whatever is configured. */
+export interface ConventionalPorts {
+  /** plain HTTP on the gateway's host (Kong's proxy_listen defaults 8000, and 80) */
+  http: number[];
+  /** Kong's admin API (8001 plain, 8444 TLS): must not answer at all */
+  admin: number[];
+  /** Kafka's plaintext default on each broker host, besides the advertised ports */
+  kafka: number[];
+  /** Redis' plaintext default on the Redis host */
+  redis: number[];
+}
+
+export const DEFAULT_CONVENTIONAL_PORTS: ConventionalPorts = { http: [80, 8000], admin: [8001, 8444], kafka: [9092], redis: [6379] };
+
+/**
+ * FLOWGATE_CONVENTIONAL_PORTS: `http=80/8000,admin=8001/8444,kafka=9092,redis=6379` (no `;` or space, so a shell or an
+ * env file takes it unquoted). A role left out keeps its default; a role given replaces it (`admin=` tries none). Throws
+ * naming what was expected and what came. Pure, so unit-tested.
+ */
+export function parseConventionalPorts(value: string): ConventionalPorts {
+  const out: ConventionalPorts = { ...DEFAULT_CONVENTIONAL_PORTS };
+  const roles = Object.keys(DEFAULT_CONVENTIONAL_PORTS) as (keyof ConventionalPorts)[];
+  const seen = new Set<string>();
+  for (const part of value.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([a-z]+)=([0-9/]*)$/.exec(part);
+    if (!m || !roles.includes(m[1] as keyof ConventionalPorts))
+      throw new Error(`expected role=port/port,… with roles ${roles.join(', ')}, got ${JSON.stringify(part.slice(0, 60))}`);
+    if (seen.has(m[1])) throw new Error(`role ${m[1]} is given twice`);
+    seen.add(m[1]);
+    const ports = m[2].split('/').filter(Boolean);
+    const bad = ports.filter((p) => !/^\d{1,5}$/.test(p) || Number(p) < 1 || Number(p) > 65535);
+    if (bad.length) throw new Error(`${m[1]}: ports must be 1-65535, got ${bad.map((b) => JSON.stringify(b.slice(0, 12))).join(', ')}`);
+    out[m[1] as keyof ConventionalPorts] = [...new Set(ports.map(Number))];
+  }
+  return out;
+}
+
+/** One endpoint a plaintext attempt goes to, and why it is tried. */
+export interface Candidate {
+  endpoint: string;
+  source: string;
+}
+
+/** Adds host:port to the candidates unless it is there already (the first reason to try it is kept). */
+export function addCandidate(list: Candidate[], endpoint: string, source: string): void {
+  if (!list.some((c) => c.endpoint === endpoint)) list.push({ endpoint, source });
+}
+
+/** `host:port` with an IPv6 host in brackets. */
+export const joinHostPort = (host: string, port: number): string => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/**
+ * Criterion 5's plaintext candidates: the endpoints the metadata advertises, every listener the configuration names,
+ * and on each broker host the conventional Kafka ports and every advertised port (a plaintext listener beside a TLS
+ * one is often the same port family on the same host, and it is never in the metadata the harness is shown). Pure.
+ */
+export function kafkaCandidates(o: { advertised: string[]; configured: Candidate[]; hosts: string[]; conventional: number[] }): Candidate[] {
+  const out: Candidate[] = [];
+  for (const a of o.advertised) addCandidate(out, a, 'advertised in the metadata');
+  for (const c of o.configured) addCandidate(out, c.endpoint, c.source);
+  const ports = [...new Set([...o.conventional, ...o.advertised.map((a) => splitHostPort(a).port)])];
+  const hosts = [...new Set([...o.hosts, ...o.advertised.map((a) => splitHostPort(a).host)])];
+  for (const h of hosts) for (const p of ports) addCandidate(out, joinHostPort(h, p), o.conventional.includes(p) ? `a conventional Kafka port on the broker host ${h}` : `an advertised port on the broker host ${h}`);
+  return out;
+}
+
+/**
+ * What a criterion can claim when nothing spoke plaintext: pass when the configuration was read, otherwise the reason
+ * a person must sign it off (a listener on a port not tried cannot be seen). Pure, so unit-tested.
+ */
+export function unseenReason(o: { what: string; configRead: boolean; configError?: string; tried: string[] }): string | undefined {
+  if (o.configRead) return undefined;
+  return `${o.what} could not be read (${o.configError ?? 'denied'}) and nothing answered in plaintext on the ${o.tried.length} endpoint(s) tried (${o.tried.join(', ')}): a plaintext port elsewhere cannot be seen; a sign-off decides`;
 }
 
 /** A Kafka ApiVersions v0 request with this correlation id (what "speaks Kafka" is tested with). */

@@ -18,7 +18,7 @@ export interface TransportTest {
 }
 
 export interface TransportCriterion {
-  status: 'pass' | 'fail' | 'not-run';
+  status: 'pass' | 'fail' | 'not-run' | 'awaiting-sign-off';
   detail: string;
   /** host:port and why, for every endpoint that failed (what tls-not-enforced names) */
   failures: string[];
@@ -66,6 +66,9 @@ export function transportCriterion(id: number, tests: TransportTest[], statusOf:
   // a pass that recorded no endpoint proves nothing
   if (!seen.length) return { status: 'not-run', detail: `the criterion ${id} checks passed but recorded no endpoint evidence`, failures: [] };
   const endpoints = [...new Set(seen.map((d) => d.endpoint))];
+  // nothing failed, but part of the target could not be seen (configuration denied, nothing found): never a pass
+  const unseen = [...new Set(seen.map((d) => d.unseen).filter((u): u is string => !!u))];
+  if (unseen.length) return { status: 'awaiting-sign-off', detail: `${unseen.join('; ')} (${endpoints.length} endpoint(s) tried: ${endpoints.join(', ')})`, failures: [] };
   const tls = [...new Set(seen.map((d) => d.tlsVersion).filter(Boolean))];
   return { status: 'pass', detail: `${endpoints.length} endpoint(s) checked (${endpoints.join(', ')})${tls.length ? `; ${tls.join(', ')}` : ''}`, failures: [] };
 }

@@ -76,6 +76,13 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'tls-kafka-plaintext-listener', flow: 'transport', atStart: true, description: 'Kafka starts with a PLAINTEXT listener open and advertised beside SASL_SSL' },
   { name: 'tls-redis-plaintext-port', flow: 'transport', description: 'Redis opens a plaintext port beside its tls-port' },
   { name: 'tls-postgres-accepts-plaintext', flow: 'transport', gap: 'P0-06', description: 'pg_hba.conf accepts plaintext TCP connections (host instead of hostssl)' },
+  // holes only the conventional ports show (stack/components/hidden-ports.ts): a plaintext relay to the TLS service on its role's reserved port
+  { name: 'tls-gateway-conventional-plain-port', flow: 'transport', description: "a Kong-like plain proxy port on the gateway's host (the stack's conventional http port) serves the API in plaintext" },
+  { name: 'tls-gateway-admin-port', flow: 'transport', description: "an admin API port on the gateway's host (the stack's conventional admin port) takes connections from outside" },
+  { name: 'tls-kafka-unadvertised-plaintext', flow: 'transport', description: "a plaintext Kafka port on the broker's host (the stack's conventional kafka port) that neither the metadata nor describeConfigs names" },
+  // what criterion 6 cannot see: managed Redis denies CONFIG (tests/harness/transport-unseen.test.ts: awaiting-sign-off, never pass)
+  { name: 'tls-redis-config-denied', flow: 'transport', description: "Redis' ACL denies CONFIG to the login the harness shares with the services, as managed Redis does" },
+  { name: 'tls-redis-unrevealed-plaintext-port', flow: 'transport', description: "a plaintext Redis port on its host (the stack's conventional redis port) that CONFIG GET port does not reveal" },
 ];
 
 /** shared-tenant: the tenant every registration answers while the fault is on (a harness test plants a customer in it). */

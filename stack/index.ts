@@ -19,6 +19,7 @@ import { bounded, type StackContext, type StartedComponent } from './components/
 import { startKafkaComponent, startPostgresComponent, startRedisComponent } from './components/infra';
 import { startServicesComponent } from './components/services';
 import { startGatewayComponent } from './components/gateway';
+import { startHiddenPortsComponent } from './components/hidden-ports';
 import { startControlComponent } from './components/control';
 
 export { StartupError } from './infra/errors';
@@ -94,6 +95,8 @@ export interface StackTransport {
   kafkaPassword: string;
   /** host:port of every public endpoint (the gateway's HTTPS port and its redirect-only plain port) */
   publicEndpoints: string[];
+  /** FLOWGATE_CONVENTIONAL_PORTS: the ports reserved for the roles a staging host has at 80/8000, 8001/8444, 9092, 6379 */
+  conventionalPorts?: string;
 }
 
 /** The target's variables, exactly those a staging run is given; pure, so unit-tested. */
@@ -103,6 +106,7 @@ export function buildStackEnv(o: { kongUrl: string; brokers: string[]; redisUrl:
     FLOWGATE_TARGET_NAME: 'embedded',
     KONG_URL: o.kongUrl,
     ...(t ? { KONG_CA_FILE: t.caFile, FLOWGATE_PUBLIC_ENDPOINTS: t.publicEndpoints.join(',') } : {}),
+    ...(t?.conventionalPorts ? { FLOWGATE_CONVENTIONAL_PORTS: t.conventionalPorts } : {}),
     KAFKA_BROKERS: o.brokers.join(','),
     ...(t ? { KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: t.caFile, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: t.kafkaUser, KAFKA_SASL_PASSWORD: t.kafkaPassword } : {}),
     REDIS_URL: o.redisUrl,
@@ -262,10 +266,12 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
     comp.add(gateway);
     const control = await startControlComponent(ctx, stopComponent);
     comp.add(control);
+    const hidden = ctx.certs ? await startHiddenPortsComponent({ ...ctx, certs: ctx.certs }, { http: gateway.port, admin: gateway.port, kafka: kafka.port, redis: redis.port }) : undefined;
+    if (hidden) comp.add(hidden);
 
     const dbUrls = Object.fromEntries(databases.map((db) => [db, pg.url(db)]));
     const transport: StackTransport | undefined = ctx.certs
-      ? { caFile: ctx.certs.caFile, kafkaUser: HARNESS_KAFKA_USER, kafkaPassword: kafkaUsers[HARNESS_KAFKA_USER], publicEndpoints: [gateway.port, gateway.plainPort].filter(Boolean).map((p) => `127.0.0.1:${p}`) }
+      ? { caFile: ctx.certs.caFile, kafkaUser: HARNESS_KAFKA_USER, kafkaPassword: kafkaUsers[HARNESS_KAFKA_USER], publicEndpoints: [gateway.port, gateway.plainPort].filter(Boolean).map((p) => `127.0.0.1:${p}`), ...(hidden ? { conventionalPorts: hidden.value } : {}) }
       : undefined;
     const env = buildStackEnv({ kongUrl: gateway.url, brokers: kafka.brokers, redisUrl: redis.url, dbUrls, secrets, controlUrl: control.url, ...(transport ? { transport } : {}) });
     // Criterion 3 and the P0-06/07/10 source rules scan what the embedded system is built from; the source faults plant into it.

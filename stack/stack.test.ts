@@ -4,7 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { pgClientConfig } from '../helpers/config';
-import { plainHttpProbe, tlsHandshake } from '../fixtures/transport';
+import { kafkaPlaintextProbe, plainHttpProbe, redisPlaintextProbe, tlsHandshake } from '../fixtures/transport';
+import { parseConventionalPorts } from '../helpers/transport';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -19,7 +20,9 @@ import { openPorts, portsInEnv, stackProcessesUnder } from './stack.helpers';
 const ROOT = join(__dirname, '..');
 const ENV_KEYS = ['FLOWGATE_TARGET_NAME', 'KONG_URL', 'KAFKA_BROKERS', 'REDIS_URL', ...Object.values(DATABASE_ENV), 'STRIPE_WEBHOOK_SECRET', 'CAPTCHA_TEST_KEY', 'JWT_TEST_SIGNING_KEY', 'STACK_CONTROL_URL', 'FLOWGATE_SOURCE_DIR',
   // the secure stack's TLS and SASL variables, exactly staging's
-  'KONG_CA_FILE', 'FLOWGATE_PUBLIC_ENDPOINTS', 'KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'REDIS_TLS_CA_FILE', 'DB_SSL_CA_FILE'];
+  'KONG_CA_FILE', 'FLOWGATE_PUBLIC_ENDPOINTS', 'KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'REDIS_TLS_CA_FILE', 'DB_SSL_CA_FILE',
+  // the ports it reserved for the conventional plaintext roles (staging leaves it unset: 80, 8000, 8001, 8444, 9092, 6379)
+  'FLOWGATE_CONVENTIONAL_PORTS'];
 
 /** fetch through the gateway, trusting the run's CA (KONG_CA_FILE) as a staging client would. */
 const gwFetch = (env: Record<string, string>, url: string) => undiciFetch(url, { dispatcher: new Agent({ connect: { ca: readFileSync(env.KONG_CA_FILE, 'utf8') } }) });
@@ -178,6 +181,22 @@ test.describe('a running stack', () => {
     expect(await pgPlain()).toMatch(/^refused/);
     expect((await plainHttpProbe('127.0.0.1', plainPort)).outcome.kind).toBe('redirect');
     expect((await tlsHandshake('127.0.0.1', Number(kong.port), { ca: readFileSync(stack.env.KONG_CA_FILE, 'utf8') })).verified).toBe(true);
+  });
+
+  test('the hidden-port faults open a plaintext relay on their conventional port only while on; nothing listens there otherwise', async () => {
+    const put = (faults: string[]) => fetch(`${stack.controlUrl}/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faults }) });
+    const cp = parseConventionalPorts(stack.env.FLOWGATE_CONVENTIONAL_PORTS);
+    const probe = async () => ({
+      http: (await plainHttpProbe('127.0.0.1', cp.http[0])).outcome.kind,
+      admin: (await plainHttpProbe('127.0.0.1', cp.admin[0])).connected,
+      kafka: (await kafkaPlaintextProbe('127.0.0.1', cp.kafka[0])).speaksKafka,
+      redis: (await redisPlaintextProbe('127.0.0.1', cp.redis[0])).speaksRedis,
+    });
+    expect(await probe()).toEqual({ http: 'refused', admin: false, kafka: false, redis: false });
+    expect((await put(['tls-gateway-conventional-plain-port', 'tls-gateway-admin-port', 'tls-kafka-unadvertised-plaintext', 'tls-redis-unrevealed-plaintext-port'])).status).toBe(200);
+    expect(await probe()).toEqual({ http: 'serves', admin: true, kafka: true, redis: true });
+    expect((await put([])).status).toBe(200);
+    expect(await probe()).toEqual({ http: 'refused', admin: false, kafka: false, redis: false });
   });
 
   test('the control port stops a component on purpose: its port closes, the rest keeps serving', async () => {

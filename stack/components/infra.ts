@@ -50,10 +50,15 @@ export async function startRedisComponent(ctx: StackContext): Promise<StartedCom
   const tls = tlsOf(ctx, 'redis');
   const redis = await startRedis({ dir: ctx.tmpDir, log: ctx.log, ...(tls ? { tls } : {}) });
   let plainPort: number | undefined;
+  let configDenied = false;
   if (tls)
     ctx.faults.onChange(async (f) => {
       const want = f.on('tls-redis-plaintext-port');
+      const deny = f.on('tls-redis-config-denied');
+      // the plaintext port is switched with CONFIG SET: CONFIG is allowed again before, and denied only after
+      if (!deny && configDenied) await redis.setConfigDenied((configDenied = false));
       if (want !== (plainPort !== undefined)) plainPort = await redis.setPlaintextPort(want);
+      if (deny && !configDenied) await redis.setConfigDenied((configDenied = true));
     });
   return { ...processComponent('redis', redis, () => [redis.port, plainPort]), redis };
 }

@@ -8,6 +8,8 @@ import { SERVER_SANS, WRONG_HOST_SAN, serverExtensions } from './tls';
 import { httpsRedirect } from '../gateway/gateway';
 import { gatewayCertificateFor } from '../components/gateway';
 import { buildStackEnv, databaseEnvKey, DATABASE_ENV, stackDatabases } from '../index';
+import { conventionalPortsValue } from '../components/hidden-ports';
+import { parseConventionalPorts } from '../../helpers/transport';
 
 test('tailLines keeps the last n lines and drops trailing blank ones', () => {
   const text = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join('\n') + '\n\n';
@@ -153,4 +155,10 @@ test('the secure stack publishes exactly the staging TLS variables; plaintext mo
   expect(env).toMatchObject({ KONG_CA_FILE: '/ca.pem', FLOWGATE_PUBLIC_ENDPOINTS: '127.0.0.1:1,127.0.0.1:6', KAFKA_SSL: 'true', KAFKA_SSL_CA_FILE: '/ca.pem', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'flowgate', KAFKA_SASL_PASSWORD: 'kpw', REDIS_TLS_CA_FILE: '/ca.pem', DB_SSL_CA_FILE: '/ca.pem' });
   const plain = buildStackEnv(base);
   for (const k of ['KONG_CA_FILE', 'KAFKA_SSL', 'KAFKA_SASL_USERNAME', 'REDIS_TLS_CA_FILE', 'DB_SSL_CA_FILE']) expect(plain[k]).toBeUndefined();
+});
+
+test("the stack's FLOWGATE_CONVENTIONAL_PORTS names every reserved role's port and reads back as exactly those", () => {
+  const value = conventionalPortsValue({ http: 41001, admin: 41002, kafka: 41003, redis: 41004 });
+  expect(value).toBe('http=41001,admin=41002,kafka=41003,redis=41004');
+  expect(parseConventionalPorts(value)).toEqual({ http: [41001], admin: [41002], kafka: [41003], redis: [41004] });
 });

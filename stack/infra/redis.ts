@@ -31,6 +31,8 @@ export interface RedisInstance {
   clientOptions(): { tls?: { ca: string[] } };
   /** the fault redis-plaintext-port: opens (or, with false, closes again) a plaintext port beside tls-port; returns it */
   setPlaintextPort(open: boolean): Promise<number | undefined>;
+  /** the fault redis-config-denied: the ACL user loses (or, with false, gets back) the CONFIG command */
+  setConfigDenied(deny: boolean): Promise<void>;
   pid: number;
   logFile: string;
   process: ManagedProcess;
@@ -114,5 +116,16 @@ export async function startRedis(opts: RedisOptions): Promise<RedisInstance> {
     log(`redis: plaintext port ${open ? `opened on 127.0.0.1:${p}` : 'closed'}`);
     return open ? p : undefined;
   };
-  return { port, password, url, tls: !!opts.tls, clientOptions, setPlaintextPort, pid: proc.pid, logFile, process: proc, stop: () => proc.stop() };
+  const setConfigDenied = async (deny: boolean): Promise<void> => {
+    const r = new Redis(url, { ...clientOptions(), lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, commandTimeout: 2000 });
+    r.on('error', () => {});
+    try {
+      await r.connect();
+      await r.call('ACL', 'SETUSER', REDIS_USER, deny ? '-config' : '+config');
+    } finally {
+      r.disconnect();
+    }
+    log(`redis: CONFIG ${deny ? 'denied to' : 'allowed again for'} ${REDIS_USER}`);
+  };
+  return { port, password, url, tls: !!opts.tls, clientOptions, setPlaintextPort, setConfigDenied, pid: proc.pid, logFile, process: proc, stop: () => proc.stop() };
 }

@@ -4,6 +4,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LATENCY_PREFIX } from '../../stack/faults';
 import type { ProjectName } from '../../helpers/catalogue';
+import { parseConventionalPorts, type ConventionalPorts } from '../../helpers/transport';
 import { startStack, type StackHandle } from '../../stack';
 import { test, runSmoke, setFaults, targetEnv, cleanup, ROOT } from './harness';
 
@@ -45,10 +46,14 @@ export interface Row {
 export const TESTED_ELSEWHERE: Record<string, string> = {
   // a shared tenant is not a NO-GO by itself: what must hold is that cleanup leaves the tenant's rows alone and says so
   'shared-tenant': 'tests/harness/cleanup.test.ts',
+  // configuration denied and nothing found is not a NO-GO: criterion 6 must wait for a sign-off, never pass
+  'tls-redis-config-denied': 'tests/harness/transport-unseen.test.ts',
 };
 
 const c = (n: number, more: { trigger?: string; says?: string } = {}) => ({ criterion: n, ...more });
 const hostPort = (url: string) => new URL(url).host;
+/** 127.0.0.1:<the stack's reserved port for a conventional role> (FLOWGATE_CONVENTIONAL_PORTS) */
+const conventional = (role: keyof ConventionalPorts) => (e: Record<string, string>) => `127.0.0.1:${parseConventionalPorts(e.FLOWGATE_CONVENTIONAL_PORTS ?? '')[role][0]}`;
 const bypass = (route: string) => ({ trigger: 'auth-bypass' as const, route });
 
 export const MATRIX: Row[] = [
@@ -115,6 +120,11 @@ export const MATRIX: Row[] = [
   { fault: 'tls-kafka-plaintext-listener', project: 'transport', expects: c(5), step: '5.2.', category: 'assertion failed', atStart: true, names: () => 'speaks Kafka in plaintext' },
   { fault: 'tls-redis-plaintext-port', project: 'transport', expects: c(6), step: '6.2.', category: 'assertion failed', names: () => 'speaks Redis in plaintext' },
   { fault: 'tls-postgres-accepts-plaintext', project: 'transport', expects: { trigger: 'p0-gap-not-remediated', gap: 'P0-06' }, step: 'P0-06.', category: 'assertion failed', names: (e) => hostPort(e.AUTH_DB_URL) },
+  // holes only a conventional port shows (none is in FLOWGATE_PUBLIC_ENDPOINTS, the metadata, describeConfigs or CONFIG GET)
+  { fault: 'tls-gateway-conventional-plain-port', project: 'transport', expects: c(4), step: '4.2.', category: 'assertion failed', names: conventional('http') },
+  { fault: 'tls-gateway-admin-port', project: 'transport', expects: c(4), step: '4.3.', category: 'assertion failed', names: conventional('admin') },
+  { fault: 'tls-kafka-unadvertised-plaintext', project: 'transport', expects: c(5), step: '5.2.', category: 'assertion failed', names: conventional('kafka') },
+  { fault: 'tls-redis-unrevealed-plaintext-port', project: 'transport', expects: c(6), step: '6.2.', category: 'assertion failed', names: conventional('redis') },
 ];
 
 /** The failing test of a non-flow project, shaped like a flow result (status, failingStep). */
@@ -210,6 +220,10 @@ export const BATCHABLE: Record<string, Row['project'][]> = {
   'tls-gateway-plain-http': [],
   'tls-redis-plaintext-port': [],
   'tls-postgres-accepts-plaintext': [],
+  'tls-gateway-conventional-plain-port': [],
+  'tls-gateway-admin-port': [],
+  'tls-kafka-unadvertised-plaintext': [],
+  'tls-redis-unrevealed-plaintext-port': [],
 };
 
 /** The triggers a row's fault fires besides what it expects: a row expecting one of them never shares a run with it. */
