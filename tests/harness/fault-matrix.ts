@@ -56,6 +56,10 @@ export const MATRIX: Row[] = [
   { fault: 'auth-alg-none-accepted', project: 'auth-bypass', expects: bypass('POST /api/v1/assets accepted alg-none token'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
   { fault: 'asset-cross-tenant-read', project: 'auth-bypass', expects: bypass('GET /api/v1/assets/{id} accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
   { fault: 'scan-unauthenticated-500', project: 'auth-bypass', expects: { trigger: 'auth-bypass', notRuledOut: 'GET /api/v1/scans/{id} (scan-api-service) answered 500 to a none token' }, step: 'F. No protected route serves a bad token', category: 'auth probe error' },
+  // A served bypass fires the trigger whatever its body: an off-schema 200 to a refused token is not a contract violation.
+  { fault: 'asset-bypass-off-schema', project: 'auth-bypass', expects: bypass('GET /api/v1/assets/{id} accepted none'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
+  { fault: 'vuln-cross-tenant-list', project: 'auth-bypass', expects: bypass('GET /api/v1/vulnerabilities accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
+  { fault: 'scan-start-cross-tenant', project: 'auth-bypass', expects: bypass('POST /api/v1/scans accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
   { fault: 'P0-02-asset-audit-no-trace', project: 'asset', expects: c(2), step: '2. Create asset', category: 'database state' },
   { fault: 'P0-03-checkout-no-jwt', project: 'auth-bypass', expects: bypass('POST /api/v1/checkout/sessions'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
   { fault: 'P0-04-payment-no-audit', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'database state' },
