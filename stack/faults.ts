@@ -26,6 +26,8 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'asset-bypass-off-schema', flow: 'asset', description: "asset-management answers a refused token 200 from a stale cache, with a body off the route's schema (a bypass that is not the real handler)" },
   { name: 'vuln-cross-tenant-list', flow: 'scan', description: 'GET /api/v1/vulnerabilities?scanId= lists that scan\'s vulnerabilities whatever the tenant (BOLA)' },
   { name: 'scan-start-cross-tenant', flow: 'scan', description: "scan-api starts a scan on another tenant's asset (it does not check who owns the asset)" },
+  { name: 'ownership-proof-cross-tenant', flow: 'scan', description: "asset-verification proves ownership of another tenant's asset (it looks the asset up by id alone)" },
+  { name: 'asset-tenant-header-trusted', flow: 'asset', description: "GET /api/v1/assets/{id} reads the tenant from an x-tenant-id header when one is sent, over the token's" },
   // what every run sees (criteria 3, 10, 11)
   { name: 'source-literal-secret', flow: 'any', description: 'the deployed source (FLOWGATE_SOURCE_DIR) has a literal Stripe live key in its compose file' },
   { name: 'P0-06-source-db-ssl-off', flow: 'any', gap: 'P0-06', description: "the deployed source's database client turns TLS on only when DB_SSL is 'true', so off by default" },

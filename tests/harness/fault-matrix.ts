@@ -60,6 +60,8 @@ export const MATRIX: Row[] = [
   { fault: 'asset-bypass-off-schema', project: 'auth-bypass', expects: bypass('GET /api/v1/assets/{id} accepted none'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
   { fault: 'vuln-cross-tenant-list', project: 'auth-bypass', expects: bypass('GET /api/v1/vulnerabilities accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
   { fault: 'scan-start-cross-tenant', project: 'auth-bypass', expects: bypass('POST /api/v1/scans accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
+  { fault: 'ownership-proof-cross-tenant', project: 'auth-bypass', expects: bypass('POST /api/v1/verification/proofs accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
+  { fault: 'asset-tenant-header-trusted', project: 'auth-bypass', expects: bypass('GET /api/v1/assets/{id} accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
   { fault: 'P0-02-asset-audit-no-trace', project: 'asset', expects: c(2), step: '2. Create asset', category: 'database state' },
   { fault: 'P0-03-checkout-no-jwt', project: 'auth-bypass', expects: bypass('POST /api/v1/checkout/sessions'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
   { fault: 'P0-04-payment-no-audit', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'database state' },
