@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { AuthBypass, InfrastructureUnreachable, ProbeServerError, type ProbeServerErrorFinding } from '../helpers/errors';
 import { bypassFindingAttachment, TOKEN_KINDS, type BypassFinding, type TokenKind } from '../helpers/evidence';
-import { algConfusionApplies, algOf, hs256, reclaim, unsignedToken } from '../helpers/tokens';
+import { algConfusionApplies, algOf, hs256, isAsymmetric, kidOf, publicKeyFromJwks, reclaim, unsignedToken } from '../helpers/tokens';
 import { checkoutCompletedEvent, signStripeWebhook } from '../helpers/stripe';
 import { controlKey, probeCall } from '../fixtures/auth-probes';
 import { contracts } from '../contracts';
@@ -79,8 +79,17 @@ for (const service of P0) {
       tokens['logged-out'] = second.token;
       tokens['alg-none'] = unsignedToken(reclaim(token, now, now + 600));
       const alg = algOf(token);
-      const confusion = algConfusionApplies(alg, target.jwtPublicKeyFile ? readFileSync(target.jwtPublicKeyFile, 'utf8') : undefined);
-      if (confusion.applies) tokens['alg-confusion'] = await hs256(reclaim(token, now, now + 600), readFileSync(target.jwtPublicKeyFile!, 'utf8'));
+      // The verification key: FLOWGATE_JWT_PUBLIC_KEY_FILE, else (an asymmetric target only) the target's own JWKS by the token's kid.
+      let publicKey = target.jwtPublicKeyFile ? readFileSync(target.jwtPublicKeyFile, 'utf8') : undefined;
+      let jwksWhy: string | undefined;
+      if (!publicKey && isAsymmetric(alg)) {
+        const jwksRoute = contract.routes.find((r) => r.operationId === 'getJwks');
+        const fromJwks = jwksRoute ? publicKeyFromJwks((await api.call('getJwks', { expect: 200 })).body, kidOf(token)) : { why: 'the contract has no getJwks route' };
+        if ('pem' in fromJwks) publicKey = fromJwks.pem;
+        else jwksWhy = fromJwks.why;
+      }
+      const confusion = algConfusionApplies(alg, publicKey, jwksWhy);
+      if (confusion.applies) tokens['alg-confusion'] = await hs256(reclaim(token, now, now + 600), publicKey!);
       else notProbed['alg-confusion'] = confusion.why;
       await flow.evidence({ kind: 'probe', summary: `target signs ${alg ?? 'unknown'}; token kinds: ${TOKEN_KINDS.filter((k) => !notProbed[k]).join(', ')}${Object.keys(notProbed).length ? `; not probed: ${Object.entries(notProbed).map(([k, why]) => `${k} (${why})`).join('; ')}` : ''}`, data: { alg, claims: Object.keys(decodeJwt(token)), notProbed } });
     });

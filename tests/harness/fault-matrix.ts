@@ -62,6 +62,8 @@ export const MATRIX: Row[] = [
   { fault: 'scan-start-cross-tenant', project: 'auth-bypass', expects: bypass('POST /api/v1/scans accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
   { fault: 'ownership-proof-cross-tenant', project: 'auth-bypass', expects: bypass('POST /api/v1/verification/proofs accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
   { fault: 'asset-tenant-header-trusted', project: 'auth-bypass', expects: bypass('GET /api/v1/assets/{id} accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
+  // The target signs ES256 and no key file is given: the probe reads the key from the JWKS by the login token's kid.
+  { fault: 'auth-alg-confusion-accepted', project: 'auth-bypass', expects: bypass('POST /api/v1/assets accepted alg-confusion'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
   { fault: 'P0-02-asset-audit-no-trace', project: 'asset', expects: c(2), step: '2. Create asset', category: 'database state' },
   { fault: 'P0-03-checkout-no-jwt', project: 'auth-bypass', expects: bypass('POST /api/v1/checkout/sessions'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
   { fault: 'P0-04-payment-no-audit', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'database state' },

@@ -1,5 +1,5 @@
 // JWTs of the Cert-IX model: HS256 tokens qr-auth issues and the preHandler every protected route runs (with the Redis blacklist).
-import { randomUUID } from 'node:crypto';
+import { createECDH, createHmac, createPrivateKey, createPublicKey, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify, decodeJwt, decodeProtectedHeader } from 'jose';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../../types';
@@ -25,19 +25,58 @@ export class Unauthorized extends Error {
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-export async function issueToken(secret: string, user: { userId: string; tenantId: string; email: string }): Promise<{ token: string; jti: string; exp: number }> {
+/** kid of the ES256 key qr-auth signs with while auth-alg-confusion-accepted is on (served at getJwks). */
+export const ES256_KID = 'flowgate-es256-1';
+
+export interface Es256Keys {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  /** the public key as an RFC 7517 JWK (what getJwks serves) */
+  jwk: Record<string, string>;
+  /** the public key as SPKI PEM text: what a confused verifier uses as the HMAC secret */
+  pem: string;
+}
+
+const es256Cache = new Map<string, Es256Keys>();
+
+/**
+ * The stack's ES256 key pair, derived from the JWT secret so every service process (in-process or one container each)
+ * has the same one without another secret to distribute. A P-256 scalar from HMAC-SHA256 is below the group order
+ * but for a 2^-32 chance, in which case setPrivateKey throws at start.
+ */
+export function es256Keys(secret: string): Es256Keys {
+  const cached = es256Cache.get(secret);
+  if (cached) return cached;
+  const d = createHmac('sha256', secret).update('flowgate-es256-signing-key').digest();
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(d);
+  const pub = ecdh.getPublicKey();
+  const jwk = { kty: 'EC', crv: 'P-256', x: pub.subarray(1, 33).toString('base64url'), y: pub.subarray(33).toString('base64url') };
+  const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
+  const keys: Es256Keys = {
+    privateKey: createPrivateKey({ key: { ...jwk, d: d.toString('base64url') }, format: 'jwk' }),
+    publicKey,
+    jwk: { ...jwk, kid: ES256_KID, alg: 'ES256', use: 'sig' },
+    pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+  es256Cache.set(secret, keys);
+  return keys;
+}
+
+/** A token for the user: HS256 with the secret, or (auth-alg-confusion-accepted's mode) ES256 with the derived key and its kid. */
+export async function issueToken(secret: string, user: { userId: string; tenantId: string; email: string }, alg: 'HS256' | 'ES256' = 'HS256'): Promise<{ token: string; jti: string; exp: number }> {
   const jti = randomUUID();
   const iat = Math.floor(Date.now() / 1000);
   const exp = iat + JWT_TTL_SECONDS;
   const token = await new SignJWT({ tid: user.tenantId, email: user.email })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader(alg === 'ES256' ? { alg, typ: 'JWT', kid: ES256_KID } : { alg, typ: 'JWT' })
     .setSubject(user.userId)
     .setJti(jti)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .setIssuer(JWT_ISSUER)
     .setAudience(JWT_AUDIENCE)
-    .sign(key(secret));
+    .sign(alg === 'ES256' ? es256Keys(secret).privateKey : key(secret));
   return { token, jti, exp };
 }
 
@@ -56,6 +95,7 @@ export async function authenticate(ctx: Pick<ServiceContext, 'secrets' | 'redis'
   try {
     // auth-alg-none-accepted: the classic verifier bug, honouring the token's own `alg: none` and skipping the signature
     if (ctx.faults?.on('auth-alg-none-accepted') && algNone(token)) payload = decodeJwt(token);
+    else if (ctx.faults?.on('auth-alg-confusion-accepted')) ({ payload } = await confusedVerify(ctx.secrets.jwtSecret, token));
     else ({ payload } = await jwtVerify(token, key(ctx.secrets.jwtSecret), { algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE }));
   } catch (e: any) {
     throw new Unauthorized(e?.code === 'ERR_JWT_EXPIRED' ? 'token expired' : 'invalid token');
@@ -65,6 +105,23 @@ export async function authenticate(ctx: Pick<ServiceContext, 'secrets' | 'redis'
     throw new Unauthorized('token lacks required claims');
   if (await ctx.redis.exists(blacklistKey(jti))) throw new Unauthorized('token revoked');
   return { userId: sub, tenantId: tid, email: typeof email === 'string' ? email : '', jti, exp };
+}
+
+/**
+ * auth-alg-confusion-accepted: the verifier of an ES256-signing stack with the classic bug. It takes the key by the
+ * token's own header: ES256 with the public key, HS256 with the test secret (JWT_TEST_SIGNING_KEY still signs) and
+ * also HS256 keyed with the public key's PEM text, which anyone can read from the JWKS.
+ */
+async function confusedVerify(secret: string, token: string) {
+  const opts = { issuer: JWT_ISSUER, audience: JWT_AUDIENCE };
+  const keys = es256Keys(secret);
+  if (decodeProtectedHeader(token).alg === 'ES256') return jwtVerify(token, keys.publicKey, { ...opts, algorithms: ['ES256'] });
+  try {
+    return await jwtVerify(token, key(secret), { ...opts, algorithms: ['HS256'] });
+  } catch (e: any) {
+    if (e?.code === 'ERR_JWT_EXPIRED') throw e;
+    return jwtVerify(token, key(keys.pem), { ...opts, algorithms: ['HS256'] });
+  }
 }
 
 function algNone(token: string): boolean {
