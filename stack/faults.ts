@@ -29,6 +29,7 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'ownership-proof-cross-tenant', flow: 'scan', description: "asset-verification proves ownership of another tenant's asset (it looks the asset up by id alone)" },
   { name: 'asset-tenant-header-trusted', flow: 'asset', description: "GET /api/v1/assets/{id} reads the tenant from an x-tenant-id header when one is sent, over the token's" },
   { name: 'auth-alg-confusion-accepted', flow: 'any', description: 'qr-auth signs ES256 (kid, public key at GET /api/v1/auth/.well-known/jwks.json) and every protected route also accepts HS256 keyed with that public key\'s PEM text (algorithm confusion)' },
+  { name: 'vuln-requires-issued-jti', flow: 'any', description: 'vulnerability-management accepts only tokens qr-auth issued (their jti recorded in Redis), so a token signed with JWT_TEST_SIGNING_KEY is refused there alone' },
   // what every run sees (criteria 3, 10, 11)
   { name: 'source-literal-secret', flow: 'any', description: 'the deployed source (FLOWGATE_SOURCE_DIR) has a literal Stripe live key in its compose file' },
   { name: 'P0-06-source-db-ssl-off', flow: 'any', gap: 'P0-06', description: "the deployed source's database client turns TLS on only when DB_SSL is 'true', so off by default" },

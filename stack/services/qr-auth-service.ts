@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { Pool } from 'pg';
 import type { ServiceContext, ServiceModule } from '../types';
 import { bindRoutes, httpError, userOf } from './common/app';
-import { blacklistKey, es256Keys, issueToken, JWT_TTL_SECONDS } from './common/auth';
+import { blacklistKey, es256Keys, issuedKey, issueToken, JWT_TTL_SECONDS } from './common/auth';
 import { auditHash, GENESIS_HASH } from './common/audit-chain';
 import { captchaKey } from './captcha-service';
 import { db, emit, newId, nowIso } from './common/util';
@@ -150,6 +150,7 @@ const mod: ServiceModule = {
         if (u.status !== 'active') throw httpError(403, 'email_not_verified', 'verify your email before logging in');
         // auth-alg-confusion-accepted puts the stack in ES256 mode (tokens with a kid, the key at getJwks) with a confused verifier
         const { token, jti } = await issueToken(ctx.secrets.jwtSecret, { userId: u.id, tenantId: u.tenant_id, email: u.email }, ctx.faults.on('auth-alg-confusion-accepted') ? 'ES256' : 'HS256');
+        if (ctx.faults.on('vuln-requires-issued-jti')) await ctx.redis.set(issuedKey(jti), '1', 'EX', JWT_TTL_SECONDS);
         if (!ctx.faults.on('auth-login-audit-missing'))
           await appendAudit(pool, { action: 'login', userId: u.id, tenantId: u.tenant_id, traceId: req.traceId, details: { sessionId: jti } });
         await emit(ctx, 'cert-ix.auth.user.login.success', { userId: u.id, tenantId: u.tenant_id, sessionId: jti, loggedInAt: nowIso(), traceId: req.traceId }, { key: u.id });

@@ -45,6 +45,8 @@ export interface Row {
 export const TESTED_ELSEWHERE: Record<string, string> = {
   // a shared tenant is not a NO-GO by itself: what must hold is that cleanup leaves the tenant's rows alone and says so
   'shared-tenant': 'tests/harness/cleanup.test.ts',
+  // a service refusing the test key's tokens is a misconfigured probe (exit 2), not a NO-GO: the per-service positive control
+  'vuln-requires-issued-jti': 'tests/harness/misconfigured.test.ts',
 };
 
 const c = (n: number, more: { trigger?: string; says?: string } = {}) => ({ criterion: n, ...more });

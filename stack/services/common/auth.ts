@@ -8,6 +8,8 @@ export const JWT_ISSUER = 'qr-auth-service';
 export const JWT_AUDIENCE = 'cert-ix';
 export const JWT_TTL_SECONDS = 3600;
 export const blacklistKey = (jti: string) => `auth:blacklist:${jti}`;
+/** vuln-requires-issued-jti: the tokens qr-auth issued (recorded only while that fault is on) */
+export const issuedKey = (jti: string) => `auth:issued:${jti}`;
 
 export interface AuthUser {
   userId: string;
@@ -88,7 +90,7 @@ export function bearerOf(req: FastifyRequest): string | undefined {
 }
 
 /** Verifies signature, algorithm, issuer, audience, expiry and claims, then the blacklist; throws Unauthorized. */
-export async function authenticate(ctx: Pick<ServiceContext, 'secrets' | 'redis'> & { faults?: ServiceContext['faults'] }, req: FastifyRequest): Promise<AuthUser> {
+export async function authenticate(ctx: Pick<ServiceContext, 'secrets' | 'redis'> & { faults?: ServiceContext['faults']; name?: string }, req: FastifyRequest): Promise<AuthUser> {
   const token = bearerOf(req);
   if (!token) throw new Unauthorized('missing bearer token');
   let payload;
@@ -104,6 +106,10 @@ export async function authenticate(ctx: Pick<ServiceContext, 'secrets' | 'redis'
   if (typeof sub !== 'string' || typeof tid !== 'string' || typeof jti !== 'string' || typeof exp !== 'number')
     throw new Unauthorized('token lacks required claims');
   if (await ctx.redis.exists(blacklistKey(jti))) throw new Unauthorized('token revoked');
+  // vuln-requires-issued-jti: vulnerability-management takes only tokens qr-auth issued, so a correctly signed token
+  // minted elsewhere (JWT_TEST_SIGNING_KEY's) is refused there: the probes' positive control on that service must see it
+  if (ctx.name === 'vulnerability-management-service' && ctx.faults?.on('vuln-requires-issued-jti') && !(await ctx.redis.exists(issuedKey(jti))))
+    throw new Unauthorized('token not issued by qr-auth');
   return { userId: sub, tenantId: tid, email: typeof email === 'string' ? email : '', jti, exp };
 }
 
