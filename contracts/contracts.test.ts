@@ -17,9 +17,9 @@ test('the seed §5 paths are in the contract', () => {
     expect(c.routes.map((r) => `${r.method} ${r.path}`)).toContain(p);
 });
 
-test('public routes are exactly CSRF, captcha, register, verify-email, login, plans, webhook and pages', () => {
+test('public routes are exactly CSRF, captcha, register, verify-email, login, JWKS, plans, webhook and pages', () => {
   const open = c.routes.filter((r) => !r.protected).map((r) => r.operationId).sort();
-  expect(open).toEqual(['createCaptchaChallenge', 'dashboardPage', 'getCsrfToken', 'listPlans', 'login', 'loginPage', 'registerIndividual', 'stripeWebhook', 'verifyEmail'].sort());
+  expect(open).toEqual(['createCaptchaChallenge', 'dashboardPage', 'getCsrfToken', 'getJwks', 'listPlans', 'login', 'loginPage', 'registerIndividual', 'stripeWebhook', 'verifyEmail'].sort());
 });
 
 test('topic patterns resolve concrete names, and scans.events is not mistaken for an engine topic', () => {

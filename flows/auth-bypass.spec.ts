@@ -1,12 +1,14 @@
 // Auth-bypass probes (No-Go trigger): every protected route of every P0 service with each kind of bad token, and one tenant's data through another tenant's token.
 import { decodeJwt } from 'jose';
+import { expect } from '@playwright/test';
 import { test, login, registerAndVerify, type Identity } from '../fixtures';
+import { polling } from '../helpers/poll';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { AuthBypass, InfrastructureUnreachable, ProbeServerError, type ProbeServerErrorFinding } from '../helpers/errors';
 import { bypassFindingAttachment, TOKEN_KINDS, type BypassFinding, type TokenKind } from '../helpers/evidence';
-import { algConfusionApplies, algOf, hs256, reclaim, unsignedToken } from '../helpers/tokens';
+import { algConfusionApplies, algOf, hs256, isAsymmetric, kidOf, publicKeyFromJwks, reclaim, unsignedToken } from '../helpers/tokens';
 import { checkoutCompletedEvent, signStripeWebhook } from '../helpers/stripe';
 import { controlKey, probeCall } from '../fixtures/auth-probes';
 import { contracts } from '../contracts';
@@ -52,8 +54,6 @@ for (const service of P0) {
 
     await flow.step('S', 'Set up a user, its resources and bad tokens', 'POST /api/v1/auth/login', async () => {
       const { token } = await login(api, contract, account);
-      // Positive control (again: preflight's needs an account of its own, and may not have got one).
-      await controlKey(api, token, target.jwtTestSigningKey);
       ids.assetId = (await api.call('createAsset', { token, body: sampleBody('createAsset', ids), expect: 201 })).body.id;
       cleanup.created('assetId', ids.assetId);
       ids.scanId = (await api.call('startScan', { token, body: sampleBody('startScan', ids), expect: 202 })).body.scanId;
@@ -62,6 +62,11 @@ for (const service of P0) {
       ids.planId = plans.find((p: any) => p.amount > 0)?.id ?? 'pro';
       ids.sessionId = (await api.call('createCheckoutSession', { token, body: { planId: ids.planId }, expect: 201 })).body.sessionId;
       cleanup.created('sessionId', ids.sessionId);
+      // Positive control on this service, not only on listAssets: its own cheap protected GET accepts the login's token and
+      // the same claims signed with JWT_TEST_SIGNING_KEY, so its refusals below are for the token's fault alone.
+      const control = routes.find((r) => r.method === 'GET');
+      if (control) await controlKey(api, token, target.jwtTestSigningKey, control.operationId, pathParams(control.path, ids));
+      else await controlKey(api, token, target.jwtTestSigningKey);
       const now = Math.floor(Date.now() / 1000);
       // Every forged token carries the claims of this real login: only its signature (or lifetime) is wrong.
       tokens.none = undefined;
@@ -74,8 +79,17 @@ for (const service of P0) {
       tokens['logged-out'] = second.token;
       tokens['alg-none'] = unsignedToken(reclaim(token, now, now + 600));
       const alg = algOf(token);
-      const confusion = algConfusionApplies(alg, target.jwtPublicKeyFile ? readFileSync(target.jwtPublicKeyFile, 'utf8') : undefined);
-      if (confusion.applies) tokens['alg-confusion'] = await hs256(reclaim(token, now, now + 600), readFileSync(target.jwtPublicKeyFile!, 'utf8'));
+      // The verification key: FLOWGATE_JWT_PUBLIC_KEY_FILE, else (an asymmetric target only) the target's own JWKS by the token's kid.
+      let publicKey = target.jwtPublicKeyFile ? readFileSync(target.jwtPublicKeyFile, 'utf8') : undefined;
+      let jwksWhy: string | undefined;
+      if (!publicKey && isAsymmetric(alg)) {
+        const jwksRoute = contract.routes.find((r) => r.operationId === 'getJwks');
+        const fromJwks = jwksRoute ? publicKeyFromJwks((await api.call('getJwks', { expect: 200 })).body, kidOf(token)) : { why: 'the contract has no getJwks route' };
+        if ('pem' in fromJwks) publicKey = fromJwks.pem;
+        else jwksWhy = fromJwks.why;
+      }
+      const confusion = algConfusionApplies(alg, publicKey, jwksWhy);
+      if (confusion.applies) tokens['alg-confusion'] = await hs256(reclaim(token, now, now + 600), publicKey!);
       else notProbed['alg-confusion'] = confusion.why;
       await flow.evidence({ kind: 'probe', summary: `target signs ${alg ?? 'unknown'}; token kinds: ${TOKEN_KINDS.filter((k) => !notProbed[k]).join(', ')}${Object.keys(notProbed).length ? `; not probed: ${Object.entries(notProbed).map(([k, why]) => `${k} (${why})`).join('; ')}` : ''}`, data: { alg, claims: Object.keys(decodeJwt(token)), notProbed } });
     });
@@ -185,6 +199,32 @@ test('cross-tenant access is refused', { tag: ['@flow-auth-bypass', '@trigger-au
       await judge(op, await probeCall(api, op, { token: otherToken, params: { id }, body }), true);
     });
   }
+  // Acting on the first tenant's asset (a scan, an ownership proof) and reading by id with a tenant header naming it: any
+  // 2xx is a finding. Independent requests, so side by side (the auth-bypass project is the warm gate's critical path).
+  await flow.step('P', "Another tenant acts on the first tenant's asset, and names its tenant in a header", `${api.describe('startScan')}, ${api.describe('createOwnershipProof')}, x-tenant-id`, async () => {
+    const tenantHeader = { 'x-tenant-id': a.tenantId };
+    const probes: [string, Promise<Awaited<ReturnType<typeof probeCall>>>][] = [
+      ['startScan', probeCall(api, 'startScan', { token: otherToken, body: sampleBody('startScan', a) })],
+      ['createOwnershipProof', probeCall(api, 'createOwnershipProof', { token: otherToken, body: sampleBody('createOwnershipProof', a) })],
+      ['getAsset', probeCall(api, 'getAsset', { token: otherToken, params: { id: a.assetId }, headers: tenantHeader })],
+      ['getScan', probeCall(api, 'getScan', { token: otherToken, params: { id: a.scanId }, headers: tenantHeader })],
+    ];
+    for (const [op, answer] of probes) {
+      const res = await answer;
+      // a scan the other tenant started is cleaned up like any the run made
+      if (op === 'startScan' && res.status === 202 && typeof (res.body as any)?.scanId === 'string') cleanup.created('scanId', (res.body as any).scanId);
+      await judge(op, res, true);
+    }
+  });
+  // The first tenant's vulnerabilities, listed by its scan's id: the owner sees them first (positive control), so an empty
+  // list to the other tenant is a refusal, not a scan that had found nothing yet.
+  await flow.step('P', "Another tenant lists the vulnerabilities of the first tenant's scan", `${api.describe('listVulnerabilities')}?scanId=`, async () => {
+    let own: any[] = [];
+    await expect.poll(async () => (own = (await api.call('listVulnerabilities', { token: ownerToken, query: { scanId: a.scanId }, expect: 200 })).body.items).length,
+      polling({ timeout: target.budgets.scanMs, message: `the owner's vulnerabilities of scan ${a.scanId} (the positive control of the cross-tenant list)` })).toBeGreaterThan(0);
+    a.vulnerabilityId = own[0].id;
+    await judge('listVulnerabilities', await probeCall(api, 'listVulnerabilities', { token: otherToken, query: { scanId: a.scanId } }), false);
+  });
   // Lists are scoped by the caller's token; a tenant header naming the first tenant must not widen them.
   for (const op of ['listAssets', 'listInvoices', 'listPayments']) {
     await flow.step('P', `Another tenant lists ${op.slice(4).toLowerCase()}`, api.describe(op), async () => {

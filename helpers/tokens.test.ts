@@ -1,7 +1,7 @@
 // Unit tests of the forged-token builders the auth probes send.
 import { test, expect } from '@playwright/test';
 import { jwtVerify, decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
-import { algOf, algConfusionApplies, hs256, isAsymmetric, reclaim, unsignedToken } from './tokens';
+import { algOf, algConfusionApplies, hs256, isAsymmetric, kidOf, publicKeyFromJwks, reclaim, unsignedToken } from './tokens';
 
 test('an alg:none token carries the claims, names alg none and has an empty signature', () => {
   const t = unsignedToken({ sub: 'u-1', tid: 't-1' });
@@ -49,4 +49,22 @@ test('the alg-confusion token is what a confused verifier accepts: HS256 keyed w
   await expect(jwtVerify(t, new TextEncoder().encode(pem), { algorithms: ['HS256'] })).resolves.toBeTruthy();
   // a correct verifier pins RS256 and refuses it
   await expect(jwtVerify(t, publicKey, { algorithms: ['RS256'] })).rejects.toThrow();
+});
+
+test('the verification key comes from a JWKS by the token\'s kid, as the PEM text a confused verifier keys HMAC with', async () => {
+  const { generateKeyPair, exportJWK, exportSPKI, SignJWT } = await import('jose');
+  const a = await generateKeyPair('ES256', { extractable: true });
+  const b = await generateKeyPair('RS256', { extractable: true });
+  const jwks = { keys: [{ ...(await exportJWK(b.publicKey)), kid: 'rsa-1', use: 'sig' }, { ...(await exportJWK(a.publicKey)), kid: 'ec-1', use: 'sig' }] };
+  const token = await new SignJWT({ sub: 'u' }).setProtectedHeader({ alg: 'ES256', kid: 'ec-1' }).sign(a.privateKey);
+  expect(kidOf(token)).toBe('ec-1');
+  // the PEM as a key file holds it (with its final newline), which is what a verifier reading its key file keys HMAC with
+  expect(publicKeyFromJwks(jwks, kidOf(token))).toEqual({ pem: `${await exportSPKI(a.publicKey)}\n` });
+  // no kid: the only key, else none (which one the target uses cannot be told)
+  expect(publicKeyFromJwks({ keys: [jwks.keys[1]] }, undefined)).toEqual({ pem: `${await exportSPKI(a.publicKey)}\n` });
+  expect((publicKeyFromJwks(jwks, undefined) as { why: string }).why).toContain('names no kid');
+  expect((publicKeyFromJwks(jwks, 'other') as { why: string }).why).toContain('kid "other"');
+  expect((publicKeyFromJwks({ nope: 1 }, 'ec-1') as { why: string }).why).toContain('"keys"');
+  expect((publicKeyFromJwks({ keys: [{ kty: 'EC', kid: 'bad', crv: 'P-256', x: 'AA', y: 'AA' }] }, 'bad') as { why: string }).why).toContain('not a usable public key');
+  expect(algConfusionApplies('ES256', undefined, 'the JWKS has no "keys" array')).toMatchObject({ applies: false, why: expect.stringContaining('no key came from its JWKS (the JWKS has no "keys" array)') });
 });

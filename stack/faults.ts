@@ -23,6 +23,13 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'auth-alg-none-accepted', flow: 'any', description: 'every protected route accepts an unsigned alg:none token carrying valid-looking claims' },
   { name: 'asset-cross-tenant-read', flow: 'asset', description: "GET /api/v1/assets/{id} finds the asset by id alone, so another tenant reads it (BOLA)" },
   { name: 'scan-unauthenticated-500', flow: 'scan', description: 'scan-api-service answers 500 instead of 401 to a request without a bearer token' },
+  { name: 'asset-bypass-off-schema', flow: 'asset', description: "asset-management answers a refused token 200 from a stale cache, with a body off the route's schema (a bypass that is not the real handler)" },
+  { name: 'vuln-cross-tenant-list', flow: 'scan', description: 'GET /api/v1/vulnerabilities?scanId= lists that scan\'s vulnerabilities whatever the tenant (BOLA)' },
+  { name: 'scan-start-cross-tenant', flow: 'scan', description: "scan-api starts a scan on another tenant's asset (it does not check who owns the asset)" },
+  { name: 'ownership-proof-cross-tenant', flow: 'scan', description: "asset-verification proves ownership of another tenant's asset (it looks the asset up by id alone)" },
+  { name: 'asset-tenant-header-trusted', flow: 'asset', description: "GET /api/v1/assets/{id} reads the tenant from an x-tenant-id header when one is sent, over the token's" },
+  { name: 'auth-alg-confusion-accepted', flow: 'any', description: 'qr-auth signs ES256 (kid, public key at GET /api/v1/auth/.well-known/jwks.json) and every protected route also accepts HS256 keyed with that public key\'s PEM text (algorithm confusion)' },
+  { name: 'vuln-requires-issued-jti', flow: 'any', description: 'vulnerability-management accepts only tokens qr-auth issued (their jti recorded in Redis), so a token signed with JWT_TEST_SIGNING_KEY is refused there alone' },
   // what every run sees (criteria 3, 10, 11)
   { name: 'source-literal-secret', flow: 'any', description: 'the deployed source (FLOWGATE_SOURCE_DIR) has a literal Stripe live key in its compose file' },
   { name: 'P0-06-source-db-ssl-off', flow: 'any', gap: 'P0-06', description: "the deployed source's database client turns TLS on only when DB_SSL is 'true', so off by default" },

@@ -18,7 +18,10 @@ const mod: ServiceModule = {
       async createOwnershipProof(req, reply) {
         const u = userOf(req);
         const b = req.body as { assetId: string; method: string };
-        const known = await pool.query('SELECT 1 FROM known_assets WHERE asset_id = $1 AND tenant_id = $2 AND NOT deleted', [b.assetId, u.tenantId]);
+        // ownership-proof-cross-tenant: the asset is looked up by id alone, so another tenant proves it (BOLA)
+        const known = ctx.faults.on('ownership-proof-cross-tenant')
+          ? await pool.query('SELECT 1 FROM known_assets WHERE asset_id = $1 AND NOT deleted', [b.assetId])
+          : await pool.query('SELECT 1 FROM known_assets WHERE asset_id = $1 AND tenant_id = $2 AND NOT deleted', [b.assetId, u.tenantId]);
         if (!known.rows[0]) throw httpError(404, 'not_found', 'asset not known to the verification service (yet)');
         // the model treats every known asset as provable; the fault makes every proof fail
         const status = ctx.faults.on('scan-ownership-rejected') ? 'failed' : 'verified';

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { Pool } from 'pg';
 import type { ServiceContext, ServiceModule } from '../types';
 import { bindRoutes, httpError, userOf } from './common/app';
-import { blacklistKey, issueToken, JWT_TTL_SECONDS } from './common/auth';
+import { blacklistKey, es256Keys, issuedKey, issueToken, JWT_TTL_SECONDS } from './common/auth';
 import { auditHash, GENESIS_HASH } from './common/audit-chain';
 import { captchaKey } from './captcha-service';
 import { db, emit, newId, nowIso } from './common/util';
@@ -81,6 +81,10 @@ const mod: ServiceModule = {
   async register(app, ctx) {
     const pool = db(ctx);
     bindRoutes(app, ctx, {
+      async getJwks() {
+        // keys only while tokens are ES256: an HS256 stack has no public key to publish
+        return { keys: ctx.faults.on('auth-alg-confusion-accepted') ? [es256Keys(ctx.secrets.jwtSecret).jwk] : [] };
+      },
       async getCsrfToken(req, reply) {
         if (ctx.faults.on('auth-csrf-unavailable'))
           return reply.code(503).send({ error: 'service_unavailable', message: 'CSRF store unavailable', traceId: req.traceId });
@@ -146,7 +150,9 @@ const mod: ServiceModule = {
         const u = found.rows[0];
         if (!u || !(await verifyPassword(body.password, u.password_hash))) throw httpError(401, 'invalid_credentials', 'wrong email or password');
         if (u.status !== 'active') throw httpError(403, 'email_not_verified', 'verify your email before logging in');
-        const { token, jti } = await issueToken(ctx.secrets.jwtSecret, { userId: u.id, tenantId: u.tenant_id, email: u.email });
+        // auth-alg-confusion-accepted puts the stack in ES256 mode (tokens with a kid, the key at getJwks) with a confused verifier
+        const { token, jti } = await issueToken(ctx.secrets.jwtSecret, { userId: u.id, tenantId: u.tenant_id, email: u.email }, ctx.faults.on('auth-alg-confusion-accepted') ? 'ES256' : 'HS256');
+        if (ctx.faults.on('vuln-requires-issued-jti')) await ctx.redis.set(issuedKey(jti), '1', 'EX', JWT_TTL_SECONDS);
         if (!ctx.faults.on('auth-login-audit-missing'))
           await appendAudit(pool, { action: 'login', userId: u.id, tenantId: u.tenant_id, traceId: req.traceId, details: { sessionId: jti } });
         await emit(ctx, 'cert-ix.auth.user.login.success', { userId: u.id, tenantId: u.tenant_id, sessionId: jti, loggedInAt: nowIso(), traceId: req.traceId }, { key: u.id });

@@ -30,6 +30,8 @@ const mod: ServiceModule = {
     `CREATE TABLE IF NOT EXISTS scan_findings (
        scan_id text NOT NULL, finding_id text NOT NULL, title text NOT NULL, severity text NOT NULL, cve text,
        PRIMARY KEY (scan_id, finding_id))`,
+    // who owns each asset, from asset-management's events: a scan on another tenant's asset is refused
+    `CREATE TABLE IF NOT EXISTS asset_owners (asset_id text PRIMARY KEY, tenant_id text NOT NULL)`,
   ],
   async register(app, ctx) {
     const pool = db(ctx);
@@ -45,6 +47,12 @@ const mod: ServiceModule = {
         const priority = b.priority ?? 'normal';
         if (!ctx.contracts.scanEngines.includes(b.engine)) throw httpError(400, 'unknown_engine', `engine must be one of ${ctx.contracts.scanEngines.join(', ')}`);
         if (!ctx.contracts.scanPriorities.includes(priority)) throw httpError(400, 'unknown_priority', `priority must be one of ${ctx.contracts.scanPriorities.join(', ')}`);
+        // An asset not yet known (its created event still on the way) is let through, so a scan started right after the
+        // create does not race the event; an asset known to be another tenant's is not (scan-start-cross-tenant skips this).
+        if (!ctx.faults.on('scan-start-cross-tenant')) {
+          const owner = await pool.query('SELECT tenant_id FROM asset_owners WHERE asset_id = $1', [b.assetId]);
+          if (owner.rows[0] && owner.rows[0].tenant_id !== u.tenantId) throw httpError(404, 'not_found', 'asset not found for this tenant');
+        }
         const r = await pool.query(
           `INSERT INTO scans (id, tenant_id, asset_id, target, engine, priority, status) VALUES ($1, $2, $3, $4, $5, $6, 'queued') RETURNING *`,
           [newId('scn'), u.tenantId, b.assetId, b.target, b.engine, priority],
@@ -74,6 +82,11 @@ const mod: ServiceModule = {
     });
 
     await consumeTopics(ctx, {
+      'cert-ix.asset.created': async (ev) => {
+        const v = fieldsOf(ctx, ev, 'assetId', 'tenantId');
+        if (!v) return;
+        await pool.query('INSERT INTO asset_owners (asset_id, tenant_id) VALUES ($1, $2) ON CONFLICT (asset_id) DO NOTHING', [String(v.assetId), String(v.tenantId)]);
+      },
       'cert-ix.scans.events': async (ev) => {
         const v = fieldsOf(ctx, ev, 'scanId', 'status');
         if (!v) return;

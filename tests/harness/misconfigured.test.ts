@@ -3,7 +3,7 @@ import { expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { startStack } from '../../stack';
-import { test, runSmoke, targetEnv, cleanup } from './harness';
+import { test, runSmoke, setFaults, targetEnv, cleanup } from './harness';
 
 /** The URL with no user and no password: with an ACL user named and no password, Redis would answer WRONGPASS instead. */
 const withoutCredentials = (url: string) => {
@@ -56,6 +56,29 @@ test.describe('misconfigured target', () => {
       }
     });
   }
+
+  // The auth probes' positive control runs per probed service: one service that refuses the key's tokens (here
+  // vulnerability-management taking only tokens qr-auth issued, fault vuln-requires-issued-jti) would otherwise refuse
+  // every signed probe token for its key alone, and the probes would pass without proving anything there.
+  // Past preflight, a configuration error fails its test (the verdict treats only preflight's as could-not-evaluate): never a
+  // pass, so the run is not GO, and the error names the key and the service's route.
+  test('one service refusing JWT_TEST_SIGNING_KEY tokens → not GO, its probe test failing on the key, naming its route', async ({ stack }) => {
+    await setFaults(stack.controlUrl, ['vuln-requires-issued-jti']);
+    try {
+      const run = await runSmoke(targetEnv(stack), ['--project=auth-bypass', '--grep', 'vulnerability-management-service: protected routes']);
+      try {
+        expect([1, 2], run.output.slice(-2500)).toContain(run.exitCode);
+        expect(run.verdict, 'a verdict').toBeDefined();
+        expect(run.verdict?.verdict).not.toBe('GO');
+        expect(run.output).toMatch(/auth-bypass\s+failed .*S\. Set up a user, its resources and bad tokens .*ConfigError/);
+        expect(run.output).toMatch(/JWT_TEST_SIGNING_KEY does not sign tokens the target accepts: GET \/api\/v1\/vulnerabilities answered 200 to this test's login token but 401/);
+      } finally {
+        cleanup(run);
+      }
+    } finally {
+      await setFaults(stack.controlUrl, []);
+    }
+  });
 
   test('frozen topics missing on the broker → could not evaluate (exit 2), listing them', async () => {
     // A stack of its own: the worker's stack is shared with the other harness files, and this one loses a topic.
