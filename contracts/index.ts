@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Ajv, { _, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone';
+import { SEED_P0_SERVICES } from './p0-services';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -29,6 +30,8 @@ export interface ServiceContract {
   health: string;
   /** 'METHOD /path' of routes only other services may call: never reachable through the gateway */
   internal: string[];
+  /** seed §1's name when the contract models the service under another (go-tools → scan-engine-worker) */
+  seed?: string;
 }
 
 export interface TopicContract {
@@ -173,6 +176,7 @@ export class Contracts {
       criticality: s.criticality,
       health: s.health,
       internal: s.internal ?? [],
+      ...(s.seed ? { seed: s.seed } : {}),
     }));
     this.headers = openapi['x-headers'];
 
@@ -217,6 +221,19 @@ export class Contracts {
     const s = this.services.find((x) => x.name === name);
     if (!s) throw new Error(`contracts: no service "${name}" in openapi.yaml x-services`);
     return s;
+  }
+
+  /**
+   * The seed §1 P0 services (contracts/p0-services.ts) as their x-services entries: what criterion 10, completeness and the
+   * probes count against. A seed P0 service the contract lacks, or lists below P0, is an error naming it.
+   */
+  p0Services(): ServiceContract[] {
+    return SEED_P0_SERVICES.map(({ seed, service }) => {
+      const s = this.services.find((x) => x.name === service);
+      if (!s) throw new Error(`contracts: seed §1 P0 service "${seed}" (x-services "${service}") is missing from openapi.yaml x-services`);
+      if (s.criticality !== 'P0') throw new Error(`contracts: seed §1 P0 service "${seed}" is ${s.criticality} in openapi.yaml x-services, expected P0`);
+      return s;
+    });
   }
 
   /** The contract entry that governs a concrete topic name (literal first, then patterns). */

@@ -899,6 +899,17 @@ test('health-degraded: scan-api-service answers 200 but says degraded', async ()
   expect((await api('GET', '/health/scan-api-service')).body.status).toBe('ok');
 });
 
+test('health-catch-all: every health path answers 200 status ok naming qr-auth-service, and each its own again after', async () => {
+  await setFaults(['health-catch-all']);
+  for (const svc of ['otp-service', 'scan-engine-worker', 'no-such-service']) {
+    const r = await api('GET', `/health/${svc}`);
+    expect([svc, r.status, r.body]).toEqual([svc, 200, { status: 'ok', service: 'qr-auth-service' }]);
+  }
+  await setFaults([]);
+  expect((await api('GET', '/health/otp-service')).body).toEqual({ status: 'ok', service: 'otp-service' });
+  expect((await api('GET', '/health/no-such-service')).status).toBe(404);
+});
+
 test('source-literal-secret: the deployed-source snapshot gets a literal SendGrid key in its compose file, and loses it again', async () => {
   const compose = () => readFileSync(`${env.FLOWGATE_SOURCE_DIR}/docker-compose.test.yml`, 'utf8');
   expect(compose()).not.toMatch(/SENDGRID_API_KEY: SG\./);
