@@ -64,3 +64,31 @@ test('a contract without a seed P0 service, or with one below P0, is an error na
   const demoted = { ...openapi, 'x-services': { ...openapi['x-services'], 'scan-engine-worker': { ...openapi['x-services']['scan-engine-worker'], criticality: 'P1' } } };
   expect(() => new Contracts(demoted, loadContractFile('asyncapi.yaml'), { validatorCache: false }).p0Services()).toThrow('seed §1 P0 service "go-tools" is P1 in openapi.yaml x-services, expected P0');
 });
+
+test('seed §6 freezes cert-ix.payment.* and cert-ix.checkout.* whole: a topic no channel names is held to the header and the family envelope', () => {
+  expect(c.families.map((f) => f.name)).toEqual(['cert-ix.payment.*', 'cert-ix.checkout.*']);
+  const pay = c.familyOf('cert-ix.payment.refunded')!;
+  expect(pay.channels).toEqual(['cert-ix.payment.succeeded', 'cert-ix.payment.failed']);
+  // the fields both payment channels require
+  expect((pay.envelopeSchema as any).required).toEqual(['stripeEventId', 'sessionId', 'tenantId']);
+  expect((c.familyOf('cert-ix.checkout.session.expired')!.envelopeSchema as any).required).toEqual(['sessionId', 'tenantId', 'planId']);
+  expect(c.familyOf('cert-ix.paymentx.refunded')).toBeUndefined();
+  expect(c.familyOf('cert-ix.payment.')).toBeUndefined();
+  expect(c.familyOf('cert-ix.subscription.plan.upgraded')).toBeUndefined();
+
+  const refund = { stripeEventId: 'evt_1', sessionId: 'cs_1', tenantId: 'ten_1', refundedAt: new Date().toISOString() };
+  expect(c.validatePayload('cert-ix.payment.refunded', refund)).toEqual({ ok: true, errors: [] });
+  expect(c.validatePayload('cert-ix.payment.refunded', { ...refund, tenantId: undefined }).errors.join()).toContain("'tenantId'");
+  expect(c.validateHeaders('cert-ix.payment.refunded', { 'schema-version': '1.0' }).ok).toBe(true);
+  expect(c.validateHeaders('cert-ix.payment.refunded', {}).errors.join()).toContain('schema-version');
+  // a named channel keeps its own schema; a topic in no family stays outside the contract
+  expect(c.validatePayload('cert-ix.payment.succeeded', refund).ok).toBe(false);
+  expect(c.validatePayload('cert-ix.unknown.topic', refund).errors).toEqual(['topic cert-ix.unknown.topic is not in the frozen contract']);
+});
+
+test('a frozen family that is not <prefix>.* or holds no channel is a contract error naming it', () => {
+  const asyncapi = loadContractFile('asyncapi.yaml');
+  const withFamilies = (frozenFamilies: string[]) => new Contracts(loadContractFile('openapi.yaml'), { ...asyncapi, 'x-flowgate': { ...asyncapi['x-flowgate'], frozenFamilies } }, { validatorCache: false });
+  expect(() => withFamilies(['cert-ix.refund.*'])).toThrow('frozen family "cert-ix.refund.*" has no channel in asyncapi.yaml');
+  expect(() => withFamilies(['cert-ix.payment'])).toThrow('frozen family "cert-ix.payment" must be <prefix>.*');
+});
