@@ -783,6 +783,28 @@ test('payment-event-bad-schema: payment.succeeded carries amount as a string', a
   expect(c.validatePayload(good.event.topic, good.event.value).errors).toEqual([]);
 });
 
+test('payment-refunded-no-header: each payment also produces a header-less cert-ix.payment.refunded with its tenant id, on a topic made on first use', async () => {
+  const u = await newUser();
+  await setFaults(['payment-refunded-no-header']);
+  const paid = await pay(u);
+  await setFaults([]);
+  expect(await admin.listTopics()).toContain('cert-ix.payment.refunded');
+  // read from the beginning by a consumer of its own: the test's observer subscribed before the topic existed
+  const reader = kafka.consumer({ groupId: `faults-test-refund-${randomUUID()}`, maxWaitTimeInMs: 200 });
+  const got: { headers: Record<string, unknown>; value: any }[] = [];
+  try {
+    await reader.connect();
+    await reader.subscribe({ topics: ['cert-ix.payment.refunded'], fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void got.push({ headers: message.headers ?? {}, value: JSON.parse(String(message.value)) }) });
+    await until('the refund of the payment on cert-ix.payment.refunded', async () => got.some((m) => m.value.paymentId === paid.paymentId));
+  } finally {
+    await reader.disconnect();
+  }
+  const refund = got.find((m) => m.value.paymentId === paid.paymentId)!;
+  expect(refund.headers['schema-version']).toBeUndefined();
+  expect(refund.value).toMatchObject({ tenantId: u.tenantId, sessionId: paid.sessionId });
+});
+
 /** A new open checkout session of `u` (for the pro plan). */
 async function openSession(u: User) {
   const s = await api('POST', '/api/v1/checkout/sessions', { token: u.token, body: { planId: 'pro' } });
