@@ -802,7 +802,7 @@ test('payment-refunded-no-header: each payment also produces a header-less cert-
   }
   const refund = got.find((m) => m.value.paymentId === paid.paymentId)!;
   expect(refund.headers['schema-version']).toBeUndefined();
-  expect(refund.value).toMatchObject({ tenantId: u.tenantId, sessionId: paid.sessionId });
+  expect(refund.value).toMatchObject({ tenantId: u.tenantId, paymentId: paid.paymentId });
 });
 
 /** A new open checkout session of `u` (for the pro plan). */

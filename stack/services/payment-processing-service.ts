@@ -92,13 +92,14 @@ const mod: ServiceModule = {
         { key: tenantId },
       );
       // payment-refunded-no-header: a topic of the frozen cert-ix.payment.* family that no channel names yet, created on
-      // first use (as a new producer would), without the schema-version header
+      // first use (as a new producer would), without the schema-version header; keyed by payment and tenant, not by the
+      // checkout session (so the payment flow's one-event-per-session count is not what catches it)
       if (ctx.faults.on('payment-refunded-no-header')) {
         await (refundTopic ??= ctx.bus.createTopic(REFUNDED_TOPIC).catch((err) => {
           refundTopic = undefined;
           throw err;
         }));
-        await ctx.bus.produce(REFUNDED_TOPIC, { paymentId: p.id, stripeEventId: event.id, sessionId, tenantId, amount: 0, refundedAt: new Date().toISOString() }, { key: tenantId, omitSchemaVersion: true });
+        await ctx.bus.produce(REFUNDED_TOPIC, { paymentId: p.id, stripeEventId: event.id, tenantId, amount: 0, refundedAt: new Date().toISOString() }, { key: tenantId, omitSchemaVersion: true });
       }
       return { received: true, paymentId: p.id };
     };
