@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Ajv, { _, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone';
+import { SEED_P0_SERVICES } from './p0-services';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -29,6 +30,8 @@ export interface ServiceContract {
   health: string;
   /** 'METHOD /path' of routes only other services may call: never reachable through the gateway */
   internal: string[];
+  /** seed §1's name when the contract models the service under another (go-tools → scan-engine-worker) */
+  seed?: string;
 }
 
 export interface TopicContract {
@@ -40,6 +43,19 @@ export interface TopicContract {
   producer: string;
   consumers: string[];
   payloadSchema: object;
+  headersSchema: object;
+}
+
+/** A topic family seed §6 freezes whole (`cert-ix.payment.*`): every topic under the prefix, named by a channel or not. */
+export interface TopicFamily {
+  /** as the seed writes it, e.g. cert-ix.payment.* */
+  name: string;
+  /** matches every concrete topic of the family (one or more segments after the prefix) */
+  regex: RegExp;
+  /** the channels of asyncapi.yaml in the family */
+  channels: string[];
+  /** the payload fields every channel of the family requires, with the schema they share */
+  envelopeSchema: object;
   headersSchema: object;
 }
 
@@ -127,6 +143,7 @@ export class Contracts {
   readonly routes: RouteContract[];
   readonly services: ServiceContract[];
   readonly topics: TopicContract[];
+  readonly families: TopicFamily[];
   readonly schemaVersionHeader: string;
   readonly schemaVersion: string;
   readonly scanEngines: string[];
@@ -173,6 +190,7 @@ export class Contracts {
       criticality: s.criticality,
       health: s.health,
       internal: s.internal ?? [],
+      ...(s.seed ? { seed: s.seed } : {}),
     }));
     this.headers = openapi['x-headers'];
 
@@ -201,6 +219,12 @@ export class Contracts {
         headersSchema: headers,
       };
     });
+    this.families = (meta.frozenFamilies ?? []).map((name: string) => familyOf(name, this.topics, resolveA(asyncapi.components?.messageTraits?.frozen?.headers ?? {})));
+  }
+
+  /** The frozen family a concrete topic belongs to (cert-ix.payment.refunded → cert-ix.payment.*), if any. */
+  familyOf(topic: string): TopicFamily | undefined {
+    return this.families.find((f) => f.regex.test(topic));
   }
 
   route(operationId: string): RouteContract {
@@ -217,6 +241,19 @@ export class Contracts {
     const s = this.services.find((x) => x.name === name);
     if (!s) throw new Error(`contracts: no service "${name}" in openapi.yaml x-services`);
     return s;
+  }
+
+  /**
+   * The seed §1 P0 services (contracts/p0-services.ts) as their x-services entries: what criterion 10, completeness and the
+   * probes count against. A seed P0 service the contract lacks, or lists below P0, is an error naming it.
+   */
+  p0Services(): ServiceContract[] {
+    return SEED_P0_SERVICES.map(({ seed, service }) => {
+      const s = this.services.find((x) => x.name === service);
+      if (!s) throw new Error(`contracts: seed §1 P0 service "${seed}" (x-services "${service}") is missing from openapi.yaml x-services`);
+      if (s.criticality !== 'P0') throw new Error(`contracts: seed §1 P0 service "${seed}" is ${s.criticality} in openapi.yaml x-services, expected P0`);
+      return s;
+    });
   }
 
   /** The contract entry that governs a concrete topic name (literal first, then patterns). */
@@ -289,6 +326,8 @@ export class Contracts {
   /** Payload against the topic's JSON schema; unknown fields are tolerated because the schemas leave them open. */
   validatePayload(topic: string, payload: unknown): ValidationResult {
     const t = this.topicFor(topic);
+    const f = t ? undefined : this.familyOf(topic);
+    if (f) return this.check(`family:${f.name}`, f.envelopeSchema, payload);
     if (!t) return { ok: false, errors: [`topic ${topic} is not in the frozen contract`] };
     const v = this.validator(`topic:${t.name}`, t.payloadSchema);
     return v(payload) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
@@ -297,9 +336,16 @@ export class Contracts {
   /** Headers (as strings) against the topic's header schema (schema-version "1.0"). */
   validateHeaders(topic: string, headers: Record<string, string | undefined>): ValidationResult {
     const t = this.topicFor(topic);
+    const f = t ? undefined : this.familyOf(topic);
+    if (f) return this.check(`family-headers:${f.name}`, f.headersSchema, headers);
     if (!t) return { ok: false, errors: [`topic ${topic} is not in the frozen contract`] };
     const v = this.validator(`headers:${t.name}`, t.headersSchema);
     return v(headers) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
+  }
+
+  private check(key: string, schema: object, value: unknown): ValidationResult {
+    const v = this.validator(key, schema);
+    return v(value) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
   }
 
   /** A value against a named schema of openapi.yaml's components (e.g. `Health`). */
@@ -319,6 +365,32 @@ export class Contracts {
     const v = this.validator(`response:${operationId}:${status}`, schema);
     return v(body) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
   }
+}
+
+/**
+ * A family from its seed name (`cert-ix.payment.*`) and the channels under its prefix: the envelope is the fields every
+ * channel requires, each with the first channel's schema when all channels agree on it (a field they type differently is
+ * required, of any type). A family no channel is in has no envelope to hold a topic to, which is a contract error.
+ */
+function familyOf(name: string, topics: TopicContract[], headersSchema: object): TopicFamily {
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)*\.\*$/.test(name)) throw new Error(`contracts: frozen family "${name}" must be <prefix>.* (asyncapi.yaml x-flowgate.frozenFamilies)`);
+  const prefix = name.slice(0, -1);
+  const members = topics.filter((t) => t.name.startsWith(prefix));
+  if (!members.length) throw new Error(`contracts: frozen family "${name}" has no channel in asyncapi.yaml`);
+  const required = (t: TopicContract) => ((t.payloadSchema as any).required ?? []) as string[];
+  const shared = required(members[0]).filter((k) => members.every((t) => required(t).includes(k)));
+  const properties: Record<string, object> = {};
+  for (const k of shared) {
+    const schemas = members.map((t) => (t.payloadSchema as any).properties?.[k] ?? {});
+    properties[k] = schemas.every((x) => JSON.stringify(x) === JSON.stringify(schemas[0])) ? schemas[0] : {};
+  }
+  return {
+    name,
+    regex: new RegExp(`^${prefix.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}[^.]+(\\.[^.]+)*$`),
+    channels: members.map((t) => t.name),
+    envelopeSchema: { type: 'object', required: shared, properties },
+    headersSchema,
+  };
 }
 
 export function formatErrors(errors: ErrorObject[] | null | undefined): string[] {

@@ -109,7 +109,7 @@ setup('preflight: configuration valid, target reachable', async ({}, testInfo) =
       testInfo.annotations.push({ type: 'health', description: `not run: the gateway's certificate does not verify (${gatewayCertProblem})` });
       return;
     }
-    const checks = await Promise.all(c.services.filter((x) => x.criticality === 'P0').map((s) => healthOf(c, target, gateway, s.name, s.health)));
+    const checks = await Promise.all(c.p0Services().map((s) => healthOf(c, target, gateway, s.name, s.health)));
     const bad = checks.filter((h) => !h.ok);
     const a = evidenceAttachment({
       kind: 'probe',

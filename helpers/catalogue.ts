@@ -149,7 +149,7 @@ export interface CatalogueProbe {
 export function bypassProbes(): CatalogueProbe[] {
   const c = contracts();
   const out: CatalogueProbe[] = [];
-  for (const s of c.services.filter((x) => x.criticality === 'P0')) {
+  for (const s of c.p0Services()) {
     for (const r of c.routesOf(s.name).filter((x) => x.protected)) out.push({ service: s.name, route: `${r.method} ${r.path}`, step: `P. Probe ${r.operationId} ` });
     for (const route of s.internal) out.push({ service: s.name, route, step: `P. Probe internal ${route.split(' ')[1]} ` });
   }
@@ -166,6 +166,8 @@ export interface Inventory {
   probeProject: string;
   checks: readonly CatalogueCheck[];
   criteria: Record<number, readonly CheckRef[]>;
+  /** criterion 10: the project that asks every seed P0 service (x-services names) for its health */
+  health?: { project: string; services: readonly string[] };
 }
 
 let inventory: Inventory | undefined;
@@ -178,5 +180,6 @@ export function catalogueInventory(): Inventory {
     probeProject: BYPASS,
     checks: CHECKS,
     criteria: CRITERION_CHECKS,
+    health: { project: PREFLIGHT, services: contracts().p0Services().map((s) => s.name) },
   });
 }

@@ -3,7 +3,7 @@ import { test, expect } from '@playwright/test';
 import { missingFrom } from './completeness';
 import { catalogueInventory } from './catalogue';
 import { computeVerdict } from './verdict';
-import { flowTest, healthy, run } from './verdict.fixtures';
+import { flowTest, healthEvidence, healthy, HEALTHY_SERVICES, run } from './verdict.fixtures';
 
 const inv = () => catalogueInventory();
 
@@ -60,4 +60,18 @@ test('an empty or never-started run lists everything, but the note is left to th
   const v = computeVerdict(run(notStarted));
   expect(v.incomplete.length).toBeGreaterThan(0);
   expect(v.verdict).toBe('NO-GO');
+});
+
+test('a preflight whose health checks left out a seed P0 service is incomplete, naming it', () => {
+  const tests = healthy().map((t) => (t.project === 'preflight' ? flowTest('preflight', { tags: [], evidence: [healthEvidence(HEALTHY_SERVICES.filter((h) => h.service !== 'otp-service'))] }) : t));
+  expect(missingFrom(tests, inv())).toEqual(['health checks not run: otp-service']);
+  expect(inv().health?.services).toContain('scan-engine-worker');
+  const v = computeVerdict(run(tests));
+  expect(v.verdict).toBe('NO-GO');
+  expect(v.notes.find((n) => n.startsWith('incomplete: '))).toContain('health checks not run: otp-service');
+});
+
+test('a P0 service\'s bypass probes absent from the run are named by service', () => {
+  const tests = healthy().map((t) => (t.project === 'auth-bypass' ? { ...t, steps: t.steps.filter((s) => !/internal \/internal\/email/.test(s.title)) } : t));
+  expect(missingFrom(tests, inv()).find((m) => m.startsWith('bypass probes not run: '))).toBe('bypass probes not run: email-service (POST /internal/email/send)');
 });

@@ -4,6 +4,7 @@
 // is about what a filter (--project, --grep, --grep-invert) or a skip took away. A run missing anything is never GO.
 import type { CheckRef, Inventory } from './catalogue';
 import type { TestModel } from './run';
+import { HEALTH_EVIDENCE, healthNotChecked, type HealthCheck } from './health';
 
 export interface Incomplete {
   /** one line per kind of gap, e.g. `flows not run: scan, asset` */
@@ -56,6 +57,14 @@ export function missingFrom(tests: TestModel[], inv: Inventory): string[] {
       for (const p of missing) byService.set(p.service, [...(byService.get(p.service) ?? []), p.route]);
       items.push(`bypass probes not run: ${[...byService].map(([s, routes]) => `${s} (${list(routes, 4)})`).join('; ')}`);
     }
+  }
+
+  // Criterion 10 counts against the seed's P0 list: a health check preflight recorded must have asked every one of them.
+  if (inv.health && !notRun.includes(inv.health.project)) {
+    const recorded = ranIn(inv.health.project).flatMap((t) => t.evidence.filter((e) => e.name === HEALTH_EVIDENCE));
+    const asked = recorded.flatMap((e) => (Array.isArray(e.data) ? (e.data as HealthCheck[]) : []));
+    const missing = recorded.length ? healthNotChecked(inv.health.services, asked) : [];
+    if (missing.length) items.push(`health checks not run: ${list(missing)}`);
   }
 
   const tagRan = (project: string | undefined, tag: string) => tests.some((t) => (!project || t.project === project) && t.tags.includes(tag) && ran(t));

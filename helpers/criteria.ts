@@ -4,7 +4,8 @@ import { AUDIT_PROBES, BYPASS_FLOW, type Evidence, FLOWS, PREFLIGHT_PROJECT, SEC
 import { evaluateGaps } from './gaps';
 import { transportCriterion } from './verdict-transport';
 import { WIRE_EVIDENCE } from './wire';
-import { HEALTH_EVIDENCE, type HealthCheck } from './health';
+import { HEALTH_EVIDENCE, healthNotChecked, type HealthCheck } from './health';
+import { p0Label, p0ServiceNames } from '../contracts/p0-services';
 import {
   criterionFromFlows,
   type CriterionEvidence,
@@ -121,8 +122,11 @@ function health(ctx: RunContext): CriterionOutcome {
   const checks = preflight.flatMap((t) => t.evidence.filter(isHealth)).flatMap((e) => (Array.isArray(e.data) ? (e.data as HealthCheck[]) : []));
   if (checks.length === 0) return { status: 'not-run', detail: 'preflight did not check the health endpoints', evidence };
   const bad = checks.filter((h) => !h.ok);
-  if (bad.length) return { status: 'fail', detail: bad.map((h) => `${h.service}: ${h.path} ${h.problem}`).join('; '), evidence };
-  return { status: 'pass', detail: `${checks.length} P0 services answered status ok: ${checks.map((h) => `${h.service} ${h.latencyMs} ms`).join(', ')}`, evidence };
+  if (bad.length) return { status: 'fail', detail: bad.map((h) => `${p0Label(h.service)}: ${h.path} ${h.problem}`).join('; '), evidence };
+  // Counted against seed §1's P0 list, not against whatever preflight chose to ask.
+  const missing = healthNotChecked(p0ServiceNames(), checks);
+  if (missing.length) return { status: 'not-run', detail: `no health answer for seed P0 service(s) ${missing.map(p0Label).join(', ')}`, evidence };
+  return { status: 'pass', detail: `all ${p0ServiceNames().length} seed P0 services answered status ok naming themselves: ${checks.map((h) => `${p0Label(h.service)} ${h.latencyMs} ms`).join(', ')}`, evidence };
 }
 
 /** Criterion 1: one row per P0 gap (helpers/gaps.ts). */

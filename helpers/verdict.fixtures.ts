@@ -1,4 +1,5 @@
 // Run models for the verdict's unit tests: a healthy run of every project, and test models to vary it.
+import { p0ServiceNames } from '../contracts/p0-services';
 import type { Evidence } from './evidence';
 import { catalogueInventory } from './catalogue';
 import { computeVerdict, type RunModel, type TestModel } from './verdict';
@@ -49,7 +50,7 @@ export function run(tests: TestModel[], over: Partial<RunModel> = {}): RunModel 
   return { target: { name: 'embedded', kongUrl: 'http://127.0.0.1:8000' }, startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:01:00.000Z', allowFlaky: false, tests, ...over };
 }
 
-export const HEALTHY_SERVICES = ['qr-auth-service', 'scan-api-service'].map((service) => ({ service, path: `/health/${service}`, status: 200, latencyMs: 4, body: { status: 'ok', service }, ok: true }));
+export const HEALTHY_SERVICES = p0ServiceNames().map((service) => ({ service, path: `/health/${service}`, status: 200, latencyMs: 4, body: { status: 'ok', service }, ok: true }));
 export const healthEvidence = (checks = HEALTHY_SERVICES): Evidence => ({ kind: 'probe', step: 'health', name: 'health', summary: `${checks.length} P0 services`, data: checks });
 /** A passing connection test for criterion 4, 5 or 6 (id 0: the P0-06 check) with one endpoint's evidence (ok unless said otherwise). */
 export function transportTest(id: number, over: Partial<TestModel> = {}, ok = true, gap?: string): TestModel {

@@ -288,7 +288,7 @@ test('headline: the verdict, the release state and the target in one line', () =
 test('criterion 10: every P0 health answer ok → pass with latency; a degraded one → fail naming it; no health check → not-run', () => {
   const ok = computeVerdict(run(healthy()));
   expect(crit(ok, 10)).toMatchObject({ status: 'pass', detail: expect.stringContaining('scan-api-service 4 ms') });
-  const degraded = [...HEALTHY_SERVICES.slice(0, 1), { ...HEALTHY_SERVICES[1], body: { status: 'degraded', service: 'scan-api-service' }, ok: false, problem: '200 but the body does not fit the Health schema (status "degraded")' }];
+  const degraded = HEALTHY_SERVICES.map((h) => (h.service === 'scan-api-service' ? { ...h, body: { status: 'degraded', service: 'scan-api-service' }, ok: false, problem: '200 but the body does not fit the Health schema (status "degraded")' } : h));
   const r = computeVerdict(run(healthy().map((t) => (t.project === 'preflight' ? flowTest('preflight', { tags: [], evidence: [healthEvidence(degraded)] }) : t))));
   expect(crit(r, 10).status).toBe('fail');
   expect(crit(r, 10).detail).toContain('scan-api-service: /health/scan-api-service 200 but the body does not fit the Health schema (status "degraded")');
@@ -296,6 +296,20 @@ test('criterion 10: every P0 health answer ok → pass with latency; a degraded 
   const none = computeVerdict(run(healthy().map((t) => (t.project === 'preflight' ? flowTest('preflight', { tags: [], evidence: [] }) : t))));
   expect(crit(none, 10).status).toBe('not-run');
   expect(none.verdict).toBe('NO-GO');
+});
+
+test('criterion 10 counts against seed §1\'s P0 list: a service preflight did not ask is not-run, naming it (go-tools by its seed name); the pass lists them all', () => {
+  const withPreflight = (checks: typeof HEALTHY_SERVICES) => computeVerdict(run(healthy().map((t) => (t.project === 'preflight' ? flowTest('preflight', { tags: [], evidence: [healthEvidence(checks)] }) : t))));
+  const ok = computeVerdict(run(healthy()));
+  expect(crit(ok, 10).detail).toContain('all 11 seed P0 services answered status ok naming themselves');
+  expect(crit(ok, 10).detail).toContain('otp-service 4 ms');
+  expect(crit(ok, 10).detail).toContain('go-tools (scan-engine-worker) 4 ms');
+  const short = withPreflight(HEALTHY_SERVICES.filter((h) => h.service !== 'otp-service' && h.service !== 'scan-engine-worker'));
+  expect(crit(short, 10)).toMatchObject({ status: 'not-run', detail: 'no health answer for seed P0 service(s) otp-service, go-tools (scan-engine-worker)' });
+  expect(short.verdict).toBe('NO-GO');
+  // the catch-all's answer: judged by preflight as not this service's
+  const caught = withPreflight(HEALTHY_SERVICES.map((h) => (h.service === 'otp-service' ? { ...h, body: { status: 'ok', service: 'qr-auth-service' }, ok: false, problem: '200 but the body names service "qr-auth-service", not "otp-service"' } : h)));
+  expect(crit(caught, 10)).toMatchObject({ status: 'fail', detail: 'otp-service: /health/otp-service 200 but the body names service "qr-auth-service", not "otp-service"' });
 });
 
 test('criterion 1: ten rows; a gap check failing for its reason is open and fires p0-gap-not-remediated; only reviews left → awaiting sign-off', () => {

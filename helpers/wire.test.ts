@@ -26,3 +26,15 @@ test('a message of ours without the schema-version header is a violation', () =>
 test('idsOf takes *Id fields and email, long enough to correlate by', () => {
   expect(idsOf({ assetId: 'asset-mine-1', tenantId: 't', email: 'flowgate+x@flowgate.test', name: 'n' })).toEqual(['asset-mine-1', 'flowgate+x@flowgate.test']);
 });
+
+test('a message of ours on a frozen family topic no channel names (cert-ix.payment.refunded) is judged: without the header, or off the family envelope, it is a violation', () => {
+  const refund = { stripeEventId: 'evt_1', sessionId: 'cs_mine_0001', tenantId: 'tenant-0001', refundedAt: '2026-11-20T10:00:00.000Z' };
+  const on = (topic: string, payload: unknown, headers: Record<string, string> = { 'schema-version': '1.0' }) => ({ topic, partition: 0, offset: 7, headers, value: JSON.stringify(payload) });
+  expect(checkRunMessages(c, [on('cert-ix.payment.refunded', refund)], ['cs_mine_0001'])).toMatchObject({ checked: 1, byTopic: { 'cert-ix.payment.refunded': 1 }, violations: [] });
+  const noHeader = checkRunMessages(c, [on('cert-ix.payment.refunded', refund, {})], ['cs_mine_0001']).violations;
+  expect(noHeader.map((v) => v.message.split('\n')[0])).toEqual([expect.stringMatching(/^event on cert-ix\.payment\.refunded \(partition 0, offset 7\) breaks the frozen contract: header schema-version is missing/)]);
+  const { tenantId: _t, ...noTenant } = refund;
+  expect(checkRunMessages(c, [on('cert-ix.checkout.session.expired', { ...noTenant, planId: 'pro' })], ['cs_mine_0001']).violations[0].message).toContain("must have required property 'tenantId'");
+  // a topic outside every family and channel stays a violation of its own
+  expect(checkRunMessages(c, [on('cert-ix.refunds', refund)], ['cs_mine_0001']).violations[0].message).toContain('topic cert-ix.refunds is not in the frozen contract');
+});

@@ -1,4 +1,5 @@
 // Tests of the verdict reporter on real Playwright runs: a throwaway project (preflight, four flows, auth-bypass) whose tests pass, fail, skip, flake and attach evidence.
+import { p0ServiceNames } from '../contracts/p0-services';
 import { test, expect, type TestInfo } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -53,7 +54,7 @@ test(FLOW + ' flow', { tag: ['@flow-' + FLOW, ...(GAPS[FLOW] ?? [])] }, async ({
     return;
   }
   if (FLOW === 'preflight')
-    await attach(evidenceAttachment({ kind: 'probe', step: 'H', name: 'health', summary: '1 of 1 P0 services healthy', data: [{ service: 'scan-api-service', path: '/health/scan-api-service', status: 200, latencyMs: 3, ok: true }] }));
+    await attach(evidenceAttachment({ kind: 'probe', step: 'H', name: 'health', summary: 'every P0 service healthy', data: ${JSON.stringify(p0ServiceNames().map((service) => ({ service, path: `/health/${service}`, status: 200, latencyMs: 3, ok: true })))} }));
   else await attach(evidenceAttachment({ kind: 'probe', step: 'C', name: 'contract.events', summary: '2 messages checked', data: { checked: 2, others: 0, byTopic: {}, violations: [] } }));
   if (FLOW === 'preflight' && mode.includes('preflight-config'))
     throw new ConfigError(['KONG_URL is required']);

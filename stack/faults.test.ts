@@ -800,6 +800,28 @@ test('payment-event-bad-schema: payment.succeeded carries amount as a string', a
   expect(c.validatePayload(good.event.topic, good.event.value).errors).toEqual([]);
 });
 
+test('payment-refunded-no-header: each payment also produces a header-less cert-ix.payment.refunded with its tenant id, on a topic made on first use', async () => {
+  const u = await newUser();
+  await setFaults(['payment-refunded-no-header']);
+  const paid = await pay(u);
+  await setFaults([]);
+  expect(await admin.listTopics()).toContain('cert-ix.payment.refunded');
+  // read from the beginning by a consumer of its own: the test's observer subscribed before the topic existed
+  const reader = kafka.consumer({ groupId: `faults-test-refund-${randomUUID()}`, maxWaitTimeInMs: 200 });
+  const got: { headers: Record<string, unknown>; value: any }[] = [];
+  try {
+    await reader.connect();
+    await reader.subscribe({ topics: ['cert-ix.payment.refunded'], fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void got.push({ headers: message.headers ?? {}, value: JSON.parse(String(message.value)) }) });
+    await until('the refund of the payment on cert-ix.payment.refunded', async () => got.some((m) => m.value.paymentId === paid.paymentId));
+  } finally {
+    await reader.disconnect();
+  }
+  const refund = got.find((m) => m.value.paymentId === paid.paymentId)!;
+  expect(refund.headers['schema-version']).toBeUndefined();
+  expect(refund.value).toMatchObject({ tenantId: u.tenantId, paymentId: paid.paymentId });
+});
+
 /** A new open checkout session of `u` (for the pro plan). */
 async function openSession(u: User) {
   const s = await api('POST', '/api/v1/checkout/sessions', { token: u.token, body: { planId: 'pro' } });
@@ -914,6 +936,17 @@ test('health-degraded: scan-api-service answers 200 but says degraded', async ()
   expect((await api('GET', '/health/asset-management-service')).body.status).toBe('ok');
   await setFaults([]);
   expect((await api('GET', '/health/scan-api-service')).body.status).toBe('ok');
+});
+
+test('health-catch-all: every health path answers 200 status ok naming qr-auth-service, and each its own again after', async () => {
+  await setFaults(['health-catch-all']);
+  for (const svc of ['otp-service', 'scan-engine-worker', 'no-such-service']) {
+    const r = await api('GET', `/health/${svc}`);
+    expect([svc, r.status, r.body]).toEqual([svc, 200, { status: 'ok', service: 'qr-auth-service' }]);
+  }
+  await setFaults([]);
+  expect((await api('GET', '/health/otp-service')).body).toEqual({ status: 'ok', service: 'otp-service' });
+  expect((await api('GET', '/health/no-such-service')).status).toBe(404);
 });
 
 test('source-literal-secret: the deployed-source snapshot gets a literal SendGrid key in its compose file, and loses it again', async () => {

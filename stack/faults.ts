@@ -35,6 +35,8 @@ export const FAULTS: readonly FaultSpec[] = [
   { name: 'P0-06-source-db-ssl-off', flow: 'any', gap: 'P0-06', description: "the deployed source's database client turns TLS on only when DB_SSL is 'true', so off by default" },
   { name: 'P0-10-source-csrf-random-fallback', flow: 'any', gap: 'P0-10', description: "the deployed source's qr-auth falls back to a random CSRF_ENCRYPTION_KEY when it is unset" },
   { name: 'health-degraded', flow: 'any', description: 'scan-api-service answers its health endpoint 200 with status "degraded"' },
+  { name: 'payment-refunded-no-header', flow: 'payment', description: "after each payment, payment-processing also produces cert-ix.payment.refunded (a topic of the frozen cert-ix.payment.* family that no channel names, created on first use) without its schema-version header, carrying the payment and tenant ids (no session id)" },
+  { name: 'health-catch-all', flow: 'any', description: "the gateway sends every /health/ path to qr-auth-service, whose catch-all answers 200 {status: 'ok', service: 'qr-auth-service'} for any of them" },
   // auth flow
   { name: 'auth-csrf-unavailable', flow: 'auth', description: 'qr-auth answers the CSRF token route with 503' },
   { name: 'auth-verify-no-activate', flow: 'auth', description: 'verify-email answers 200 but leaves the account pending, so login is refused' },

@@ -261,7 +261,10 @@ export async function startStack(opts: StackOptions = {}): Promise<StackHandle> 
       kongFile: KONG_FILE,
       upstreams: services.upstreams,
       // P0-05-email-exposed: someone routed the email service's internal API through the gateway.
-      faultRoutes: () => (faults.on('P0-05-email-exposed') ? [{ prefix: '/internal/email', service: 'email-service' }] : []),
+      faultRoutes: () => [
+        ...(faults.on('P0-05-email-exposed') ? [{ prefix: '/internal/email', service: 'email-service' }] : []),
+        ...(faults.on('health-catch-all') ? [{ prefix: '/health/', service: 'qr-auth-service' }] : []),
+      ],
     });
     comp.add(gateway);
     const control = await startControlComponent(ctx, stopComponent);

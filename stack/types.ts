@@ -37,6 +37,8 @@ export interface EventBus {
   produce(topic: string, payload: unknown, opts?: ProduceOptions): Promise<void>;
   /** Subscribes the service's own consumer group to topics (names or RegExp); the handler runs per message, in order. */
   consume(topics: (string | RegExp)[], handler: (ev: ConsumedEvent) => Promise<void>): Promise<void>;
+  /** creates a topic the stack did not (one partition); nothing when it exists. Only a fault that produces to a new topic needs it. */
+  createTopic(topic: string): Promise<void>;
 }
 
 export interface ServiceContext {

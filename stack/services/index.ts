@@ -16,6 +16,7 @@ import checkoutOrchestration from './checkout-orchestration-service';
 import paymentProcessing from './payment-processing-service';
 import invoice from './invoice-service';
 import clientDashboard from './client-dashboard';
+import otp from './otp-service';
 
 export const SERVICES: ServiceModule[] = [
   qrAuth,
@@ -34,6 +35,7 @@ export const SERVICES: ServiceModule[] = [
   paymentProcessing,
   invoice,
   clientDashboard,
+  otp,
 ];
 
 /** Databases the services own, each once (subscription and account-provisioning share one, as in the seed). */

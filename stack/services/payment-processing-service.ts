@@ -4,6 +4,9 @@ import type { ServiceModule } from '../types';
 import { bindRoutes, httpError, userOf } from './common/app';
 import { db, emit, iso, newId } from './common/util';
 
+/** Not a channel of asyncapi.yaml: only the fault payment-refunded-no-header produces to it. */
+export const REFUNDED_TOPIC = 'cert-ix.payment.refunded';
+
 /** Stripe's default timestamp tolerance: a signed webhook older than this is refused (a captured delivery replayed later). */
 export const STRIPE_TOLERANCE_S = 300;
 
@@ -43,6 +46,7 @@ const mod: ServiceModule = {
     };
 
     /** Books a checkout.session.completed event once per Stripe event id (a redelivery neither pays twice nor produces twice). */
+    let refundTopic: Promise<void> | undefined;
     const book = async (event: any, traceId: string) => {
       if (!event || typeof event.id !== 'string' || typeof event.type !== 'string') throw httpError(400, 'bad_request', 'not a Stripe event');
       if (event.type !== 'checkout.session.completed') {
@@ -87,6 +91,16 @@ const mod: ServiceModule = {
         },
         { key: tenantId },
       );
+      // payment-refunded-no-header: a topic of the frozen cert-ix.payment.* family that no channel names yet, created on
+      // first use (as a new producer would), without the schema-version header; keyed by payment and tenant, not by the
+      // checkout session (so the payment flow's one-event-per-session count is not what catches it)
+      if (ctx.faults.on('payment-refunded-no-header')) {
+        await (refundTopic ??= ctx.bus.createTopic(REFUNDED_TOPIC).catch((err) => {
+          refundTopic = undefined;
+          throw err;
+        }));
+        await ctx.bus.produce(REFUNDED_TOPIC, { paymentId: p.id, stripeEventId: event.id, tenantId, amount: 0, refundedAt: new Date().toISOString() }, { key: tenantId, omitSchemaVersion: true });
+      }
       return { received: true, paymentId: p.id };
     };
 

@@ -116,8 +116,11 @@ export const MATRIX: Row[] = [
   { fault: 'P0-05-email-exposed', project: 'auth-bypass', expects: bypass('POST /internal/email/send'), step: 'F. No internal route answers through the gateway', category: 'auth bypass' },
   { fault: 'asset-read-off-schema', project: 'asset', expects: c(2, { says: 'response of getAsset with status 200 breaks the frozen contract: /updatedAt must be string' }), step: '3. Read asset', category: 'contract violation' },
   { fault: 'asset-updated-duplicate-broken', project: 'asset', expects: c(11, { says: "cert-ix.asset.updated" }), step: 'C. Every event this test caused fits the frozen contract', category: 'contract violation' },
+  // a topic of the frozen cert-ix.payment.* family no channel names, created during the run: still read, still judged
+  { fault: 'payment-refunded-no-header', project: 'payment', expects: c(11, { says: 'cert-ix.payment.refunded (partition 0, offset 0) breaks the frozen contract: header schema-version is missing' }), step: 'C. Every event this test caused fits the frozen contract', category: 'contract violation' },
   // No flow fails on these: the criterion fails from the evidence preflight and the source project record.
   { fault: 'health-degraded', project: 'auth', expects: c(10, { says: 'scan-api-service: /health/scan-api-service 200 but the body does not fit the Health schema (status "degraded")' }) },
+  { fault: 'health-catch-all', project: 'auth', expects: c(10, { says: 'otp-service: /health/otp-service 200 but the body names service "qr-auth-service", not "otp-service"' }) },
   { fault: 'source-literal-secret', project: 'source', failing: 'source', expects: c(3, { trigger: 'hardcoded-secret', says: 'docker-compose.test.yml:' }), category: 'assertion failed' },
   // P0 gaps decided by rules over the deployed source: the gap row is open with the file and line
   { fault: 'P0-06-source-db-ssl-off', project: 'source', failing: 'source', expects: { trigger: 'p0-gap-not-remediated', gap: 'P0-06', says: 'stack/services/common/env-clients.ts:' }, category: 'assertion failed' },

@@ -94,6 +94,12 @@ export async function buildServiceApp(mod: ServiceModule, ctx: ServiceContext): 
   const health = async () => ({ status: ctx.faults.on('health-degraded') && mod.name === 'scan-api-service' ? 'degraded' : 'ok', service: mod.name });
   app.get(`/health/${mod.name}`, health);
   app.get('/health', health);
+  // health-catch-all: one route answers every health path with this service's own health (the gateway sends them all here).
+  app.get('/health/*', async (_req, reply) => {
+    if (ctx.faults.on('health-catch-all')) return health();
+    reply.callNotFound();
+    return reply;
+  });
 
   await mod.register(app, ctx);
   return app;

@@ -49,6 +49,16 @@ export async function createBus(opts: BusOptions): Promise<EventBus & { close():
       await producer.send({ topic, acks: -1, messages: [{ key: po.key ?? null, value: JSON.stringify(payload), headers }] });
     },
 
+    async createTopic(topic: string) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      } finally {
+        await admin.disconnect();
+      }
+    },
+
     async consume(topics, handler) {
       // A second consume() on the same bus gets its own group, so two subscriptions never share one group's assignment.
       const groupId = consumers.length === 0 ? opts.groupId : `${opts.groupId}.${consumers.length}`;
