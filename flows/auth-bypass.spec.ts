@@ -15,6 +15,8 @@ import { contracts } from '../contracts';
 
 const P0 = contracts().services.filter((s) => s.criticality === 'P0').map((s) => s.name);
 const protectedRoutesOf = (service: string) => contracts().routesOf(service).filter((r) => r.protected);
+/** Token kinds that carry no credential (made up, a random key, unsigned, the public key): the secret ledger skips them. */
+const FORGED_KINDS: ReadonlySet<TokenKind> = new Set(['malformed', 'wrong-key', 'alg-none', 'alg-confusion']);
 /** Seed §3 gaps whose JWT middleware these probes check. */
 const GAPS: Record<string, string> = { 'asset-management-service': '@gap-P0-01', 'checkout-orchestration-service': '@gap-P0-03' };
 
@@ -103,7 +105,7 @@ for (const service of P0) {
     for (const route of ordered) {
       await flow.step('P', `Probe ${route.operationId}`, `${route.method} ${route.path}`, async () => {
         for (const kind of kinds) {
-          const res = await probeCall(api, route.operationId, { token: tokens[kind], params: pathParams(route.path, ids), body: sampleBody(route.operationId, ids) });
+          const res = await probeCall(api, route.operationId, { token: tokens[kind], forgedToken: FORGED_KINDS.has(kind), params: pathParams(route.path, ids), body: sampleBody(route.operationId, ids) });
           const where = { route: `${route.method} ${route.path}`, service, tokenKind: kind, status: res.status };
           if (res.status >= 200 && res.status < 300) {
             findings.push(where);

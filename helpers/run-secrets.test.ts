@@ -70,6 +70,16 @@ test("an exchange's credentials: the token sent, credential headers, cookies rec
   expect(secretFields([{ email: 'a@b.test', token: 'verify-123456' }])).toEqual([{ kind: 'token', value: 'verify-123456' }]);
 });
 
+test("a probe's forged token is no credential: skipped, while the exchange's other credentials are still recorded", () => {
+  const ex = { request: { headers: { authorization: 'Bearer not-a-jwt.flowgate.probe', 'x-api-key': 'staging-api-key-1' } }, response: { headers: {}, body: { accessToken: 'eyJ.access.token' } } };
+  // positive control: the same exchange without the flag records the token
+  expect(exchangeSecrets(ex).map((s) => s.value)).toContain('not-a-jwt.flowgate.probe');
+  expect(exchangeSecrets({ ...ex, forgedToken: true })).toEqual([
+    { kind: 'x-api-key header sent', value: 'staging-api-key-1' },
+    { kind: 'accessToken', value: 'eyJ.access.token' },
+  ]);
+});
+
 test("the configuration's secrets are named by the variable that holds them", () => {
   const env = {
     KAFKA_SASL_PASSWORD: 'sasl-pw-123',

@@ -120,10 +120,13 @@ export function secretFields(value: unknown, depth = 0, out: KnownSecret[] = [])
 }
 
 /** The credentials one HTTP exchange carried: the token it sent, credential headers and cookies, and credential fields of either body. */
-export function exchangeSecrets(ex: { request: { headers: Record<string, string>; body?: unknown }; response: { headers: Record<string, string>; body?: unknown } }): KnownSecret[] {
+export function exchangeSecrets(ex: { request: { headers: Record<string, string>; body?: unknown }; response: { headers: Record<string, string>; body?: unknown }; forgedToken?: boolean }): KnownSecret[] {
   const out: KnownSecret[] = [];
   for (const [name, value] of Object.entries(ex.request.headers)) {
     if (typeof value !== 'string' || !SECRET_HEADERS.includes(name.toLowerCase())) continue;
+    // A probe's forged token (malformed, signed with a random key, unsigned) is no credential: its literal sits in the
+    // probe's own source, which error contexts quote, so ledgering it would read as a leak.
+    if (ex.forgedToken && name.toLowerCase() === 'authorization') continue;
     const scheme = /^(Bearer|Basic|Token)\s+(.+)$/i.exec(value);
     if (scheme) out.push({ kind: `${scheme[1].toLowerCase()} credential sent`, value: scheme[2] });
     else out.push({ kind: `${name.toLowerCase()} header sent`, value });
