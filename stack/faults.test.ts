@@ -9,6 +9,7 @@ import Stripe from 'stripe';
 import { contracts } from '../contracts';
 import { FAULTS, HUGE_BODY_BYTES, LATENCY_PREFIX, QUOTA_LATE_HOP_MS, SHARED_TENANT_ID } from './faults';
 import { startStack, type StackHandle } from './index';
+import { algOf, hs256, kidOf, publicKeyFromJwks, reclaim } from '../helpers/tokens';
 
 const c = contracts();
 // One stack for the file; tests stay independent (a failure restarts the worker and with it the stack, never skips the rest).
@@ -1067,6 +1068,105 @@ test('shared-tenant: every registration answers one existing tenant, and the use
   expect(members.rows.map((r) => r.email)).toEqual(expect.arrayContaining([a.email, b.email]));
   await setFaults([]);
   expect((await registerUser()).tenantId).not.toBe(SHARED_TENANT_ID);
+});
+
+test('asset-bypass-off-schema: a refused token on asset-management gets 200 from a "cache", off the schema; other services still refuse', async () => {
+  const u = await newUser();
+  await setFaults(['asset-bypass-off-schema']);
+  const served = await api('GET', '/api/v1/assets', { token: 'garbage' });
+  expect(served.status).toBe(200);
+  expect(served.body).toEqual({ cached: true, servedBy: 'edge-cache', items: 'stale' });
+  expect((await api('GET', '/api/v1/assets')).status, 'no token at all: the same cache').toBe(200);
+  expect((await api('GET', '/api/v1/invoices', { token: 'garbage' })).status, 'another service is untouched').toBe(401);
+  expect((await api('GET', '/api/v1/assets', { token: u.token })).body.items, 'a good token reaches the real handler').toEqual(expect.any(Array));
+  await setFaults([]);
+  expect((await api('GET', '/api/v1/assets', { token: 'garbage' })).status).toBe(401);
+});
+
+test('vuln-cross-tenant-list: listing vulnerabilities by another tenant\'s scanId shows them', async () => {
+  const [owner, other] = [await newUser(), await newUser()];
+  const s = await startScan(owner);
+  await waitCompleted(owner, s.scanId);
+  const mine = await until('the scan\'s vulnerabilities', async () => {
+    const r = await api('GET', `/api/v1/vulnerabilities?scanId=${s.scanId}`, { token: owner.token });
+    return r.body.items?.length ? (r.body.items as any[]) : undefined;
+  });
+  await setFaults(['vuln-cross-tenant-list']);
+  const leaked = await api('GET', `/api/v1/vulnerabilities?scanId=${s.scanId}`, { token: other.token });
+  expect(leaked.status).toBe(200);
+  expect(leaked.body.items.map((v: any) => v.id)).toEqual(mine.map((v) => v.id));
+  await setFaults([]);
+  expect((await api('GET', `/api/v1/vulnerabilities?scanId=${s.scanId}`, { token: other.token })).body.items).toEqual([]);
+  expect((await api('GET', `/api/v1/vulnerabilities?scanId=${s.scanId}`, { token: owner.token })).body.items.length).toBe(mine.length);
+});
+
+test('scan-start-cross-tenant: scan-api starts a scan on another tenant\'s asset', async () => {
+  const [owner, other] = [await newUser(), await newUser()];
+  const a = await createAsset(owner);
+  const body = { assetId: a.body.id, target: a.body.value, engine: 'nuclei', priority: 'high' };
+  // healthy: once scan-api knows the asset's owner (its created event), another tenant's scan is refused
+  await until('scan-api to know the asset\'s owner', async () => (await api('POST', '/api/v1/scans', { token: other.token, body })).status === 404);
+  await setFaults(['scan-start-cross-tenant']);
+  expect((await api('POST', '/api/v1/scans', { token: other.token, body })).status).toBe(202);
+  await setFaults([]);
+  expect((await api('POST', '/api/v1/scans', { token: other.token, body })).status).toBe(404);
+  expect((await api('POST', '/api/v1/scans', { token: owner.token, body })).status).toBe(202);
+});
+
+test('ownership-proof-cross-tenant: asset-verification proves another tenant\'s asset', async () => {
+  const [owner, other] = [await newUser(), await newUser()];
+  const a = await createAsset(owner);
+  const body = { assetId: a.body.id, method: 'dns-txt' };
+  await until('asset-verification to know the asset', async () => (await api('POST', '/api/v1/verification/proofs', { token: owner.token, body })).status === 201);
+  expect((await api('POST', '/api/v1/verification/proofs', { token: other.token, body })).status).toBe(404);
+  await setFaults(['ownership-proof-cross-tenant']);
+  expect((await api('POST', '/api/v1/verification/proofs', { token: other.token, body })).status).toBe(201);
+  await setFaults([]);
+  expect((await api('POST', '/api/v1/verification/proofs', { token: other.token, body })).status).toBe(404);
+});
+
+test('asset-tenant-header-trusted: GET asset takes the tenant from x-tenant-id over the token\'s', async () => {
+  const [owner, other] = [await newUser(), await newUser()];
+  const a = await createAsset(owner);
+  const headers = { 'x-tenant-id': owner.tenantId };
+  expect((await api('GET', `/api/v1/assets/${a.body.id}`, { token: other.token, headers })).status).toBe(404);
+  await setFaults(['asset-tenant-header-trusted']);
+  const read = await api('GET', `/api/v1/assets/${a.body.id}`, { token: other.token, headers });
+  expect(read.status).toBe(200);
+  expect(read.body.tenantId).toBe(owner.tenantId);
+  expect((await api('GET', `/api/v1/assets/${a.body.id}`, { token: other.token })).status, 'without the header: the token\'s tenant').toBe(404);
+  await setFaults([]);
+  expect((await api('GET', `/api/v1/assets/${a.body.id}`, { token: other.token, headers })).status).toBe(404);
+});
+
+test('auth-alg-confusion-accepted: qr-auth signs ES256 with a published key, and HS256 keyed with that key\'s PEM is accepted', async () => {
+  const healthy = await newUser();
+  expect(algOf(healthy.token)).toBe('HS256');
+  expect((await api('GET', '/api/v1/auth/.well-known/jwks.json')).body.keys, 'no asymmetric key when healthy').toEqual([]);
+  await setFaults(['auth-alg-confusion-accepted']);
+  const u = await newUser();
+  expect(algOf(u.token)).toBe('ES256');
+  const jwks = (await api('GET', '/api/v1/auth/.well-known/jwks.json')).body;
+  const key = publicKeyFromJwks(jwks, kidOf(u.token));
+  if (!('pem' in key)) throw new Error(`no public key in the JWKS: ${key.why}`);
+  const now = Math.floor(Date.now() / 1000);
+  const confused = await hs256(reclaim(u.token, now, now + 600), key.pem);
+  expect((await api('GET', '/api/v1/assets', { token: confused })).status).toBe(200);
+  expect((await api('GET', '/api/v1/assets', { token: u.token })).status, 'its own ES256 token works').toBe(200);
+  await setFaults([]);
+  expect((await api('GET', '/api/v1/assets', { token: confused })).status).toBe(401);
+});
+
+test('vuln-requires-issued-jti: vulnerability-management refuses a correctly signed token qr-auth did not issue; other services take it', async () => {
+  await setFaults(['vuln-requires-issued-jti']);
+  const u = await newUser();
+  const now = Math.floor(Date.now() / 1000);
+  const minted = await hs256(reclaim(u.token, now, now + 600), env.JWT_TEST_SIGNING_KEY);
+  expect((await api('GET', '/api/v1/vulnerabilities', { token: u.token })).status, 'the issued token').toBe(200);
+  expect((await api('GET', '/api/v1/vulnerabilities', { token: minted })).status).toBe(401);
+  expect((await api('GET', '/api/v1/assets', { token: minted })).status, 'another service takes it').toBe(200);
+  await setFaults([]);
+  expect((await api('GET', '/api/v1/vulnerabilities', { token: minted })).status).toBe(200);
 });
 
 test('every fault of the catalogue has its test in this file', () => {
