@@ -15,6 +15,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, Test
 import type { Env } from '../helpers/config';
 import { ATTACHMENT_CAP_BYTES, capMarker, redactCapped, redactDeep, secretsFromEnv, type Redactor } from '../helpers/redact';
 import { redactorFromEnv } from '../helpers/secrets';
+import { LEDGER_VAR, readLedger } from '../helpers/run-secrets';
 
 /** The most of one error message or stack that is kept (Playwright's own diffs fit easily). */
 export const ERROR_CAP_CHARS = 64 * 1024;
@@ -78,6 +79,9 @@ export default class RedactReporter implements Reporter {
   /** how many of each result's attachments are done: a result's list only grows */
   private readonly done = new WeakMap<TestResult, number>();
   private readonly seenSteps = new WeakSet<TestStep>();
+  /** what the workers obtained (the run's ledger): test passwords and tokens, which the runner's environment never held */
+  private readonly learnt = new Set<string>();
+  private ledgerSize = 0;
 
   constructor(private readonly options: RedactReporterOptions = {}) {}
 
@@ -92,8 +96,25 @@ export default class RedactReporter implements Reporter {
     if (key !== this.envKey) {
       this.envKey = key;
       this.redact = runnerRedactor(env);
+      this.redact.add(...this.learnt);
     }
     return this.redact;
+  }
+
+  /**
+   * Adds what the workers wrote to the run's ledger since the last look. Playwright writes some files the workers'
+   * redaction never sees (error-context.md: its page snapshot shows every textbox's value, a typed password too).
+   */
+  private learn(): void {
+    const file = (this.options.env ?? process.env)[LEDGER_VAR];
+    // Read again only when it grew: this runs at every step end, where the blob and Allure reporters take attachments.
+    const size = file && existsSync(file) ? statSync(file).size : 0;
+    if (size === this.ledgerSize) return;
+    this.ledgerSize = size;
+    const fresh = readLedger(file).map((s) => s.value).filter((v) => !this.learnt.has(v));
+    if (!fresh.length) return;
+    for (const v of fresh) this.learnt.add(v);
+    this.redact.add(...fresh);
   }
 
   onBegin(config: FullConfig, _suite: Suite): void {
@@ -111,6 +132,8 @@ export default class RedactReporter implements Reporter {
   }
 
   onStepEnd(_test: TestCase, result: TestResult, step: TestStep): void {
+    // error-context.md is attached in the test's last step (its page snapshot shows a typed password): learn first.
+    this.learn();
     if (step.error) this.redactError(step.error);
     // The blob and Allure reporters take the attachments made so far at every step end.
     this.redactAttachments(result);
@@ -126,6 +149,7 @@ export default class RedactReporter implements Reporter {
 
   onTestEnd(test: TestCase, result: TestResult): void {
     this.redactor();
+    this.learn();
     for (const e of result.errors) this.redactError(e);
     if (result.error && !result.errors.includes(result.error)) this.redactError(result.error);
     this.redactSteps(result.steps);
