@@ -16,6 +16,13 @@ import { test, runSmoke, targetEnv, cleanup, setFaults, ROOT, FAST_BUDGETS } fro
 const SECRETS = { KAFKA_SASL_PASSWORD: 'kafka-pw-never-printed', DB: 'db-pw-never-printed', REDIS: 'redis-pw-never-printed' };
 
 /** Loopback listeners standing in for the gateway, the broker, Redis and PostgreSQL: each counts the connections it got. */
+/**
+ * The recorders listen on 127.0.0.2, not 127.0.0.1: another harness worker's clients (a Kafka client reconnecting to a
+ * broker its test stopped) keep dialling 127.0.0.1 ports that a recorder may get next, and one such stray connection
+ * would read as the refused run's.
+ */
+const RECORDER_HOST = '127.0.0.2';
+
 async function recorders(): Promise<{ ports: Record<'kong' | 'kafka' | 'redis' | 'pg', number>; connections: () => number; close: () => void }> {
   let connections = 0;
   const servers: Server[] = [];
@@ -26,7 +33,7 @@ async function recorders(): Promise<{ ports: Record<'kong' | 'kafka' | 'redis' |
       socket.on('error', () => undefined);
       socket.destroy();
     });
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => s.listen(0, RECORDER_HOST, r));
     servers.push(s);
     ports[name] = (s.address() as AddressInfo).port;
   }
@@ -38,15 +45,15 @@ function secureTarget(p: Record<'kong' | 'kafka' | 'redis' | 'pg', number>): Rec
   return {
     FLOWGATE_TARGET: 'staging',
     FLOWGATE_TARGET_NAME: '',
-    KONG_URL: `https://127.0.0.1:${p.kong}`,
-    FLOWGATE_PUBLIC_ENDPOINTS: `127.0.0.1:${p.kong}`,
-    KAFKA_BROKERS: `127.0.0.1:${p.kafka}`,
+    KONG_URL: `https://${RECORDER_HOST}:${p.kong}`,
+    FLOWGATE_PUBLIC_ENDPOINTS: `${RECORDER_HOST}:${p.kong}`,
+    KAFKA_BROKERS: `${RECORDER_HOST}:${p.kafka}`,
     KAFKA_SSL: 'true',
     KAFKA_SASL_MECHANISM: 'scram-sha-512',
     KAFKA_SASL_USERNAME: 'flowgate',
     KAFKA_SASL_PASSWORD: SECRETS.KAFKA_SASL_PASSWORD,
-    REDIS_URL: `rediss://flowgate:${SECRETS.REDIS}@127.0.0.1:${p.redis}`,
-    ...Object.fromEntries(Object.values(DB_VARS).map((k) => [k, `postgres://flowgate:${SECRETS.DB}@127.0.0.1:${p.pg}/${k.toLowerCase()}?sslmode=verify-full`])),
+    REDIS_URL: `rediss://flowgate:${SECRETS.REDIS}@${RECORDER_HOST}:${p.redis}`,
+    ...Object.fromEntries(Object.values(DB_VARS).map((k) => [k, `postgres://flowgate:${SECRETS.DB}@${RECORDER_HOST}:${p.pg}/${k.toLowerCase()}?sslmode=verify-full`])),
     STRIPE_WEBHOOK_SECRET: 'whsec_channels_test',
     CAPTCHA_TEST_KEY: 'captcha-channels-test',
     JWT_TEST_SIGNING_KEY: 'jwt-channels-test-key-0123456789abcdef',
@@ -56,7 +63,7 @@ function secureTarget(p: Record<'kong' | 'kafka' | 'redis' | 'pg', number>): Rec
 /** The same target sending secrets in clear: an http gateway, redis://, a database URL that does not verify, SASL without TLS. */
 function clearTarget(p: Record<'kong' | 'kafka' | 'redis' | 'pg', number>): Record<string, string> {
   const t = secureTarget(p);
-  return { ...t, KONG_URL: `http://127.0.0.1:${p.kong}`, REDIS_URL: `redis://flowgate:${SECRETS.REDIS}@127.0.0.1:${p.redis}`, AUTH_DB_URL: t.AUTH_DB_URL.replace('sslmode=verify-full', 'sslmode=require'), KAFKA_SSL: 'false' };
+  return { ...t, KONG_URL: `http://${RECORDER_HOST}:${p.kong}`, REDIS_URL: `redis://flowgate:${SECRETS.REDIS}@${RECORDER_HOST}:${p.redis}`, AUTH_DB_URL: t.AUTH_DB_URL.replace('sslmode=verify-full', 'sslmode=require'), KAFKA_SSL: 'false' };
 }
 
 function expectRefusedBeforeAnyRequest(run: Awaited<ReturnType<typeof runSmoke>>, connections: number, names: string[]) {
@@ -93,7 +100,7 @@ test.describe('never production, nothing secret in clear', () => {
         expect(rec.connections(), `the listeners saw preflight; output:\n${control.output.slice(-1500)}`).toBeGreaterThan(0);
         expect(control.exitCode).toBe(2);
         // unnamed, the target is named after its gateway's host
-        expect(control.verdict?.target?.name).toBe('127.0.0.1');
+        expect(control.verdict?.target?.name).toBe(RECORDER_HOST);
       } finally {
         cleanup(control);
       }
