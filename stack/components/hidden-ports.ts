@@ -1,6 +1,6 @@
 // The conventional ports the transport checks try on the stack's hosts (FLOWGATE_CONVENTIONAL_PORTS), and the faults that open a plaintext hole on one of them.
 import { openPlainFront, type PlainFront } from '../infra/plain-front';
-import { freePort } from '../infra/ports';
+import { freePortBelowEphemeral } from '../infra/ports';
 import { StartupError, errText } from '../infra/errors';
 import type { Faults } from '../faults';
 import type { StackContext, StartedComponent } from './component';
@@ -27,7 +27,9 @@ export function conventionalPortsValue(ports: Record<Role, number>): string {
 
 export async function startHiddenPortsComponent(ctx: StackContext & { certs: { ca: string } }, targets: Record<Role, number>): Promise<StartedComponent & { value: string; reserved: Record<Role, number> }> {
   const t0 = Date.now();
-  const reserved = { http: await freePort(), admin: await freePort(), kafka: await freePort(), redis: await freePort() };
+  // Below the ephemeral range: closed while their faults are off, they must not be taken by a listen(0) meanwhile
+  // (another stack's service on a reserved number read as this gateway serving plain HTTP, and failed CI once).
+  const reserved = { http: await freePortBelowEphemeral(), admin: await freePortBelowEphemeral(), kafka: await freePortBelowEphemeral(), redis: await freePortBelowEphemeral() };
   const open = new Map<Role, PlainFront>();
   const apply = async (f: Pick<Faults, 'on'>) => {
     for (const [fault, role] of Object.entries(HIDDEN_PORT_FAULTS) as [string, Role][]) {
