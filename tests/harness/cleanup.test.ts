@@ -174,7 +174,7 @@ test.describe('cleanup on a shared target', () => {
     const env = targetEnv(stack);
     const { q, end } = databases(env);
     const runId = `cleanup-shared-${randomBytes(3).toString('hex')}`;
-    const planted = await plantCustomer(q, SHARED_TENANT_ID, 'shared');
+    const planted = await plantCustomer(q, SHARED_TENANT_ID, 'sharedten');
     await setFaults(stack.controlUrl, ['shared-tenant']);
     let run: Awaited<ReturnType<typeof runSmoke>> | undefined;
     try {
@@ -193,7 +193,7 @@ test.describe('cleanup on a shared target', () => {
       expect(readFileSync(join(run.reportsDir, 'go-no-go.md'), 'utf8')).toContain(`cleanup refused: tenant "${SHARED_TENANT_ID}"`);
       // what the run can prove its own still went: its accounts, and the assets it created (by their ids)
       expect(await q('AUTH_DB_URL', 'SELECT email FROM users WHERE email LIKE $1', [`flowgate+${runId}-%`])).toEqual([]);
-      expect((await q('ASSETS_DB_URL', 'SELECT id FROM assets WHERE tenant_id = $1', [SHARED_TENANT_ID])).map((r) => r.id)).toEqual(['ast_shared']);
+      expect((await q('ASSETS_DB_URL', 'SELECT id FROM assets WHERE tenant_id = $1', [SHARED_TENANT_ID])).map((r) => r.id)).toEqual(['ast_sharedten']);
     } finally {
       cleanup(run);
       await end();
