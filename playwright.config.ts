@@ -1,7 +1,7 @@
 // flowgate's Playwright config: preflight, the transport checks, the four flows and the auth-bypass probes, and the reporters that make the verdict.
 import { defineConfig } from '@playwright/test';
-import { loadEnvFile, generateRunId, runSettings, checkFlowgateVars, chromiumExecutable } from './helpers/config';
-import { PREFLIGHT, PROJECTS } from './helpers/catalogue';
+import { loadEnvFile, generateRunId, runSettings, checkFlowgateVars, chromiumExecutable } from './helpers/config/config';
+import { PREFLIGHT, PROJECTS } from './helpers/verdict/catalogue';
 
 // The target may come from a dotenv file; variables already in the environment win.
 loadEnvFile(process.env.FLOWGATE_ENV_FILE);
@@ -37,15 +37,15 @@ export default defineConfig({
   expect: { timeout: stepBudgetMs },
   reporter: [
     // First: redacts every error, step title, output chunk and attachment in place before the reporters below see them.
-    ['./reports/redact-reporter.ts'],
+    ['./reporters/redact-reporter.ts'],
     // npm run bench times the run (fixtures, hooks, reports); first, so its onEnd marks where the reports begin.
-    ...(process.env.BENCH_RAW_FILE ? ([['./scripts/bench-reporter.ts']] as const) : []),
+    ...(process.env.BENCH_RAW_FILE ? ([['./reporters/bench-reporter.ts']] as const) : []),
     ['list', { printSteps: true }],
-    ['./reports/verdict-reporter.ts', { outputDir: reportsDir }],
+    ['./reporters/verdict-reporter.ts', { outputDir: reportsDir }],
     ['junit', { outputFile: `${reportsDir}/junit.xml`, includeProjectInTestName: true }],
     [
       // allure-playwright, writing its files without an fsync each (reports/allure-reporter.ts says why)
-      './reports/allure-reporter.ts',
+      './reporters/allure-reporter.ts',
       {
         // A shard writes its own (npm run smoke sets it); merge-reports copies them together, as Allure results merge by copying.
         resultsDir: run.FLOWGATE_ALLURE_RESULTS_DIR ?? `${reportsDir}/allure-results`,

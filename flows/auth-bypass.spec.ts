@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { AuthBypass, InfrastructureUnreachable, ProbeServerError, type ProbeServerErrorFinding } from '../helpers/errors';
-import { bypassFindingAttachment, TOKEN_KINDS, type BypassFinding, type TokenKind } from '../helpers/evidence';
+import { bypassFindingAttachment, TOKEN_KINDS, type BypassFinding, type TokenKind } from '../helpers/verdict/evidence';
 import { algConfusionApplies, algOf, hs256, isAsymmetric, kidOf, publicKeyFromJwks, reclaim, unsignedToken } from '../helpers/tokens';
 import { checkoutCompletedEvent, signStripeWebhook } from '../helpers/stripe';
-import { controlKey, probeCall } from '../fixtures/auth-probes';
+import { controlKey, probeCall } from '../clients/auth-probes';
 import { contracts } from '../contracts';
 
 const P0 = contracts().services.filter((s) => s.criticality === 'P0').map((s) => s.name);

@@ -1,7 +1,7 @@
 // Flow 1 (seed §5): register → verify email → login → sign in through the login page to the dashboard → logout, with its events, audit rows and blacklist.
 import { polling } from '../helpers/poll';
 import { test, expect } from '../fixtures';
-import { signInThroughPage } from '../fixtures/login-page';
+import { signInThroughPage } from '../clients/login-page';
 import { decodeJwt } from 'jose';
 
 test.describe('auth flow', () => {

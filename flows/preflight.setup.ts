@@ -4,20 +4,20 @@ import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { loadTarget } from '../fixtures';
-import { DbProbes, loadProfile, createRedis, dbUrlFor, PROBE_PG_TIMEOUTS } from '../fixtures/probes';
-import { kafkaClientConfig, pgClientConfig, redisOptions, type TargetConfig } from '../helpers/config';
+import { DbProbes, loadProfile, createRedis, dbUrlFor, PROBE_PG_TIMEOUTS } from '../clients/probes';
+import { kafkaClientConfig, pgClientConfig, redisOptions, type TargetConfig } from '../helpers/config/config';
 import { Client } from 'pg';
 import { ConfigError, InfrastructureUnreachable, withoutCredentials } from '../helpers/errors';
 import { redactDeep } from '../helpers/redact';
-import { redactorFromEnv } from '../helpers/secrets';
-import { kafkaProblem, missingTopicsProblem, postgresProblem, redisProblem } from '../helpers/misconfig';
+import { redactorFromEnv } from '../helpers/config/secrets';
+import { kafkaProblem, missingTopicsProblem, postgresProblem, redisProblem } from '../helpers/config/misconfig';
 import { certificateProblem } from '../helpers/transport';
 import { contracts, type Contracts } from '../contracts';
-import { evidenceAttachment } from '../helpers/evidence';
-import { HEALTH_EVIDENCE, judgeHealth, type HealthCheck } from '../helpers/health';
-import { jwtPositiveControl } from '../fixtures/auth-probes';
+import { evidenceAttachment } from '../helpers/verdict/evidence';
+import { HEALTH_EVIDENCE, judgeHealth, type HealthCheck } from '../helpers/verdict/health';
+import { jwtPositiveControl } from '../clients/auth-probes';
 import { BodyOverCap, describeOverCap, readCapped } from '../helpers/body';
-import { CLEANUP_ATTACHMENT } from '../fixtures/cleanup';
+import { CLEANUP_ATTACHMENT } from '../clients/cleanup';
 
 setup('preflight: configuration valid, target reachable', async ({}, testInfo) => {
   const c = contracts();

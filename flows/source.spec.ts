@@ -2,9 +2,9 @@
 import { test, expect } from '@playwright/test';
 import { loadContractFile } from '../contracts';
 import { diffAsyncApi, diffOpenApi } from '../helpers/contract-diff';
-import { evidenceAttachment, type Evidence, FREEZE_EVIDENCE, GAP_SOURCE_EVIDENCE, SECRETS_EVIDENCE } from '../helpers/evidence';
-import { readSourceTree, scanForSecrets, type ScanResult, type SourceTree } from '../fixtures/secret-scan';
-import { composeEnvSecretsRule, csrfKeyRule, dbSslRule, formatHit, type GapDecision } from '../helpers/gap-rules';
+import { evidenceAttachment, type Evidence, FREEZE_EVIDENCE, GAP_SOURCE_EVIDENCE, SECRETS_EVIDENCE } from '../helpers/verdict/evidence';
+import { readSourceTree, scanForSecrets, type ScanResult, type SourceTree } from '../helpers/scan/secret-scan';
+import { composeEnvSecretsRule, csrfKeyRule, dbSslRule, formatHit, type GapDecision } from '../helpers/scan/gap-rules';
 
 async function record(e: Evidence) {
   const a = evidenceAttachment(e);

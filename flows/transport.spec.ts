@@ -4,12 +4,12 @@ import * as allure from 'allure-js-commons';
 import { Kafka, logLevel, ConfigResourceTypes, type KafkaConfig } from 'kafkajs';
 import { Client } from 'pg';
 import { test, expect } from '../fixtures';
-import { createRedis, PROBE_PG_TIMEOUTS } from '../fixtures/probes';
-import { kafkaClientConfig, pgClientConfig, redisOptions, defaultEndpoint, DB_VARS, type TargetConfig } from '../helpers/config';
-import { evidenceAttachment, type TransportEvidence } from '../helpers/evidence';
+import { createRedis, PROBE_PG_TIMEOUTS } from '../clients/probes';
+import { kafkaClientConfig, pgClientConfig, redisOptions, defaultEndpoint, DB_VARS, type TargetConfig } from '../helpers/config/config';
+import { evidenceAttachment, type TransportEvidence } from '../helpers/verdict/evidence';
 import { redactDeep } from '../helpers/redact';
 import { addCandidate, joinHostPort, kafkaCandidates, parseListeners, servesPlainHttp, splitHostPort, unseenReason, type Candidate } from '../helpers/transport';
-import { adminPortProbe, kafkaPlaintextProbe, pgPlaintextProbe, plainHttpProbe, redisPlaintextProbe, tlsHandshake } from '../fixtures/transport';
+import { adminPortProbe, kafkaPlaintextProbe, pgPlaintextProbe, plainHttpProbe, redisPlaintextProbe, tlsHandshake } from '../clients/transport';
 
 type Recorder = (step: string, e: TransportEvidence) => Promise<void>;
 

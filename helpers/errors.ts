@@ -1,5 +1,5 @@
 // Typed harness errors (each says what was expected, what came, and where) and the failure categories the verdict uses.
-import type { BypassFinding } from './evidence';
+import type { BypassFinding } from './verdict/evidence';
 import { describeCriteria } from './match';
 import { formatBytes } from './body';
 import { capMarker, capText, QUOTE_CAP_CHARS, redactPatterns } from './redact';

@@ -1,5 +1,5 @@
 // What a run may delete on a shared target: its accounts by their run-tagged address, a tenant only when every user of it is one of its own, and never more rows than it made.
-import type { CleanupKey } from './profile';
+import type { CleanupKey } from './config/profile';
 
 /** The attachment a test's cleanup notes travel in (JSON `{ notes: string[] }`); the verdict reporter reads it. */
 export const CLEANUP_ATTACHMENT = 'flowgate-cleanup';

@@ -1,6 +1,6 @@
 // Unit tests of redaction: known secrets in every form and secret-shaped text disappear; ordinary text survives.
 import { test, expect } from '@playwright/test';
-import { parseTargetConfig } from './config';
+import { parseTargetConfig } from './config/config';
 import { createRedactor, redactCapped, redactDeep, redactPatterns, secretsFromConfig, secretsFromEnv, REDACTED } from './redact';
 
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1LTEiLCJleHAiOjE3MDAwMDAwMDB9.c2lnbmF0dXJlLWJ5dGVz';

@@ -1,5 +1,5 @@
 // Redaction: every known secret and every secret-shaped string (JWTs, bearer tokens, connection-string passwords, signatures) becomes [REDACTED] before anything is written or printed; linear time on any input.
-import type { Env, TargetConfig } from './config';
+import type { Env, TargetConfig } from './config/config';
 
 export const REDACTED = '[REDACTED]';
 

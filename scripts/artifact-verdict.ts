@@ -1,7 +1,7 @@
 // The end of every run (npm run smoke, npm run merge-reports): scan the run's own artifacts once every writer is done, put the result in go-no-go.json/md, and exit 2 when they hold a secret.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { scanArtifacts, type ArtifactScan, type KnownSecret } from '../helpers/artifact-scan';
+import { scanArtifacts, type ArtifactScan, type KnownSecret } from '../helpers/scan/artifact-scan';
 
 export interface ArtifactVerdict extends ArtifactScan {
   /** how many known values were searched for (never the values) */
@@ -55,7 +55,7 @@ export interface ScanRunInput {
   secrets: KnownSecret[];
   /** the exit the run had before the scan */
   exit: number;
-  /** the repository root: its reports/ folder also holds the reporters' source, which is not output */
+  /** the repository root */
   root: string;
   /** where the lines go (default: the console, stderr when the scan failed) */
   log?: (line: string, failed: boolean) => void;
@@ -68,10 +68,9 @@ export interface ScanRunInput {
 export async function scanRunArtifacts(input: ScanRunInput): Promise<number> {
   const log = input.log ?? ((l: string, failed: boolean) => (failed ? console.error : console.log)(`flowgate: ${l}`));
   const reportsDir = resolve(input.reportsDir);
-  const source = resolve(input.root, 'reports');
   let scan: ArtifactScan;
   try {
-    scan = await scanArtifacts(reportsDir, input.secrets, { skip: (p) => dirname(p) === source && /\.(ts|js|cjs|mjs)$/.test(p) }, (input.also ?? []).filter((d) => existsSync(d)));
+    scan = await scanArtifacts(reportsDir, input.secrets, {}, (input.also ?? []).filter((d) => existsSync(d)));
   } catch (err: any) {
     // Fail closed: a scan that did not finish cannot say the artifacts are clean. The message names no secret (it is a path or an I/O error).
     log(`artifact scan failed: ${err?.message ?? err}; the artifacts were not checked for secrets: do not upload them (exit 2)`, true);

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { scriptArgs } from './args';
-import { benchFile, breakdown, checkTargets, formatBench, lagOf, spread, type RawRun } from '../helpers/bench';
+import { benchFile, breakdown, checkTargets, formatBench, lagOf, spread, type RawRun } from '../helpers/render/bench';
 import type { StackHandle } from '../stack';
 
 const { values, rest } = scriptArgs({

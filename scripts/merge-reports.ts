@@ -5,8 +5,8 @@ import { exitFromVerdict } from './verdict-exit';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { tmpdir } from 'node:os';
 import { scriptArgs } from './args';
-import { checkFlowgateVars, loadEnvFile, runSettings } from '../helpers/config';
-import { configSecrets } from '../helpers/run-secrets';
+import { checkFlowgateVars, loadEnvFile, runSettings } from '../helpers/config/config';
+import { configSecrets } from '../helpers/scan/run-secrets';
 import { scanRunArtifacts } from './artifact-verdict';
 import { ConfigError } from '../helpers/errors';
 import { checkShards, readBlobMeta, type ShardBlob } from './shards';
@@ -83,7 +83,7 @@ for (const shardDir of new Set(blobs.map((b) => b.folder.split(sep)[0]).filter((
 // The merged verdict, its history line and the Allure environment name the run the shards share.
 const runId = check.runId;
 const env = { ...process.env, FLOWGATE_RUN_ID: runId, FLOWGATE_REPORTS_DIR: reports, FLOWGATE_SHARDS_EXPECTED: String(expected), FLOWGATE_SHARDS_SEEN: seen.join(',') };
-const child = spawn(process.execPath, ['--require', join(root, 'scripts', 'code-cache.cjs'), require.resolve('@playwright/test/cli'), 'merge-reports', '-c', join(root, 'reports', 'merge.config.ts'), blobDir], { cwd: root, env, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--require', join(root, 'scripts', 'code-cache.cjs'), require.resolve('@playwright/test/cli'), 'merge-reports', '-c', join(root, 'reporters', 'merge.config.ts'), blobDir], { cwd: root, env, stdio: 'inherit' });
 child.on('exit', async (code) => {
   rmSync(blobDir, { recursive: true, force: true });
   const exit = exitFromVerdict(reports, code, 'merge-reports');

@@ -2,8 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { harden, readVerdict, reportPaths } from '../reports/allure-config';
-import { verdictResults } from '../reports/allure-verdict';
+import { harden, readVerdict, reportPaths } from '../reporters/allure-config';
+import { verdictResults } from '../reporters/allure-verdict';
 
 const root = join(__dirname, '..');
 const paths = reportPaths();
@@ -20,7 +20,7 @@ if (verdict) {
 } else console.error(`flowgate: no verdict in ${paths.reportsDir}/go-no-go.json; the report says so in its name.`);
 
 const allure = join(root, 'node_modules', '.bin', 'allure');
-const r = spawnSync(allure, ['generate', '--config', join(root, 'reports', 'allurerc.ts')], { cwd: root, stdio: 'inherit', env: process.env });
+const r = spawnSync(allure, ['generate', '--config', join(root, 'reporters', 'allurerc.ts')], { cwd: root, stdio: 'inherit', env: process.env });
 const html = join(paths.output, 'index.html');
 if (r.status === 0 && existsSync(html)) writeFileSync(html, harden(readFileSync(html, 'utf8')));
 if (r.status === 0) console.log(`flowgate: report ${join(paths.output, 'index.html')} (opens from disk)`);

@@ -1,19 +1,19 @@
 // npm run smoke: runs preflight, the four flows and the auth-bypass probes, then exits with the verdict (0 GO, 1 NO-GO, 2 could not evaluate); --release also needs every criterion met or signed off.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { generateRunId } from '../helpers/config';
+import { generateRunId } from '../helpers/config/config';
 import { exitFromVerdict, releaseExit } from './verdict-exit';
-import { CRITERION_IDS } from '../helpers/criteria';
-import { loadSignoffs } from '../helpers/signoffs';
-import { P0_GAPS } from '../helpers/gaps';
+import { CRITERION_IDS } from '../helpers/verdict/criteria';
+import { loadSignoffs } from '../helpers/verdict/signoffs';
+import { P0_GAPS } from '../helpers/verdict/gaps';
 import { join } from 'node:path';
 import { scriptArgs } from './args';
-import { loadEnvFile, runSettings } from '../helpers/config';
+import { loadEnvFile, runSettings } from '../helpers/config/config';
 import { ConfigError } from '../helpers/errors';
-import { decideTarget } from '../helpers/target';
-import { targetRefusals } from '../helpers/target-safety';
-import { FLOW_NAMES } from '../helpers/catalogue';
-import { configSecrets, createLedger, LEDGER_VAR, readLedger, removeLedger } from '../helpers/run-secrets';
+import { decideTarget } from '../helpers/config/target';
+import { targetRefusals } from '../helpers/config/target-safety';
+import { FLOW_NAMES } from '../helpers/verdict/catalogue';
+import { configSecrets, createLedger, LEDGER_VAR, readLedger, removeLedger } from '../helpers/scan/run-secrets';
 import { scanRunArtifacts } from './artifact-verdict';
 
 // Arguments first: --help must not delete the previous results.
@@ -69,7 +69,7 @@ if (process.env.FLOWGATE_TARGET === 'embedded') {
 }
 const reports = settings.FLOWGATE_REPORTS_DIR ?? join(root, 'reports');
 // `--reporter=x` replaces every configured reporter; the verdict reporter must stay, or there is no verdict.
-const VERDICT_REPORTER = './reports/verdict-reporter.ts';
+const VERDICT_REPORTER = './reporters/verdict-reporter.ts';
 const args = rest.flatMap((a, i, all) => {
   if (a.startsWith('--reporter=')) return [`${a},${VERDICT_REPORTER}`];
   if (a === '--reporter' && all[i + 1]) return [];

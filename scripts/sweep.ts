@@ -2,13 +2,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scriptArgs } from './args';
-import { DB_VARS, DEFAULTS, loadEnvFile, OPTIONAL_DBS, pemProblem, pgClientConfig } from '../helpers/config';
+import { DB_VARS, DEFAULTS, loadEnvFile, OPTIONAL_DBS, pemProblem, pgClientConfig } from '../helpers/config/config';
 import { ConfigError, firstLine, withoutCredentials } from '../helpers/errors';
 import { parseDuration } from '../helpers/ownership';
 import { byTenant, renderSweep, sweepable, type RunSummary } from '../helpers/sweep';
-import { DbProbes, loadProfile } from '../fixtures/probes';
-import { cleanupOwned, CLEANUP_STATEMENT_TIMEOUT_MS } from '../fixtures/cleanup';
-import { clearTextProblems, productionProblems } from '../helpers/target-safety';
+import { DbProbes, loadProfile } from '../clients/probes';
+import { cleanupOwned, CLEANUP_STATEMENT_TIMEOUT_MS } from '../clients/cleanup';
+import { clearTextProblems, productionProblems } from '../helpers/config/target-safety';
 
 const DEFAULT_OLDER_THAN = '3h';
 

@@ -2,7 +2,7 @@
 import { listFaultsText, UnknownFault } from './faults';
 import { startStack, StartupError, type StackHandle } from './index';
 import { scriptArgs } from '../scripts/args';
-import { parseBool } from '../helpers/config';
+import { parseBool } from '../helpers/config/config';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = scriptArgs(

@@ -1,10 +1,10 @@
 // Playwright global setup: when the target is embedded (FLOWGATE_TARGET, or no target variable), start the reference stack as the target, and stop it after.
-import { parseBool } from '../helpers/config';
+import { parseBool } from '../helpers/config/config';
 import { ConfigError } from '../helpers/errors';
-import { decideTarget } from '../helpers/target';
-import { targetRefusals } from '../helpers/target-safety';
+import { decideTarget } from '../helpers/config/target';
+import { targetRefusals } from '../helpers/config/target-safety';
 import { startStack } from './index';
-import { configSecrets, recordSecrets } from '../helpers/run-secrets';
+import { configSecrets, recordSecrets } from '../helpers/scan/run-secrets';
 
 export default async function globalSetup(): Promise<(() => Promise<void>) | void> {
   // Checked here too: `npx playwright test` does not go through npm run smoke. A contradiction starts nothing.

@@ -1,7 +1,7 @@
 // Every file a run left under a folder, as text to search: plain files as they are, and each entry of a zip (the blob reports) inflated.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { bufferSource, readEntry, zipEntries } from '../helpers/zip-entries';
+import { bufferSource, readEntry, zipEntries } from '../helpers/scan/zip-entries';
 
 export interface Artifact {
   /** the file's path under the folder; a zip entry is `file.zip!entry` */

@@ -13,7 +13,7 @@ export default defineConfig({
   projects: [
     {
       name: 'unit',
-      testMatch: ['contracts/**/*.test.ts', 'helpers/**/*.test.ts', 'reports/**/*.test.ts', 'fixtures/**/*.test.ts', 'stack/**/*.unit.test.ts', 'tests/unit/**/*.test.ts', 'scripts/**/*.test.ts'],
+      testMatch: ['contracts/**/*.test.ts', 'helpers/**/*.test.ts', 'reporters/**/*.test.ts', 'fixtures/**/*.test.ts', 'clients/**/*.test.ts', 'stack/**/*.unit.test.ts', 'tests/unit/**/*.test.ts', 'scripts/**/*.test.ts'],
       fullyParallel: true,
     },
     {

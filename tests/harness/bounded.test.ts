@@ -1,8 +1,8 @@
 // Probe statements are bounded on the embedded stack's real PostgreSQL and Redis: statement_timeout, query_timeout and commandTimeout cut a hanging probe off with a clear error.
 import { expect } from '@playwright/test';
-import { pgClientConfig, redisOptions } from '../../helpers/config';
+import { pgClientConfig, redisOptions } from '../../helpers/config/config';
 import { BudgetExceeded } from '../../helpers/errors';
-import { DbProbes, createRedis, PROBE_PG_TIMEOUTS, PROBE_REDIS_COMMAND_TIMEOUT_MS, type Profile } from '../../fixtures/probes';
+import { DbProbes, createRedis, PROBE_PG_TIMEOUTS, PROBE_REDIS_COMMAND_TIMEOUT_MS, type Profile } from '../../clients/probes';
 import { test } from './harness';
 
 const profile: Profile = {

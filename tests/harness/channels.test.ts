@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { DB_VARS } from '../../helpers/config';
+import { DB_VARS } from '../../helpers/config/config';
 import { stripAnsi } from '../../helpers/errors';
-import { pgPlaintextProbe } from '../../fixtures/transport';
+import { pgPlaintextProbe } from '../../clients/transport';
 import { generateRunCertificates } from '../../stack/infra/tls';
 import { test, runSmoke, targetEnv, cleanup, setFaults, ROOT, FAST_BUDGETS } from './harness';
 

@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { Pool } from 'pg';
-import { kafkaClientConfig, parseTargetConfig, pgClientConfig } from '../../helpers/config';
+import { kafkaClientConfig, parseTargetConfig, pgClientConfig } from '../../helpers/config/config';
 import { SHARED_TENANT_ID } from '../../stack/faults';
 import { test, runSmoke, setFaults, targetEnv, cleanup, processesInGroup, ROOT } from './harness';
 
@@ -130,7 +130,7 @@ test.describe('cleanup on a shared target', () => {
   test.describe.configure({ timeout: 300_000 });
 
   test('a profile whose cleanup has a DELETE without WHERE stops the run at start-up: exit 2 naming the file and the statement, no flow run', async ({ stack }, testInfo) => {
-    const profile = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'profiles', 'reference.json'), 'utf8'));
+    const profile = JSON.parse(readFileSync(join(ROOT, 'contracts', 'profiles', 'reference.json'), 'utf8'));
     profile.cleanup.delete.unshift({ db: 'SUBSCRIPTION_DB_URL', by: 'tenantId', sql: 'DELETE FROM subscriptions' });
     const file = testInfo.outputPath('staging-profile.json');
     writeFileSync(file, JSON.stringify(profile));

@@ -3,7 +3,7 @@ import { expect } from '@playwright/test';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LATENCY_PREFIX } from '../../stack/faults';
-import type { ProjectName } from '../../helpers/catalogue';
+import type { ProjectName } from '../../helpers/verdict/catalogue';
 import { parseConventionalPorts, type ConventionalPorts } from '../../helpers/transport';
 import { startStack, type StackHandle } from '../../stack';
 import { test, runSmoke, setFaults, targetEnv, cleanup, ROOT } from './harness';

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter } from '@playwright/test/reporter';
-import { LEDGER_VAR, readLedger } from '../../helpers/run-secrets';
+import { LEDGER_VAR, readLedger } from '../../helpers/scan/run-secrets';
 
 /** LEAKY_REPORTER=config writes KAFKA_SASL_PASSWORD; =token writes the first login access token of the run (from the run's ledger). */
 class LeakyReporter implements Reporter {

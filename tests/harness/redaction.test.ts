@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { readFileSync } from 'node:fs';
 import { artifactsUnder } from '../artifacts';
 import { REDACTED } from '../../helpers/redact';
-import { redisOptions, parseTargetConfig } from '../../helpers/config';
+import { redisOptions, parseTargetConfig } from '../../helpers/config/config';
 import { test, runSmoke, setFaults, targetEnv, cleanup, type SmokeRun } from './harness';
 
 /** A JWT: header.payload.signature, base64url. */

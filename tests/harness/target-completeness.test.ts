@@ -1,6 +1,6 @@
 // An explicit target and a complete run: staging without its gateway stops in seconds with no stack started; a run filtered to one flow is never GO and names what it left out.
 import { expect } from '@playwright/test';
-import { TARGET_VARS } from '../../helpers/target';
+import { TARGET_VARS } from '../../helpers/config/target';
 import { test, runSmoke, targetEnv, cleanup } from './harness';
 
 /** Every target variable empty (dotenv's "not set"), whatever the outer environment holds. */

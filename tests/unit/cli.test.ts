@@ -77,7 +77,7 @@ test('npm run sweep: no target, a bad --older-than or a profile with a DELETE it
   const age = run(SCRIPTS.sweep, ['--older-than', 'yesterday'], { AUTH_DB_URL: 'postgres://u:p@127.0.0.1:1/x' });
   expect(age.code, age.out).toBe(2);
   expect(age.out).toContain('--older-than must be a duration such as 90s, 15m, 3h or 2d (0s sweeps everything), got "yesterday"');
-  const profile = JSON.parse(require('node:fs').readFileSync(join(ROOT, 'fixtures', 'profiles', 'reference.json'), 'utf8'));
+  const profile = JSON.parse(require('node:fs').readFileSync(join(ROOT, 'contracts', 'profiles', 'reference.json'), 'utf8'));
   profile.cleanup.delete.push({ db: 'ASSETS_DB_URL', by: 'tenantId', sql: 'DELETE FROM assets' });
   const file = testInfo.outputPath('staging-profile.json');
   writeFileSync(file, JSON.stringify(profile));

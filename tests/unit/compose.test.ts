@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parse as parseDotenv } from 'dotenv';
 import { contracts } from '../../contracts';
-import { TARGET_VARS as TARGET_SWITCHES } from '../../helpers/target';
+import { TARGET_VARS as TARGET_SWITCHES } from '../../helpers/config/target';
 import { KONG_FILE } from '../../stack/gateway/routes';
 
 const repoRoot = join(__dirname, '..', '..');

@@ -3,9 +3,9 @@ import { test, expect } from '@playwright/test';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { FLOWGATE_VARS, checkFlowgateVars } from '../../helpers/config';
-import { decideTarget, TARGET_VARS } from '../../helpers/target';
-import { targetRefusals } from '../../helpers/target-safety';
+import { FLOWGATE_VARS, checkFlowgateVars } from '../../helpers/config/config';
+import { decideTarget, TARGET_VARS } from '../../helpers/config/target';
+import { targetRefusals } from '../../helpers/config/target-safety';
 
 const repoRoot = join(__dirname, '..', '..');
 const SKIP = new Set(['node_modules', '.cache', '.git', 'reports', 'test-results', 'allure-report']);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { RedisOptions } from 'ioredis';
 import type { PoolConfig } from 'pg';
-import { parseBool, pgClientConfig, redisOptions } from '../../../helpers/config';
+import { parseBool, pgClientConfig, redisOptions } from '../../../helpers/config/config';
 import type { BusOptions } from './bus';
 
 type Env = Record<string, string | undefined>;
