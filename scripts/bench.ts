@@ -1,21 +1,24 @@
 // npm run bench -- --runs N: times N warm runs of the gate and breaks one into phases, its critical path and the event-observation lag.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { scriptArgs } from './args';
-import { benchFile, breakdown, checkTargets, formatBench, lagOf, spread, type RawRun } from '../helpers/render/bench';
+import { benchFile, breakdown, checkTargets, formatBench, lagOf, ratioOf, spread, type RawRun } from '../helpers/render/bench';
+import { parseBashTimes, treeCpuSeconds } from '../helpers/render/cpu';
 import type { StackHandle } from '../stack';
 
 const { values, rest } = scriptArgs({
   usage: `usage: npm run bench -- [--runs N] [--out FILE] [-- <npm run smoke options>]
   Runs npm run smoke N times (default 5) against the configured target, or one embedded stack started for all runs
-  when there is no KONG_URL (as npm run soak does), and prints the median and spread of the runs' wall time; then,
+  when there is no KONG_URL (as npm run soak does), alternating with N runs of the naive baseline (the four flows as
+  plain requests and polls one after another, no checks: scripts/naive-flows.ts), and prints the median and spread of
+  each, gate / baseline, and the CPU seconds of one warm run (its runner and workers; the stack's processes); then,
   for the median run, the phases (runner start, each worker's start, each fixture's set-up and teardown, each test,
   worker teardown, verdict and reports) and the critical path (the worker slot that finished last, step by step);
   and the lag from the broker's append to the observer seeing each awaited event (p50, p95) over all runs.
   --cold first times one npm run smoke that starts its own embedded stack (no target variables), before anything else
-  runs, and checks it against the cold target too. The table ends with issue 15's targets, met or not.
+  runs. The table ends with the targets (gate / baseline, CPU of a run, observation lag), met or not.
   Writes the same as JSON to reports/bench.json (--out FILE for another). Exit 0 when every run was GO.`,
   options: { runs: { type: 'string' }, out: { type: 'string' }, cold: { type: 'boolean' } },
 });
@@ -28,21 +31,67 @@ const runs = Number(runsArg);
 const root = join(__dirname, '..');
 const out = String(values.out ?? join(root, 'reports', 'bench.json'));
 
-function smoke(env: Record<string, string>): Promise<{ status: number | null; output: string; spawnAt: number; closeAt: number }> {
+interface Timed {
+  status: number | null;
+  output: string;
+  spawnAt: number;
+  closeAt: number;
+  /** user + system seconds of the whole process tree (bash's `times` after it exits: every descendant it reaped) */
+  cpuS?: number;
+  /** CPU seconds the embedded stack's processes spent meanwhile */
+  stackCpuS?: number;
+}
+
+/** The CPU seconds of this process (it hosts the embedded stack's services) and of its live descendants but `skip`. */
+function stackCpu(skip: number[]): number {
+  const stats: string[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      stats.push(readFileSync(`/proc/${d}/stat`, 'utf8'));
+    } catch {
+      // gone since the listing
+    }
+  }
+  const own = process.cpuUsage();
+  return (own.user + own.system) / 1e6 + treeCpuSeconds(process.pid, stats, 100, skip);
+}
+
+/** One process of the script (tsx) under bash, timed, with the CPU of its whole tree. */
+function timed(script: string, args: string[], env: Record<string, string>): Promise<Timed> {
   return new Promise((resolveRun) => {
     const spawnAt = Date.now();
+    const stackBefore = stackCpu([]);
+    const node = [process.execPath, '--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', script, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
     // Asynchronous on purpose: the embedded stack lives in this process, and a blocking spawn would freeze it.
-    const child = spawn(process.execPath, ['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/smoke.ts', ...rest], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', `${node}; s=$?; times >&3; exit $s`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
+    let times = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d) => (times += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
-    child.on('exit', (status) => {
+    child.on('close', (status) => {
       clearTimeout(timer);
-      resolveRun({ status, output, spawnAt, closeAt: Date.now() });
+      resolveRun({ status, output, spawnAt, closeAt: Date.now(), cpuS: parseBashTimes(times), stackCpuS: stackCpu([]) - stackBefore });
     });
   });
 }
+
+const smoke = (env: Record<string, string>) => timed('scripts/smoke.ts', rest, env);
+
+/** One naive baseline run: its wall time as a process, like the gate's. */
+async function baselineRun(env: Record<string, string>, i: number): Promise<number | undefined> {
+  const r = await timed('scripts/naive-flows.ts', [], env);
+  if (r.status !== 0) {
+    console.error(`bench baseline run ${i}/${runs} failed; output:\n${r.output.slice(-1500)}`);
+    return undefined;
+  }
+  console.log(`bench baseline run ${i}/${runs}: ${((r.closeAt - r.spawnAt) / 1000).toFixed(1)} s`);
+  return r.closeAt - r.spawnAt;
+}
+
+const median = (xs: number[]) => (xs.length ? spread(xs).medianMs : undefined);
 
 /** One cold npm run smoke: no target variables, so it starts (and stops) an embedded stack of its own. */
 async function coldRun(env: Record<string, string>): Promise<{ ms: number; verdict: string }> {
@@ -75,9 +124,13 @@ async function main() {
     Object.assign(env, target);
   }
   const loadBefore = loadavg();
-  const done: { raw: RawRun; verdict: string; wallMs: number }[] = [];
+  const done: { raw: RawRun; verdict: string; wallMs: number; cpuS?: number; stackCpuS?: number }[] = [];
+  const baseline: number[] = [];
   try {
     for (let i = 1; i <= runs; i++) {
+      // Alternating, so both meet the same machine: a slow minute slows both.
+      const b = await baselineRun(env, i);
+      if (b !== undefined) baseline.push(b);
       const dir = mkdtempSync(join(tmpdir(), 'flowgate-bench-'));
       const rawFile = join(dir, 'bench-raw.json');
       const r = await smoke({ ...env, FLOWGATE_REPORTS_DIR: dir, BENCH_RAW_FILE: rawFile });
@@ -89,7 +142,7 @@ async function main() {
         continue;
       }
       const raw: RawRun = { ...JSON.parse(readFileSync(rawFile, 'utf8')), spawnAt: r.spawnAt, closeAt: r.closeAt };
-      done.push({ raw, verdict, wallMs: r.closeAt - r.spawnAt });
+      done.push({ raw, verdict, wallMs: r.closeAt - r.spawnAt, cpuS: r.cpuS, stackCpuS: stack ? r.stackCpuS : undefined });
       console.log(`bench run ${i}/${runs}: ${verdict} in ${((r.closeAt - r.spawnAt) / 1000).toFixed(1)} s`);
       rmSync(dir, { recursive: true, force: true });
     }
@@ -99,17 +152,22 @@ async function main() {
   if (!done.length) throw new Error('no run recorded its timings');
   const walls = done.map((d) => d.wallMs);
   const runsSpread = spread(walls);
-  const median = done.find((d) => d.wallMs === runsSpread.medianMs)!;
-  const run = breakdown(median.raw);
+  const medianRun = done.find((d) => d.wallMs === runsSpread.medianMs)!;
+  const run = breakdown(medianRun.raw);
+  const runnerS = median(done.flatMap((d) => (d.cpuS === undefined ? [] : [d.cpuS * 1000])));
+  const stackS = median(done.flatMap((d) => (d.stackCpuS === undefined ? [] : [d.stackCpuS * 1000])));
+  const cpu = runnerS === undefined ? undefined : { runnerS: runnerS / 1000, ...(stackS !== undefined ? { stackS: stackS / 1000 } : {}) };
+  const baselineSpread = baseline.length ? spread(baseline) : undefined;
   const lag = lagOf(done.flatMap((d) => d.raw.tests.flatMap((t) => t.events)));
   const load = [loadBefore[0], loadavg()[0]];
-  console.log(`\n${formatBench({ runs: runsSpread, run, lag, load, coldMs: cold?.ms })}`);
+  const figures = { runs: runsSpread, ...(baselineSpread ? { baseline: baselineSpread } : {}), ...(cpu ? { cpu } : {}), lag, coldMs: cold?.ms };
+  console.log(`\n${formatBench({ ...figures, run, load })}`);
   mkdirSync(join(out, '..'), { recursive: true });
-  const targets = checkTargets({ runs: runsSpread, lag, coldMs: cold?.ms });
-  writeFileSync(out, benchFile({ at: new Date().toISOString(), target: env.FLOWGATE_TARGET_NAME ?? env.KONG_URL, loadAverage: { before: loadBefore, after: loadavg() }, ...(cold ? { cold } : {}), runs: done.map((d) => ({ verdict: d.verdict, wallMs: d.wallMs })), spread: runsSpread, lag, targets, medianRun: run }, env));
+  const targets = checkTargets(figures);
+  writeFileSync(out, benchFile({ at: new Date().toISOString(), target: env.FLOWGATE_TARGET_NAME ?? env.KONG_URL, loadAverage: { before: loadBefore, after: loadavg() }, ...(cold ? { cold } : {}), runs: done.map((d) => ({ verdict: d.verdict, wallMs: d.wallMs, cpuS: d.cpuS, stackCpuS: d.stackCpuS })), spread: runsSpread, baseline: { runsMs: baseline, ...(baselineSpread ? { spread: baselineSpread } : {}) }, ratio: ratioOf(figures), cpu, lag, targets, criticalPath: run.criticalPath, medianRun: run }, env));
   console.log(`bench: written to ${out}`);
-  const notGo = done.filter((d) => d.verdict !== 'GO').length + (runs - done.length) + (cold && cold.verdict !== 'GO' ? 1 : 0);
-  if (notGo) console.log(`bench: ${notGo} of ${runs} run(s) were not GO: their timings describe a failing run`);
+  const notGo = done.filter((d) => d.verdict !== 'GO').length + (runs - done.length) + (cold && cold.verdict !== 'GO' ? 1 : 0) + (runs - baseline.length);
+  if (notGo) console.log(`bench: ${notGo} run(s) were not GO or a baseline run failed: their timings describe a failing run`);
   process.exit(notGo ? 1 : 0);
 }
 

@@ -156,3 +156,14 @@ export async function naiveRun(target: TargetConfig): Promise<NaiveRun> {
     await Promise.allSettled([mail.end(), api.close()]);
   }
 }
+
+// As a process of its own (the bench runs it so): the target from the environment, one run, its figures as JSON on stdout.
+if (require.main === module) {
+  const { parseTargetConfig } = require('../helpers/config/config') as typeof import('../helpers/config/config');
+  naiveRun(parseTargetConfig(process.env))
+    .then((r) => console.log(JSON.stringify(r)))
+    .catch((err) => {
+      console.error(`naive baseline: ${err?.message ?? err}`);
+      process.exit(1);
+    });
+}

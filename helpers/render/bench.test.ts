@@ -82,15 +82,23 @@ test('the table says the median, the phases, the critical path and the lag', () 
   expect(text).toContain('p50 20 ms, p95 50 ms');
 });
 
-test('targets: each is met only within its limit, the cold one only when a cold run was timed, and no events is no p95', () => {
+test('targets: the ratio to the baseline, the CPU and the lag are each met only within their limit, and one not measured is not met', () => {
   const lag = { count: 10, p50: 5, p95: TARGETS.lagP95Ms, max: 80 };
-  const fast = checkTargets({ runs: spread([TARGETS.warmMedianMs - 1, TARGETS.warmMedianMs]), lag });
-  expect(fast.map((t) => [t.what, t.met])).toEqual([['warm gate, median', true], ['event observation lag, p95', true]]);
-  const slow = checkTargets({ runs: spread([TARGETS.warmMedianMs + 1]), lag: { ...lag, p95: TARGETS.lagP95Ms + 1 }, coldMs: TARGETS.coldMs + 1 });
+  const baseline = spread([1000, 1200]);
+  const fast = checkTargets({ runs: spread([TARGETS.gateToBaseline * 1100]), baseline, cpu: { runnerS: TARGETS.runnerCpuS, stackS: 9 }, lag });
+  expect(fast.map((t) => [t.what, t.met])).toEqual([
+    ['warm gate / naive baseline (medians)', true],
+    ['CPU of one warm run (runner and workers)', true],
+    ['event observation lag, p95', true],
+  ]);
+  const slow = checkTargets({ runs: spread([TARGETS.gateToBaseline * 1100 + 1]), baseline, cpu: { runnerS: TARGETS.runnerCpuS + 0.1 }, lag: { ...lag, p95: TARGETS.lagP95Ms + 1 } });
   expect(slow.map((t) => t.met)).toEqual([false, false, false]);
-  expect(slow[1].what).toMatch(/cold/);
-  expect(checkTargets({ runs: spread([1000]), lag: { count: 0, p50: 0, p95: 0, max: 0 } })[1].met).toBe(false);
-  expect(formatBench({ runs: spread([TARGETS.warmMedianMs + 1]), run: breakdown(run), lag, coldMs: 20_000 })).toMatch(/warm gate, median\s+≤ 9\.0 s\s+9\.0 s\s+NO/);
+  const unmeasured = checkTargets({ runs: spread([1000]), lag: { count: 0, p50: 0, p95: 0, max: 0 } });
+  expect(unmeasured.map((t) => [t.measured, t.met])).toEqual([['not measured', false], ['not measured', false], ['0 ms', false]]);
+  const text = formatBench({ runs: spread([4400]), baseline, cpu: { runnerS: 31.2, stackS: 8.4 }, run: breakdown(run), lag });
+  expect(text).toContain('gate / baseline 4.00×');
+  expect(text).toContain('runner and workers 31.2 s, the stack\'s processes 8.4 s');
+  expect(text).toMatch(/warm gate \/ naive baseline \(medians\)\s+≤ 2\.0×\s+4\.00×\s+NO/);
 });
 
 test('bench.json names the target without credentials and holds no secret', () => {
