@@ -46,7 +46,9 @@ function newFailures(v: VerdictLike): string {
   const s = v.sinceLastGo;
   if (!s) return '**New failures since the last GO:** no GO run of this target in the history yet to compare with.';
   if (!s.newFailures.length) return `**New failures since the last GO** (run ${cell(s.runId)}): none.`;
-  const names = s.newFailures.slice(0, MAX_NAMES).map((n) => `\`${cell(n).replace(/`/g, "'")}\``);
+  // a test name as inline code: a backtick in it would end the code span early, so it becomes a quote
+  const tick = String.fromCharCode(96);
+  const names = s.newFailures.slice(0, MAX_NAMES).map((n) => tick + cell(n).split(tick).join("'") + tick);
   const more = s.newFailures.length > MAX_NAMES ? `, +${s.newFailures.length - MAX_NAMES} more` : '';
   return `**New failures since the last GO** (run ${cell(s.runId)}): ${names.join(', ')}${more}.`;
 }
