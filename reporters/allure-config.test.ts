@@ -1,7 +1,6 @@
-// Unit tests of the report's configuration: headline, release state before and after the sign-off model, variables, verdict entries first.
+// Unit tests of the report's configuration: headline, release state before and after the sign-off model, the criteria as variables, the sort, history per target.
 import { test, expect } from '@playwright/test';
 import { allureConfig, harden, headline, releaseState, reportName, reportPaths, reportVariables } from './allure-config';
-import { verdictResults } from './allure-verdict';
 
 const criteria = (over: Record<number, string> = {}) =>
   Array.from({ length: 12 }, (_, i) => ({ id: i + 1, title: `criterion ${i + 1}`, status: over[i + 1] ?? ([1, 3].includes(i + 1) ? 'not-evaluated' : 'pass'), detail: `detail ${i + 1}\nsecond line` }));
@@ -17,41 +16,34 @@ test('the headline reads the release field when the verdict has one, and derives
   expect(reportName(undefined)).toMatch(/no verdict/);
 });
 
-test('variables: verdict, release, each failing criterion with its one-line reason; a NO-GO without one says why', () => {
-  const v = { verdict: 'NO-GO', target: { name: 'staging' }, runId: 'r', criteria: criteria({ 2: 'fail', 9: 'not-run' }), triggers: [{ id: 'flow-failing', fired: true }] };
-  expect(reportVariables(v)).toEqual({
+test('variables: verdict, release, why, fired triggers and all twelve criteria, failing first, each with its one-line reason', () => {
+  const v = { verdict: 'NO-GO', target: { name: 'staging' }, runId: 'r', criteria: criteria({ 2: 'fail', 9: 'not-run' }), triggers: [{ id: 'flow-failing', fired: true, detail: 'auth failed\nmore' }] };
+  const vars = reportVariables(v);
+  expect(Object.keys(vars)).toEqual(['Verdict', 'Release', 'Triggers fired', ...[2, 9, 1, 3, 4, 5, 6, 7, 8, 10, 11, 12].map((id) => `Criterion ${id}`)]);
+  expect(vars).toMatchObject({
     Verdict: 'NO-GO',
     Release: 'awaiting sign-off: criteria 1, 3',
-    'Criterion 2 FAILED': 'criterion 2: detail 2',
-    'Criterion 9 NOT RUN': 'criterion 9: detail 9',
-    'Triggers fired': 'flow-failing',
+    'Triggers fired': 'flow-failing: auth failed',
+    'Criterion 2': 'FAIL — criterion 2: detail 2',
+    'Criterion 9': 'NOT RUN — criterion 9: detail 9',
+    'Criterion 1': 'not evaluated — criterion 1: detail 1',
+    'Criterion 4': 'pass — criterion 4',
   });
+  expect(vars.Why).toBeUndefined();
   expect(reportVariables({ verdict: 'NO-GO', criteria: criteria(), notes: ['shard 2 of 2 missing: the verdict covers only part of the run'] }).Why).toBe('shard 2 of 2 missing: the verdict covers only part of the run');
   expect(reportVariables(undefined).Verdict).toMatch(/^none/);
-});
-
-test('verdict entries: failing criteria first, one group named after the headline, stable ids per run', () => {
-  const v = { verdict: 'NO-GO', target: { name: 'embedded' }, runId: 'r-9', criteria: criteria({ 7: 'fail' }), triggers: [{ id: 'flow-failing', fired: true, detail: 'auth failed' }] };
-  const rs = verdictResults(v, 1_000_000);
-  expect(rs[0].name).toBe('Criterion 7 FAIL — criterion 7: detail 7');
-  expect(rs[0].status).toBe('failed');
-  expect(rs.at(-1)!.name).toBe('No-Go trigger fired — flow-failing: auth failed');
-  expect(new Set(rs.map((r) => r.labels.find((l) => l.name === 'epic')!.value))).toEqual(new Set(['Go/No-Go: NO-GO — release awaiting sign-off: criteria 1, 3 — embedded']));
-  expect(rs.every((r, i) => r.start < 1_000_000 && (i === 0 || r.start > rs[i - 1].start))).toBe(true);
-  expect(verdictResults(v, 5).map((r) => r.uuid)).toEqual(rs.map((r) => r.uuid));
-  expect(rs.find((r) => r.name.startsWith('Criterion 1 '))!.status).toBe('skipped');
-  // A NO-GO no criterion explains leads with its reason.
-  const shard = verdictResults({ verdict: 'NO-GO', criteria: criteria(), notes: ['shard 2 of 2 missing'] }, 0);
-  expect(shard[0]).toMatchObject({ name: 'NO-GO: shard 2 of 2 missing', status: 'failed' });
 });
 
 test('the configuration: single file, epic then story, history limit 30, categories, go-no-go.md only when present', () => {
   const paths = reportPaths({ FLOWGATE_REPORTS_DIR: '/tmp/fg-none' }, '/');
   const cfg = allureConfig(paths, undefined);
-  expect(cfg.plugins.awesome.options).toMatchObject({ singleFile: true, groupBy: ['epic', 'story'] });
+  // an explicit sort (Allure's own option, not start times): failed, broken, passed, skipped
+  expect(cfg.plugins.awesome.options).toMatchObject({ singleFile: true, groupBy: ['epic', 'story'], defaultSortBy: 'status,asc' });
   expect(cfg.historyLimit).toBe(30);
-  expect(cfg.historyPath).toBe('/tmp/fg-none/allure-history.jsonl');
-  expect(cfg.resultsDir).toEqual(['/tmp/fg-none/allure-results', '/tmp/fg-none/allure-verdict']);
+  expect(cfg.historyPath).toBe('/tmp/fg-none/allure-history.unknown-target.jsonl');
+  expect(allureConfig(paths, { verdict: 'GO', target: { name: 'embedded' } }).historyPath).toBe('/tmp/fg-none/allure-history.embedded.jsonl');
+  // the run's own results only: the verdict is in the variables, not a test result
+  expect(cfg.resultsDir).toEqual(['/tmp/fg-none/allure-results']);
   expect(cfg.categories.rules.map((r) => r.name)).toEqual(['auth bypass', 'auth probe error', 'contract violation', 'event not observed', 'database state', 'infrastructure unreachable', 'budget exceeded', 'unexpected response', 'configuration']);
   expect(cfg.categories.rules.find((r) => r.name === 'event not observed')!.matchers.message.test('EventNotObserved: no cert-ix.asset.deleted')).toBe(true);
   expect(cfg.globalAttachments).toEqual([]);

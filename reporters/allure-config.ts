@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { targetLabel } from '../helpers/config/target';
+import { historyFileFor } from './allure-history';
 
 /** The slice of go-no-go.json the report reads (tolerant: older and newer verdicts both render). */
 export interface VerdictLike {
@@ -58,16 +59,30 @@ const oneLine = (s: string | undefined, max = 240) => {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
-/** The key/value pairs Allure shows above the tests ("Variables"): verdict, release, each failing criterion with its reason. */
+/** Criterion statuses, failing first: the first lines of the report's variables are what blocks the release. */
+const ORDER = ['fail', 'not-run', 'awaiting-sign-off', 'not-evaluated', 'signed-off', 'pass'];
+const WORDS: Record<string, string> = { pass: 'pass', 'signed-off': 'signed off', fail: 'FAIL', 'not-run': 'NOT RUN', 'awaiting-sign-off': 'awaiting sign-off', 'not-evaluated': 'not evaluated' };
+
+/** One line per criterion: `FAIL — title: reason` (a pass says only its title). */
+export function criterionLine(c: { title: string; status: string; detail?: string }): string {
+  const detail = c.status === 'pass' ? '' : oneLine(c.detail);
+  return `${WORDS[c.status] ?? c.status} — ${c.title}${detail ? `: ${detail}` : ''}`;
+}
+
+/**
+ * The key/value pairs Allure shows above the test tree on the first screen ("Variables"): verdict, release, why, the
+ * fired triggers and every criterion, failing ones first. The criteria live here, not as test results, so the
+ * statistics, the status pie and the trend count the flows' tests only.
+ */
 export function reportVariables(v: VerdictLike | undefined, extra: Record<string, string> = {}): Record<string, string> {
   if (!v) return { Verdict: 'none — reports/go-no-go.json is missing; this report is not a Go/No-Go' };
   const out: Record<string, string> = { Verdict: v.couldNotEvaluate ? `${v.verdict} (could not evaluate)` : v.verdict, Release: releaseText(v).replace(/^release /, '') };
-  const failing = (v.criteria ?? []).filter((c) => FAILING.includes(c.status));
-  for (const c of failing) out[`Criterion ${c.id} ${c.status === 'fail' ? 'FAILED' : 'NOT RUN'}`] = `${c.title}: ${oneLine(c.detail)}`;
-  const fired = (v.triggers ?? []).filter((t) => t.fired);
-  if (fired.length) out['Triggers fired'] = fired.map((t) => t.id).join(', ');
+  const criteria = [...(v.criteria ?? [])].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.id - b.id);
   // A NO-GO with every criterion passing (a missing shard, an interrupted run) still says why.
-  if (v.verdict !== 'GO' && failing.length === 0) out.Why = oneLine(v.notes?.[0]) || 'not every required check passed';
+  if (v.verdict !== 'GO' && !criteria.some((c) => FAILING.includes(c.status))) out.Why = oneLine(v.notes?.[0]) || 'not every required check passed';
+  const fired = (v.triggers ?? []).filter((t) => t.fired);
+  if (fired.length) out['Triggers fired'] = fired.map((t) => `${t.id}${t.detail ? `: ${oneLine(t.detail, 120)}` : ''}`).join('; ');
+  for (const c of criteria) out[`Criterion ${c.id}`] = criterionLine(c);
   return { ...out, ...extra };
 }
 
@@ -89,10 +104,8 @@ export const HISTORY_LIMIT = 30;
 export interface ReportPaths {
   reportsDir: string;
   results: string;
-  /** the verdict as Allure results, written by `npm run report` beside the run's own */
-  verdictResults: string;
   output: string;
-  /** Allure's own history (trends, flaky marks across runs) */
+  /** Allure's own history (trends, flaky marks across runs), before the target's name is put in (allureHistoryFor) */
   allureHistory: string;
 }
 
@@ -101,7 +114,6 @@ export function reportPaths(env: Record<string, string | undefined> = process.en
   return {
     reportsDir,
     results: join(reportsDir, 'allure-results'),
-    verdictResults: join(reportsDir, 'allure-verdict'),
     output: join(reportsDir, 'allure-report'),
     allureHistory: resolve(cwd, env.FLOWGATE_ALLURE_HISTORY || join(reportsDir, 'allure-history.jsonl')),
   };
@@ -117,14 +129,17 @@ export function readVerdict(reportsDir: string): VerdictLike | undefined {
   }
 }
 
+/** Allure's history file of the verdict's target: embedded and each staging target keep their own trend. */
+export const allureHistoryFor = (paths: ReportPaths, v: VerdictLike | undefined): string => historyFileFor(paths.allureHistory, v?.target?.name);
+
 /** The whole Allure configuration (plain data, so allurerc.ts stays one line and this stays testable). */
 export function allureConfig(paths: ReportPaths, verdict: VerdictLike | undefined, extraVariables: Record<string, string> = {}) {
   const md = join(paths.reportsDir, 'go-no-go.md');
   return {
     name: reportName(verdict),
     output: paths.output,
-    resultsDir: [paths.results, paths.verdictResults],
-    historyPath: paths.allureHistory,
+    resultsDir: [paths.results],
+    historyPath: allureHistoryFor(paths, verdict),
     historyLimit: HISTORY_LIMIT,
     variables: reportVariables(verdict, extraVariables),
     categories: { rules: ALLURE_CATEGORIES },
@@ -139,6 +154,8 @@ export function allureConfig(paths: ReportPaths, verdict: VerdictLike | undefine
           singleFile: true,
           reportLanguage: 'en',
           groupBy: ['epic', 'story'],
+          // Failed, then broken, then passed, then skipped: the tests behind a NO-GO come first under the verdict.
+          defaultSortBy: 'status,asc',
         },
       },
     },

@@ -53,6 +53,10 @@ test('flaky pass rates count first-attempt passes over the last N runs of every 
   expect(flakyRates(runs, current)).toEqual([{ test: 'asset › flow', runs: 5, passed: 2, flaky: 2, failed: 1, passRate: 0.4 }]);
   expect(flakyRates(runs, current, 2)).toEqual([{ test: 'asset › flow', runs: 2, passed: 1, flaky: 1, failed: 0, passRate: 0.5 }]);
   expect(historyLine(undefined, flakyRates(runs, current, 2))).toContain('flaky: asset › flow passed 1/2 runs (50%)');
+  // another target's runs are another history: a staging target's flaky runs do not count against embedded
+  const staging = ['flaky', 'flaky', 'flaky'].map((o, i) => entry(`s${i}`, 'GO', { 'asset › flow': o as any }, 'staging.example.com'));
+  expect(flakyRates([...runs, ...staging], current)).toEqual(flakyRates(runs, current));
+  expect(flakyRates(staging, entry('now', 'GO', { 'asset › flow': 'passed' }))).toEqual([]);
 });
 
 test('compareWithHistory reads without writing; the entry carries each test outcome', () => {

@@ -113,9 +113,9 @@ export function sinceLastGo(history: HistoryEntry[], current: HistoryEntry, allo
   };
 }
 
-/** Pass rates over the last `window` runs (the current one included) of every test that was flaky in any of them. */
+/** Pass rates over the last `window` runs of the same target (the current one included) of every test that was flaky in any of them. */
 export function flakyRates(history: HistoryEntry[], current: HistoryEntry, window = FLAKY_WINDOW): FlakyRate[] {
-  const runs = [...history.filter((e) => e.runId !== current.runId), current].slice(-window);
+  const runs = [...history.filter((e) => e.runId !== current.runId && e.target === current.target), current].slice(-window);
   const keys = new Set(runs.flatMap((e) => Object.entries(e.tests).filter(([, o]) => o === 'flaky').map(([k]) => k)));
   return [...keys].sort().map((test) => {
     const seen = runs.map((e) => e.tests[test]).filter((o): o is Outcome => o !== undefined);

@@ -1,9 +1,9 @@
 // npm run report: the Allure report of the last run (or merge), named after and opening on its verdict; one HTML file that opens from disk.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { harden, readVerdict, reportPaths } from '../reporters/allure-config';
-import { verdictResults } from '../reporters/allure-verdict';
+import { allureHistoryFor, harden, readVerdict, reportPaths } from '../reporters/allure-config';
+import { forgetRun } from '../reporters/allure-history';
 
 const root = join(__dirname, '..');
 const paths = reportPaths();
@@ -12,12 +12,11 @@ if (!existsSync(paths.results)) {
   process.exit(2);
 }
 const verdict = readVerdict(paths.reportsDir);
-rmSync(paths.verdictResults, { recursive: true, force: true });
-mkdirSync(paths.verdictResults, { recursive: true });
-if (verdict) {
-  const started = Date.parse((verdict as any).startedAt ?? '') || Date.now();
-  for (const r of verdictResults(verdict, started)) writeFileSync(join(paths.verdictResults, `${r.uuid}-result.json`), JSON.stringify(r));
-} else console.error(`flowgate: no verdict in ${paths.reportsDir}/go-no-go.json; the report says so in its name.`);
+if (!verdict) console.error(`flowgate: no verdict in ${paths.reportsDir}/go-no-go.json; the report says so in its name.`);
+// Building the report again for the same run replaces its history point instead of adding a second one.
+const history = allureHistoryFor(paths, verdict);
+const replaced = forgetRun(history, verdict?.runId);
+if (replaced) console.log(`flowgate: run ${verdict?.runId} was already in ${history}; its point is replaced, not added`);
 
 const allure = join(root, 'node_modules', '.bin', 'allure');
 const r = spawnSync(allure, ['generate', '--config', join(root, 'reporters', 'allurerc.ts')], { cwd: root, stdio: 'inherit', env: process.env });
