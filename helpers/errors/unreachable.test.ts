@@ -23,7 +23,7 @@ test('Node, PostgreSQL and kafkajs errors by code or name, and by their cause', 
 });
 
 test('text without a code: the connection messages of the drivers, never a plain timeout', () => {
-  for (const m of ['connect ECONNREFUSED 127.0.0.1:5432', 'getaddrinfo ENOTFOUND kafka.staging', 'connect timeout after 1500 ms', 'Connection terminated unexpectedly', 'timeout exceeded when trying to connect', 'Connection is closed.', "Stream isn't writeable and enableOfflineQueue options is false"])
+  for (const m of ['connect ECONNREFUSED 127.0.0.1:5432', 'getaddrinfo ENOTFOUND kafka.staging', 'connect timeout after 1500 ms', 'Connection terminated unexpectedly', 'timeout expired', 'timeout exceeded when trying to connect', 'Connection is closed.', "Stream isn't writeable and enableOfflineQueue options is false"])
     expect(isUnreachable(new Error(m)), m).toBe(true);
   for (const m of ['Test timeout of 30000ms exceeded.', 'Timeout 5000ms exceeded', 'expected 201, got 500', 'ERR unknown command']) expect(isUnreachable(new Error(m)), m).toBe(false);
   expect(isUnreachable('ECONNREFUSED')).toBe(true);

@@ -16,11 +16,11 @@ const DRIVER_NAMES = ['KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded'
 /**
  * The fallback for an error that lost its code (serialized by Playwright, quoted by a poll): the codes above as
  * words, and the connection messages of the drivers the harness uses (our own `connect timeout`, pg's
- * "Connection terminated" and "timeout exceeded when trying to connect", ioredis' "Connection is closed" and
+ * "Connection terminated", "timeout expired" (its connect timeout) and "timeout exceeded when trying to connect", ioredis' "Connection is closed" and
  * "Stream isn't writeable" with the offline queue off). A plain "timeout" is not one: that is a budget.
  */
 const NEVER_CONNECTED_TEXT = new RegExp(`\\b(${NEVER_CONNECTED_CODES.join('|')})\\b|\\bgetaddrinfo\\b|\\bconnect timeout\\b`, 'i');
-const LOST_TEXT = new RegExp(`\\b(${[...LOST_CODES.filter((c) => c.startsWith('E')), ...DRIVER_NAMES].join('|')})\\b|Connection terminated|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable`, 'i');
+const LOST_TEXT = new RegExp(`\\b(${[...LOST_CODES.filter((c) => c.startsWith('E')), ...DRIVER_NAMES].join('|')})\\b|Connection terminated|timeout expired|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable`, 'i');
 
 /** Both fallbacks as one pattern, for matchers that take a regex (the Allure categories). */
 export const UNREACHABLE_TEXT = new RegExp(`${NEVER_CONNECTED_TEXT.source}|${LOST_TEXT.source}`, 'i');
