@@ -1,5 +1,5 @@
 // Reading what an endpoint answered (criteria 4, 5, 6 and P0-06): a certificate error's reason, a plain-HTTP answer, whether raw bytes are Kafka or Redis speaking.
-import { isUnreachable } from './errors';
+import { isUnreachable } from './errors/unreachable';
 
 /** Node's codes for a certificate that did not verify, with what they mean to a reader of the verdict. */
 const CERT_ERRORS: Record<string, string> = {

@@ -61,7 +61,7 @@ export function formatMs(ms: number): string {
  * Linear: the scheme can only start where a run of scheme characters starts, and the userinfo is bounded.
  */
 export function withoutCredentials(address: string): string {
-  return address.replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)(?:[^\s:/?#@"'`<>]{0,256}:[^\s"'`<>]{0,256}|[^\s/?#@"'`<>]{0,256})@/gi, '$1');
+  return address.replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)(?:[^\s:/?#@"'\x60<>]{0,256}:[^\s"'\x60<>]{0,256}|[^\s/?#@"'\x60<>]{0,256})@/gi, '$1');
 }
 
 /** The first line of an error's message, without ANSI colours (for tables and summaries). */
