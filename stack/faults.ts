@@ -110,8 +110,9 @@ export interface FaultSpec extends FaultInfo {
 }
 
 export const FAULT_NAMES = Object.keys(FAULT_INFO) as FaultName[];
-const infoOf = (name: FaultName): FaultInfo => FAULT_INFO[name];
-export const FAULTS: readonly FaultSpec[] = FAULT_NAMES.map((name) => ({ name, ...infoOf(name) }));
+/** A fault's definition, as the FaultInfo shape (FAULT_INFO's own entries are narrower literal types). */
+export const faultInfo = (name: FaultName): FaultInfo => FAULT_INFO[name];
+export const FAULTS: readonly FaultSpec[] = FAULT_NAMES.map((name) => ({ name, ...faultInfo(name) }));
 
 /** True when `name` is a fault of the embedded stack (an input from outside: STACK_FAULTS, the control port). */
 export const isFaultName = (name: string): name is FaultName => Object.prototype.hasOwnProperty.call(FAULT_INFO, name);
@@ -198,7 +199,7 @@ export class Faults {
   /** set() at run time, from the control port (names checked as they are parsed): refuses start-only faults, then waits until every listener has applied the change. */
   async apply(spec?: string | readonly string[]): Promise<void> {
     const parsed = parseFaults(spec);
-    const startOnly = [...parsed.names].filter((n) => infoOf(n).atStart && !this.names.has(n));
+    const startOnly = [...parsed.names].filter((n) => faultInfo(n).atStart && !this.names.has(n));
     if (startOnly.length) throw new StartOnlyFault(startOnly);
     this.names = parsed.names;
     this.latency = parsed.latency;
