@@ -165,7 +165,7 @@ export const TESTED_ELSEWHERE: Partial<Record<FaultName, string>> = Object.fromE
  * Rows that may share one run with rows of other projects, each with the other projects its fault reaches (those
  * never share its run). Faults are global on the stack, so only a fault whose effect stays inside its own flow (and
  * the flows named here) is listed; a row not listed (a new one, a fault on shared setup such as registration, the
- * gateway's certificate, the auth-bypass probes that touch every service) runs alone, as before.
+ * gateway's certificate, the auth-bypass probes that touch every service) runs alone.
  */
 export const BATCHABLE: Partial<Record<FaultSetting, Row['project'][]>> = {
   // the auth-bypass set-up creates an asset, starts a scan, opens a checkout and logs a user out: it is reached by all
