@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import Redis, { type RedisOptions } from 'ioredis';
-import { InfrastructureUnreachable, ConfigError, BudgetExceeded } from '../helpers/errors';
+import { InfrastructureUnreachable, ConfigError, BudgetExceeded, isUnreachable } from '../helpers/errors';
 import { DB_VARS, type DbName, type TargetConfig } from '../helpers/config/config';
 import { validateProfile, type CleanupSpec } from '../helpers/config/profile';
 
@@ -132,7 +132,7 @@ export class DbProbes {
     try {
       return await this.pool(envKey).connect();
     } catch (err: any) {
-      if (isConnectionError(err)) throw new InfrastructureUnreachable('postgres', envKey, `${err.code ?? ''} ${err.message}`.trim());
+      if (isUnreachable(err)) throw new InfrastructureUnreachable('postgres', envKey, `${err.code ?? ''} ${err.message}`.trim());
       throw err;
     }
   }
@@ -154,7 +154,7 @@ export class DbProbes {
     } catch (err: any) {
       const timedOut = probeTimeout(err, what, pool.options as any);
       if (timedOut) throw timedOut;
-      if (isConnectionError(err)) throw new InfrastructureUnreachable('postgres', envKey, `${err.code ?? ''} ${err.message}`.trim());
+      if (isUnreachable(err)) throw new InfrastructureUnreachable('postgres', envKey, `${err.code ?? ''} ${err.message}`.trim());
       throw err;
     }
   }
@@ -185,12 +185,6 @@ export class DbProbes {
     await Promise.all([...this.pools.values()].map((p) => p.end().catch(() => undefined)));
     this.pools.clear();
   }
-}
-
-export function isConnectionError(err: any): boolean {
-  const code = String(err?.code ?? '');
-  return ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(String(err?.message ?? ''));
 }
 
 export function createRedis(options: RedisOptions): Redis {

@@ -1,4 +1,5 @@
 // Reading what an endpoint answered (criteria 4, 5, 6 and P0-06): a certificate error's reason, a plain-HTTP answer, whether raw bytes are Kafka or Redis speaking.
+import { isUnreachable } from './errors/unreachable';
 
 /** Node's codes for a certificate that did not verify, with what they mean to a reader of the verdict. */
 const CERT_ERRORS: Record<string, string> = {
@@ -32,9 +33,6 @@ export type PlainHttpOutcome =
   | { kind: 'closed'; detail: string }
   | { kind: 'serves'; detail: string };
 
-/** Socket errors that mean no connection was made: nothing listens there (or a firewall drops it). */
-const NO_CONNECTION = /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|ENOTFOUND|EAI_AGAIN|connect timeout)/;
-
 /** True when the bytes start a TLS record (an alert 0x15 or a handshake 0x16, version 3.x): a TLS port answering plaintext. */
 export function isTlsRecord(bytes: Buffer): boolean {
   return bytes.length >= 3 && (bytes[0] === 0x15 || bytes[0] === 0x16) && bytes[1] === 0x03;
@@ -51,7 +49,7 @@ export function isTlsRecord(bytes: Buffer): boolean {
 export function classifyPlainHttp(raw: Buffer | string | undefined, error?: string): PlainHttpOutcome {
   const bytes = raw === undefined ? Buffer.alloc(0) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'latin1');
   const text = bytes.toString('latin1');
-  if (!bytes.length && error && NO_CONNECTION.test(error)) return { kind: 'refused', detail: `connection refused (${error})` };
+  if (!bytes.length && error && isUnreachable(error, { neverConnected: true })) return { kind: 'refused', detail: `connection refused (${error})` };
   if (isTlsRecord(bytes)) return { kind: 'tls', detail: `a TLS port: it answered plain HTTP with a TLS ${bytes[0] === 0x15 ? 'alert' : 'record'}, not HTTP` };
   const status = /^HTTP\/1\.[01] (\d{3})/.exec(text);
   if (!status)

@@ -1,6 +1,7 @@
 // Unit tests of the report's configuration: headline, release state before and after the sign-off model, the criteria as variables, the sort, history per target.
 import { test, expect } from '@playwright/test';
-import { allureConfig, harden, headline, releaseState, reportName, reportPaths, reportVariables } from './allure-config';
+import { ALLURE_CATEGORIES, allureConfig, harden, headline, releaseState, reportName, reportPaths, reportVariables } from './allure-config';
+import { ERROR_CLASSES } from '../helpers/errors';
 
 const criteria = (over: Record<number, string> = {}) =>
   Array.from({ length: 12 }, (_, i) => ({ id: i + 1, title: `criterion ${i + 1}`, status: over[i + 1] ?? ([1, 3].includes(i + 1) ? 'not-evaluated' : 'pass'), detail: `detail ${i + 1}\nsecond line` }));
@@ -44,9 +45,18 @@ test('the configuration: single file, epic then story, history limit 30, categor
   expect(allureConfig(paths, { verdict: 'GO', target: { name: 'embedded' } }).historyPath).toBe('/tmp/fg-none/allure-history.embedded.jsonl');
   // the run's own results only: the verdict is in the variables, not a test result
   expect(cfg.resultsDir).toEqual(['/tmp/fg-none/allure-results']);
-  expect(cfg.categories.rules.map((r) => r.name)).toEqual(['auth bypass', 'auth probe error', 'contract violation', 'event not observed', 'database state', 'infrastructure unreachable', 'budget exceeded', 'unexpected response', 'configuration']);
-  expect(cfg.categories.rules.find((r) => r.name === 'event not observed')!.matchers.message.test('EventNotObserved: no cert-ix.asset.deleted')).toBe(true);
+  expect(cfg.categories.rules.map((r) => r.name)).toEqual(['auth bypass', 'auth probe error', 'contract violation', 'event not observed', 'unexpected response', 'database state', 'infrastructure unreachable', 'budget exceeded', 'configuration']);
   expect(cfg.globalAttachments).toEqual([]);
+});
+
+test('the Allure categories come from the error classes: each class name lands in its category, plain driver and timeout text too', () => {
+  const matches = (message: string) => ALLURE_CATEGORIES.filter((r) => r.matchers.message.test(message)).map((r) => r.name);
+  for (const [name, cls] of Object.entries(ERROR_CLASSES)) expect(matches(`${name}: something`), name).toEqual([cls.category]);
+  expect(matches('EventNotObserved: no cert-ix.asset.deleted')).toEqual(['event not observed']);
+  expect(matches('Error: connect ECONNREFUSED 127.0.0.1:9093')).toEqual(['infrastructure unreachable']);
+  expect(matches('KafkaJSConnectionError: Connection error')).toEqual(['infrastructure unreachable']);
+  expect(matches('Test timeout of 30000ms exceeded.')).toEqual(['budget exceeded']);
+  expect(matches('expect(received).toBe(expected)')).toEqual([]);
 });
 
 test('harden: the embedded data store is declared before the app script, the analytics tag is gone, twice is once', () => {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { targetLabel } from '../helpers/config/target';
 import { historyFileFor } from './allure-history';
+import { categoryRules } from '../helpers/errors';
 
 /** The slice of go-no-go.json the report reads (tolerant: older and newer verdicts both render). */
 export interface VerdictLike {
@@ -86,18 +87,15 @@ export function reportVariables(v: VerdictLike | undefined, extra: Record<string
   return { ...out, ...extra };
 }
 
-/** The failure categories, as Allure 3's awesome report reads them (allure-playwright's categories.json is ignored by it). */
-export const ALLURE_CATEGORIES = [
-  { name: 'auth bypass', matchers: { message: /AuthBypass/ } },
-  { name: 'auth probe error', matchers: { message: /ProbeServerError/ } },
-  { name: 'contract violation', matchers: { message: /ContractViolation/ } },
-  { name: 'event not observed', matchers: { message: /EventNotObserved/ } },
-  { name: 'database state', matchers: { message: /DbStateMismatch|RedisStateMismatch/ } },
-  { name: 'infrastructure unreachable', matchers: { message: /InfrastructureUnreachable|ECONNREFUSED|KafkaJSConnectionError/ } },
-  { name: 'budget exceeded', matchers: { message: /BudgetExceeded|Test timeout of|Timeout \d+ms exceeded/ } },
-  { name: 'unexpected response', matchers: { message: /UnexpectedResponse/ } },
-  { name: 'configuration', matchers: { message: /ConfigError/ } },
-];
+/**
+ * The failure categories, as Allure 3's awesome report reads them (allure-playwright's categories.json is ignored by it):
+ * one rule per category of the error classes, matching their names, and the fallback text categoryOf reads in errors
+ * of no class of ours (connection failures, Playwright timeouts).
+ */
+export const ALLURE_CATEGORIES = categoryRules().map((r) => ({
+  name: r.category,
+  matchers: { message: new RegExp(`\\b(?:${r.names.join('|')})\\b${r.fallback ? `|${r.fallback.source}` : ''}`, r.fallback?.flags ?? '') },
+}));
 
 export const HISTORY_LIMIT = 30;
 

@@ -1172,6 +1172,6 @@ test('vuln-requires-issued-jti: vulnerability-management refuses a correctly sig
 test('every fault of the catalogue has its test in this file', () => {
   const source = readFileSync(__filename, 'utf8');
   // the transport faults need the secure stack: stack.test.ts switches them, the fault matrix runs each against a verdict
-  const untested = [...FAULTS.filter((f) => f.flow !== 'transport').map((f) => f.name), `${LATENCY_PREFIX}<operationId>`].filter((n) => !source.includes(`\ntest('${n}: `));
+  const untested = [...FAULTS.filter((f) => f.project !== 'transport').map((f) => f.name), `${LATENCY_PREFIX}<operationId>`].filter((n) => !source.includes(`\ntest('${n}: `));
   expect(untested).toEqual([]);
 });

@@ -1,6 +1,7 @@
 // The embedded system's deployed source, as criterion 3 and the P0-06/07/10 source rules scan it: a snapshot of stack/, docker-compose.test.yml, .env.example and the Dockerfile in the run's temp dir.
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FaultName } from './faults';
 
 const ROOT = join(__dirname, '..');
 export const COMPOSE_FILE = 'docker-compose.test.yml';
@@ -8,7 +9,7 @@ export const COMPOSE_FILE = 'docker-compose.test.yml';
 const ROOT_FILES = [COMPOSE_FILE, '.env.example', 'Dockerfile'];
 
 /** The faults that change the snapshot, not the running services. */
-export const SOURCE_FAULTS = ['source-literal-secret', 'P0-06-source-db-ssl-off', 'P0-10-source-csrf-random-fallback'] as const;
+export const SOURCE_FAULTS = ['source-literal-secret', 'P0-06-source-db-ssl-off', 'P0-10-source-csrf-random-fallback'] as const satisfies readonly FaultName[];
 
 /** What the source-literal-secret fault plants: the email service's SendGrid API key written into the compose file, as people do. */
 // Assembled at run time, so the stack's own source (which the snapshot copies) holds no literal key.
@@ -50,7 +51,7 @@ const PLANTS: readonly Plant[] = [
 export interface DeployedSource {
   dir: string;
   /** Rewrites the snapshot for the source faults that are on (and back to the original for those that are off). */
-  apply(on: (fault: string) => boolean): void;
+  apply(on: (fault: FaultName) => boolean): void;
 }
 
 /** Copies what the embedded system is built from (the services' source, the compose file, .env.example, the Dockerfile) to `<tmpDir>/source`. */

@@ -1,5 +1,5 @@
 // Preflight's reading of a driver's error: which variable is wrong (a ConfigError naming it) or which part is unreachable — both "could not evaluate" (exit 2).
-import { ConfigError, InfrastructureUnreachable, withoutCredentials, type FlowgateError } from '../errors';
+import { ConfigError, InfrastructureUnreachable, isUnreachable, withoutCredentials, type FlowgateError } from '../errors';
 import { certificateProblem } from '../transport';
 
 /** host:port (and database) of a URL without its credentials, to say where without saying the secret. */
@@ -20,8 +20,6 @@ function userOf(url: string): string {
   }
 }
 
-const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNRESET|timeout|timed out|Connection terminated|connect ECONN/i;
-
 /** A PostgreSQL connection error for the database named by `envKey` (AUTH_DB_URL …); undefined when it is not about connecting. */
 export function postgresProblem(envKey: string, url: string, err: any): FlowgateError | undefined {
   const code = String(err?.code ?? '');
@@ -33,9 +31,9 @@ export function postgresProblem(envKey: string, url: string, err: any): Flowgate
   if (code === '42501' && /connect/i.test(String(err?.message))) return new ConfigError([`${envKey}: user "${user}" may not connect to ${at} (42501); grant CONNECT or use another user`]);
   const cert = certificateProblem(err);
   if (cert) return new ConfigError([`${envKey}: with its sslmode the server's certificate at ${at} must verify against DB_SSL_CA_FILE (or the system store), but ${cert}`]);
-  if (/self[- ]signed|certificate|SSL|TLS/i.test(String(err?.message)) && !UNREACHABLE.test(code))
+  if (/self[- ]signed|certificate|SSL|TLS/i.test(String(err?.message)) && !isUnreachable({ code }))
     return new ConfigError([`${envKey}: TLS to ${at} failed (${withoutCredentials(String(err?.message)).slice(0, 160)}); check ?sslmode in ${envKey} and DB_SSL_CA_FILE`]);
-  if (UNREACHABLE.test(`${code} ${err?.message ?? ''}`) || ['57P01', '57P03', '08006', '08001', '08003'].includes(code))
+  if (isUnreachable(err))
     return new InfrastructureUnreachable('postgres', `${envKey} (${at})`, `${code} ${String(err?.message ?? '')}`.trim());
   return undefined;
 }
@@ -48,7 +46,7 @@ export function redisProblem(url: string, err: any): FlowgateError | undefined {
   if (/NOAUTH|Authentication required/i.test(msg)) return new ConfigError([`REDIS_URL: Redis at ${at} requires a password and REDIS_URL has none (NOAUTH); use redis://:<password>@${at}`]);
   if (/AUTH.*called without any password configured|without any password/i.test(msg)) return new ConfigError([`REDIS_URL: Redis at ${at} has no password but REDIS_URL sends one; remove it from REDIS_URL`]);
   if (/certificate|SSL|TLS|wrong version number/i.test(msg)) return new ConfigError([`REDIS_URL: TLS to ${at} failed (${msg.slice(0, 160)}); check redis:// vs rediss:// and REDIS_TLS_CA_FILE`]);
-  if (UNREACHABLE.test(`${err?.code ?? ''} ${msg}`) || /Connection is closed|connect/i.test(msg)) return new InfrastructureUnreachable('redis', `REDIS_URL (${at})`, msg);
+  if (isUnreachable(err)) return new InfrastructureUnreachable('redis', `REDIS_URL (${at})`, msg);
   return undefined;
 }
 

@@ -2,7 +2,7 @@
 import { openPlainFront, type PlainFront } from '../infra/plain-front';
 import { freePortBelowEphemeral } from '../infra/ports';
 import { StartupError, errText } from '../infra/errors';
-import type { Faults } from '../faults';
+import type { FaultName, Faults } from '../faults';
 import type { StackContext, StartedComponent } from './component';
 
 /**
@@ -16,7 +16,7 @@ export const HIDDEN_PORT_FAULTS = {
   'tls-gateway-admin-port': 'admin',
   'tls-kafka-unadvertised-plaintext': 'kafka',
   'tls-redis-unrevealed-plaintext-port': 'redis',
-} as const;
+} as const satisfies Partial<Record<FaultName, string>>;
 
 type Role = (typeof HIDDEN_PORT_FAULTS)[keyof typeof HIDDEN_PORT_FAULTS];
 
@@ -32,7 +32,7 @@ export async function startHiddenPortsComponent(ctx: StackContext & { certs: { c
   const reserved = { http: await freePortBelowEphemeral(), admin: await freePortBelowEphemeral(), kafka: await freePortBelowEphemeral(), redis: await freePortBelowEphemeral() };
   const open = new Map<Role, PlainFront>();
   const apply = async (f: Pick<Faults, 'on'>) => {
-    for (const [fault, role] of Object.entries(HIDDEN_PORT_FAULTS) as [string, Role][]) {
+    for (const [fault, role] of Object.entries(HIDDEN_PORT_FAULTS) as [FaultName, Role][]) {
       const want = f.on(fault);
       const front = open.get(role);
       if (want && !front) {

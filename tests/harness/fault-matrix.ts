@@ -1,144 +1,16 @@
-// The fault matrix's rows, how they share runs, and the row tests; the rows are split over two test files so two harness workers (two stacks) run them side by side.
+// How the fault matrix's rows (fault-matrix-rows.ts) share runs, and the row tests; the rows are split over two test files so two harness workers (two stacks) run them side by side.
 import { expect } from '@playwright/test';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LATENCY_PREFIX } from '../../stack/faults';
-import type { ProjectName } from '../../helpers/verdict/catalogue';
-import { parseConventionalPorts, type ConventionalPorts } from '../../helpers/transport';
+import { faultInfo, isFaultName } from '../../stack/faults';
+import { BATCHABLE, MATRIX, type Row } from './fault-matrix-rows';
 import { startStack, type StackHandle } from '../../stack';
 import { test, runSmoke, setFaults, targetEnv, cleanup, ROOT } from './harness';
 
 /** How many test files the rows are split over: one per harness worker of tests/selftest.config.ts. */
 export const PARTS = 2;
 
-export interface Row {
-  fault: string;
-  /** the Playwright project the fault breaks (preflight runs before it) */
-  project: ProjectName;
-  /** the criterion that must fail, or the trigger that must fire */
-  expects:
-    | { criterion: number; trigger?: string; says?: string }
-    | { trigger: 'auth-bypass'; route: string }
-    | { trigger: 'p0-gap-not-remediated'; gap: string; says?: string }
-    // a 5xx to a probe: nothing was served, so the trigger does not fire, but it stays not-run ("bypass not ruled out")
-    | { trigger: 'auth-bypass'; notRuledOut: string };
-  /** the failing step's title starts with this; undefined when no flow fails (the criterion fails from evidence) */
-  step?: string;
-  category?: string;
-  /** the failing test's project when it is not a flow (source) */
-  failing?: 'source';
-  /** transport rows: the endpoint the verdict must name (tls-not-enforced / the finding), from the stack's env */
-  names?: (env: Record<string, string>) => string;
-  /** a fault that takes effect only at start: the row starts its own stack with it */
-  atStart?: boolean;
-  /** the failing step's error contains this */
-  error?: string;
-  /** the run (the row's batch) ended within this many seconds: a verdict in bounded time, not a hang */
-  withinSeconds?: number;
-  /** the failing step itself ended within this many ms (it failed on what came, not by waiting out a budget) */
-  stepWithinMs?: number;
-}
-
-/**
- * Faults whose check is not a matrix row (a verdict criterion or trigger) but a harness test of its own, by file: the
- * matrix test accepts them only when that file names the fault.
- */
-export const TESTED_ELSEWHERE: Record<string, string> = {
-  // a shared tenant is not a NO-GO by itself: what must hold is that cleanup leaves the tenant's rows alone and says so
-  'shared-tenant': 'tests/harness/cleanup.test.ts',
-  // configuration denied and nothing found is not a NO-GO: criterion 6 must wait for a sign-off, never pass
-  'tls-redis-config-denied': 'tests/harness/transport-unseen.test.ts',
-  // a service refusing the test key's tokens is a misconfigured probe (a ConfigError naming the key at set-up), not a bypass: the per-service positive control
-  'vuln-requires-issued-jti': 'tests/harness/misconfigured.test.ts',
-};
-
-const c = (n: number, more: { trigger?: string; says?: string } = {}) => ({ criterion: n, ...more });
-const hostPort = (url: string) => new URL(url).host;
-/** 127.0.0.1:<the stack's reserved port for a conventional role> (FLOWGATE_CONVENTIONAL_PORTS) */
-const conventional = (role: keyof ConventionalPorts) => (e: Record<string, string>) => `127.0.0.1:${parseConventionalPorts(e.FLOWGATE_CONVENTIONAL_PORTS ?? '')[role][0]}`;
-const bypass = (route: string) => ({ trigger: 'auth-bypass' as const, route });
-
-export const MATRIX: Row[] = [
-  { fault: 'P0-01-asset-no-jwt', project: 'auth-bypass', expects: bypass('POST /api/v1/assets'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
-  { fault: 'auth-alg-none-accepted', project: 'auth-bypass', expects: bypass('POST /api/v1/assets accepted alg-none token'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
-  { fault: 'asset-cross-tenant-read', project: 'auth-bypass', expects: bypass('GET /api/v1/assets/{id} accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
-  { fault: 'scan-unauthenticated-500', project: 'auth-bypass', expects: { trigger: 'auth-bypass', notRuledOut: 'GET /api/v1/scans/{id} (scan-api-service) answered 500 to a none token' }, step: 'F. No protected route serves a bad token', category: 'auth probe error' },
-  // A served bypass fires the trigger whatever its body: an off-schema 200 to a refused token is not a contract violation.
-  { fault: 'asset-bypass-off-schema', project: 'auth-bypass', expects: bypass('GET /api/v1/assets/{id} accepted none'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
-  { fault: 'vuln-cross-tenant-list', project: 'auth-bypass', expects: bypass('GET /api/v1/vulnerabilities accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
-  { fault: 'scan-start-cross-tenant', project: 'auth-bypass', expects: bypass('POST /api/v1/scans accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
-  { fault: 'ownership-proof-cross-tenant', project: 'auth-bypass', expects: bypass('POST /api/v1/verification/proofs accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
-  { fault: 'asset-tenant-header-trusted', project: 'auth-bypass', expects: bypass('GET /api/v1/assets/{id} accepted cross-tenant token'), step: "F. No tenant reads, changes or deletes another tenant's data", category: 'auth bypass' },
-  // The target signs ES256 and no key file is given: the probe reads the key from the JWKS by the login token's kid.
-  { fault: 'auth-alg-confusion-accepted', project: 'auth-bypass', expects: bypass('POST /api/v1/assets accepted alg-confusion'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
-  { fault: 'P0-02-asset-audit-no-trace', project: 'asset', expects: c(2), step: '2. Create asset', category: 'database state' },
-  { fault: 'P0-03-checkout-no-jwt', project: 'auth-bypass', expects: bypass('POST /api/v1/checkout/sessions'), step: 'F. No protected route serves a bad token', category: 'auth bypass' },
-  { fault: 'P0-04-payment-no-audit', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'database state' },
-  { fault: 'P0-09-scan-no-audit', project: 'scan', expects: c(8), step: '4. Start scan', category: 'database state' },
-  { fault: 'auth-csrf-unavailable', project: 'auth', expects: c(7), step: '1. Get CSRF token', category: 'unexpected response' },
-  { fault: 'auth-verify-no-activate', project: 'auth', expects: c(7), step: '4. Verify email', category: 'database state' },
-  { fault: 'auth-free-plan-never-activated', project: 'auth', expects: c(7), step: '7. Verify subscription activated', category: 'event not observed' },
-  { fault: 'auth-logout-no-blacklist', project: 'auth', expects: c(7), step: '8. Logout', category: 'database state' },
-  { fault: 'auth-login-audit-missing', project: 'auth', expects: c(12), step: '5. Login', category: 'database state' },
-  { fault: 'auth-logout-audit-missing', project: 'auth', expects: c(12), step: '8. Logout', category: 'database state' },
-  { fault: 'auth-registered-no-header', project: 'auth', expects: c(7), step: '3. Register user', category: 'contract violation' },
-  { fault: 'auth-dashboard-stale-session', project: 'auth', expects: c(7), step: '9.1. Dashboard after logout', category: 'assertion failed' },
-  { fault: 'auth-login-contract-broken', project: 'auth', expects: c(7), step: '5. Login', category: 'contract violation' },
-  { fault: 'scan-ownership-rejected', project: 'scan', expects: c(8), step: '3. Verify ownership', category: 'assertion failed' },
-  { fault: 'scan-never-completes', project: 'scan', expects: c(8), step: '5. Poll scan status', category: 'event not observed' },
-  { fault: 'scan-empty-results', project: 'scan', expects: c(8), step: '6. Get scan results', category: 'assertion failed' },
-  { fault: 'scan-results-contract-broken', project: 'scan', expects: c(8), step: '6. Get scan results', category: 'contract violation' },
-  { fault: 'scan-vuln-never-synced', project: 'scan', expects: c(8), step: '7. Verify vulnerability', category: 'budget exceeded' },
-  { fault: 'asset-update-lost', project: 'asset', expects: c(2), step: '4. Update asset', category: 'assertion failed' },
-  { fault: 'asset-created-no-header', project: 'asset', expects: c(2), step: '2. Create asset', category: 'contract violation' },
-  { fault: 'asset-deleted-event-missing', project: 'asset', expects: c(2), step: '6. Delete asset', category: 'event not observed' },
-  { fault: 'asset-quota-not-counted', project: 'asset', expects: c(2), step: '5. Verify quota updated', category: 'event not observed' },
-  { fault: 'asset-quota-not-decremented', project: 'asset', expects: c(2), step: '7. Verify quota decremented', category: 'event not observed' },
-  // One quota budget from the create response: each hop of this sync is under it, the whole is not (stack/faults.ts).
-  { fault: 'asset-quota-sync-late', project: 'asset', expects: c(2), step: '5. Verify quota updated', category: 'budget exceeded' },
-  // The deleted event on the topic since step 2 must not satisfy step 6.
-  { fault: 'asset-deleted-event-early', project: 'asset', expects: c(2), step: '6. Delete asset', category: 'event not observed' },
-  // A hostile answer: refused from its Content-Length, never read (FLOWGATE_MAX_BODY_BYTES, default 1 MiB); the error names its size.
-  { fault: 'asset-huge-body', project: 'asset', expects: c(2), step: '3. Read asset', category: 'unexpected response', error: 'a body of 5 MiB (5242880 bytes) by its Content-Length, not read', withinSeconds: 150, stepWithinMs: 5_000 },
-  { fault: 'scan-dispatch-wrong-priority', project: 'scan', expects: c(8, { says: 'cert-ix.scans.' }), step: '4. Start scan', category: 'contract violation' },
-  { fault: 'payment-plans-empty', project: 'payment', expects: c(9), step: '2. Get plans', category: 'assertion failed' },
-  { fault: 'payment-webhook-bad-signature-accepted', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'unexpected response' },
-  { fault: 'payment-subscription-not-upgraded', project: 'payment', expects: c(9), step: '5. Verify subscription updated', category: 'event not observed' },
-  { fault: 'payment-invoice-never-created', project: 'payment', expects: c(9), step: '6. Verify invoice created', category: 'budget exceeded' },
-  { fault: 'payment-event-bad-schema', project: 'payment', expects: c(9), step: '4. Simulate Stripe webhook', category: 'contract violation' },
-  // A webhook that double-books a replay, or pays a stale or unsigned delivery, is the Stripe integration broken: payment-broken fires with 9.
-  { fault: 'payment-webhook-replay-double-booked', project: 'payment', expects: c(9, { trigger: 'payment-broken' }), step: '4.1. Replayed webhook books nothing twice', category: 'assertion failed' },
-  { fault: 'payment-webhook-stale-accepted', project: 'payment', expects: c(9, { trigger: 'payment-broken' }), step: '4.2. Stale webhook refused', category: 'unexpected response' },
-  { fault: 'payment-webhook-unsigned-accepted', project: 'payment', expects: c(9, { trigger: 'payment-broken' }), step: '4.3. Unsigned webhook refused', category: 'unexpected response' },
-  // answered 400 and paid anyway: the refusal alone would pass; what it booked does not
-  { fault: 'payment-webhook-refused-but-booked', project: 'payment', expects: c(9, { trigger: 'payment-broken' }), step: '4.2. Stale webhook refused', category: 'assertion failed' },
-  { fault: 'dashboard-login-page-broken', project: 'auth', expects: c(7), step: '7.1. Access dashboard', category: 'assertion failed' },
-  { fault: 'P0-05-email-exposed', project: 'auth-bypass', expects: bypass('POST /internal/email/send'), step: 'F. No internal route answers through the gateway', category: 'auth bypass' },
-  { fault: 'asset-read-off-schema', project: 'asset', expects: c(2, { says: 'response of getAsset with status 200 breaks the frozen contract: /updatedAt must be string' }), step: '3. Read asset', category: 'contract violation' },
-  { fault: 'asset-updated-duplicate-broken', project: 'asset', expects: c(11, { says: "cert-ix.asset.updated" }), step: 'C. Every event this test caused fits the frozen contract', category: 'contract violation' },
-  // a topic of the frozen cert-ix.payment.* family no channel names, created during the run: still read, still judged
-  { fault: 'payment-refunded-no-header', project: 'payment', expects: c(11, { says: 'cert-ix.payment.refunded (partition 0, offset 0) breaks the frozen contract: header schema-version is missing' }), step: 'C. Every event this test caused fits the frozen contract', category: 'contract violation' },
-  // No flow fails on these: the criterion fails from the evidence preflight and the source project record.
-  { fault: 'health-degraded', project: 'auth', expects: c(10, { says: 'scan-api-service: /health/scan-api-service 200 but the body does not fit the Health schema (status "degraded")' }) },
-  { fault: 'health-catch-all', project: 'auth', expects: c(10, { says: 'otp-service: /health/otp-service 200 but the body names service "qr-auth-service", not "otp-service"' }) },
-  { fault: 'source-literal-secret', project: 'source', failing: 'source', expects: c(3, { trigger: 'hardcoded-secret', says: 'docker-compose.test.yml:' }), category: 'assertion failed' },
-  // P0 gaps decided by rules over the deployed source: the gap row is open with the file and line
-  { fault: 'P0-06-source-db-ssl-off', project: 'source', failing: 'source', expects: { trigger: 'p0-gap-not-remediated', gap: 'P0-06', says: 'stack/services/common/env-clients.ts:' }, category: 'assertion failed' },
-  { fault: 'P0-10-source-csrf-random-fallback', project: 'source', failing: 'source', expects: { trigger: 'p0-gap-not-remediated', gap: 'P0-10', says: 'stack/services/run.ts:' }, category: 'assertion failed' },
-  { fault: `${LATENCY_PREFIX}createAsset=9000`, project: 'asset', expects: c(2), step: '2. Create asset', category: 'budget exceeded' },
-  // transport: criteria 4, 5, 6 and P0-06, decided by connection tests
-  { fault: 'tls-gateway-plain-http', project: 'transport', expects: c(4), step: '4.2.', category: 'assertion failed', names: (e) => e.FLOWGATE_PUBLIC_ENDPOINTS.split(',')[1] },
-  { fault: 'tls-gateway-wrong-host-cert', project: 'transport', expects: c(4), step: '4.1.', category: 'assertion failed', names: (e) => hostPort(e.KONG_URL) },
-  { fault: 'tls-gateway-expired-cert', project: 'transport', expects: c(4), step: '4.1.', category: 'assertion failed', names: (e) => hostPort(e.KONG_URL) },
-  { fault: 'tls-kafka-plaintext-listener', project: 'transport', expects: c(5), step: '5.2.', category: 'assertion failed', atStart: true, names: () => 'speaks Kafka in plaintext' },
-  { fault: 'tls-redis-plaintext-port', project: 'transport', expects: c(6), step: '6.2.', category: 'assertion failed', names: () => 'speaks Redis in plaintext' },
-  { fault: 'tls-postgres-accepts-plaintext', project: 'transport', expects: { trigger: 'p0-gap-not-remediated', gap: 'P0-06' }, step: 'P0-06.', category: 'assertion failed', names: (e) => hostPort(e.AUTH_DB_URL) },
-  // holes only a conventional port shows (none is in FLOWGATE_PUBLIC_ENDPOINTS, the metadata, describeConfigs or CONFIG GET)
-  { fault: 'tls-gateway-conventional-plain-port', project: 'transport', expects: c(4), step: '4.2.', category: 'assertion failed', names: conventional('http') },
-  { fault: 'tls-gateway-admin-port', project: 'transport', expects: c(4), step: '4.3.', category: 'assertion failed', names: conventional('admin') },
-  { fault: 'tls-kafka-unadvertised-plaintext', project: 'transport', expects: c(5), step: '5.2.', category: 'assertion failed', names: conventional('kafka') },
-  { fault: 'tls-redis-unrevealed-plaintext-port', project: 'transport', expects: c(6), step: '6.2.', category: 'assertion failed', names: conventional('redis') },
-];
+export { BATCHABLE, MATRIX, TESTED_ELSEWHERE, type Row } from './fault-matrix-rows';
 
 /** The failing test of a non-flow project, shaped like a flow result (status, failingStep). */
 function failingOf(v: any, project: string) {
@@ -171,76 +43,9 @@ function expectTransport(v: any, row: Row, env: Record<string, string>) {
 
 const MATRIX_FILE = join(ROOT, 'test-results', 'fault-matrix.tsv');
 
-/**
- * Rows that may share one run with rows of other projects, each with the other projects its fault reaches (those
- * never share its run). Faults are global on the stack, so only a fault whose effect stays inside its own flow (and
- * the flows named here) is listed; a row not listed (a new one, a fault on shared setup such as registration, the
- * gateway's certificate, the auth-bypass probes that touch every service) runs alone, as before.
- */
-export const BATCHABLE: Record<string, Row['project'][]> = {
-  // the auth-bypass set-up creates an asset, starts a scan, opens a checkout and logs a user out: it is reached by all
-  'P0-02-asset-audit-no-trace': ['auth-bypass'],
-  'asset-update-lost': ['auth-bypass'],
-  'asset-deleted-event-missing': ['auth-bypass'],
-  'asset-quota-not-counted': ['auth-bypass'],
-  'asset-quota-not-decremented': ['auth-bypass'],
-  'asset-read-off-schema': ['auth-bypass'],
-  'asset-updated-duplicate-broken': ['auth-bypass'],
-  'asset-quota-sync-late': ['auth-bypass'],
-  // the scan flow creates an asset (step 2): what breaks creating one breaks it; a deleted event at create time
-  // also makes asset-verification forget the scan flow's asset before its ownership proof (step 3)
-  'asset-deleted-event-early': ['scan', 'auth-bypass'],
-  // the cross-tenant probe's owner reads its asset back (getAsset) as the positive control
-  'asset-huge-body': ['auth-bypass'],
-  'asset-created-no-header': ['scan', 'auth-bypass'],
-  [`${LATENCY_PREFIX}createAsset=9000`]: ['scan', 'auth-bypass'],
-  'P0-09-scan-no-audit': ['auth-bypass'],
-  'scan-ownership-rejected': ['auth-bypass'],
-  'scan-never-completes': ['auth-bypass'],
-  'scan-empty-results': ['auth-bypass'],
-  'scan-results-contract-broken': ['auth-bypass'],
-  'scan-vuln-never-synced': ['auth-bypass'],
-  'scan-dispatch-wrong-priority': ['auth-bypass'],
-  'P0-04-payment-no-audit': ['auth-bypass'],
-  'payment-plans-empty': ['auth-bypass'],
-  'payment-webhook-bad-signature-accepted': ['auth-bypass'],
-  'payment-subscription-not-upgraded': ['auth-bypass'],
-  'payment-invoice-never-created': ['auth-bypass'],
-  'payment-event-bad-schema': ['auth-bypass'],
-  'payment-webhook-replay-double-booked': ['auth-bypass'],
-  'payment-webhook-stale-accepted': ['auth-bypass'],
-  'payment-webhook-unsigned-accepted': ['auth-bypass'],
-  'payment-webhook-refused-but-booked': ['auth-bypass'],
-  // auth faults after registration and login (the other flows' account set-up registers, verifies and logs in)
-  'auth-login-audit-missing': [],
-  'auth-logout-audit-missing': [],
-  'auth-dashboard-stale-session': [],
-  // only the auth flow's browser opens /login; every other sign-in is the API's
-  'dashboard-login-page-broken': [],
-  'auth-logout-no-blacklist': ['auth-bypass'],
-  // bad tokens only: the flows send good ones, so only the probes meet these faults
-  'auth-alg-none-accepted': [],
-  'asset-cross-tenant-read': [],
-  'scan-unauthenticated-500': [],
-  // the gateway reaching email-service's internal API: no flow calls it
-  'P0-05-email-exposed': [],
-  // the auth-bypass positive control reads every service's health
-  'health-degraded': ['auth-bypass'],
-  'source-literal-secret': [],
-  'P0-06-source-db-ssl-off': [],
-  'P0-10-source-csrf-random-fallback': [],
-  // extra listeners or a plaintext login: the flows' TLS connections are untouched
-  'tls-gateway-plain-http': [],
-  'tls-redis-plaintext-port': [],
-  'tls-postgres-accepts-plaintext': [],
-  'tls-gateway-conventional-plain-port': [],
-  'tls-gateway-admin-port': [],
-  'tls-kafka-unadvertised-plaintext': [],
-  'tls-redis-unrevealed-plaintext-port': [],
-};
 
 /** The triggers a row's fault fires besides what it expects: a row expecting one of them never shares a run with it. */
-const fires = (r: Row): string[] => [...('trigger' in r.expects && r.expects.trigger ? [r.expects.trigger] : []), ...(/^P0-/.test(r.fault) ? ['p0-gap-not-remediated'] : [])];
+const fires = (r: Row): string[] => [...('trigger' in r.expects && r.expects.trigger ? [r.expects.trigger] : []), ...(isFaultName(r.fault) && faultInfo(r.fault).gap ? ['p0-gap-not-remediated'] : [])];
 
 /**
  * Groups rows into runs: at most one row per project, none whose fault reaches another's project, none expecting a
@@ -252,7 +57,7 @@ export function batches(rows: Row[]): Row[][] {
   const order = [...rows].sort((a, b) => count(b.project) - count(a.project));
   const expectsTrigger = (r: Row) => ('trigger' in r.expects ? r.expects.trigger : undefined);
   const fits = (r: Row, batch: Row[]) =>
-    batch.every((o) => o.project !== r.project && BATCHABLE[o.fault] && !BATCHABLE[o.fault].includes(r.project) && !BATCHABLE[r.fault].includes(o.project) &&
+    batch.every((o) => o.project !== r.project && BATCHABLE[o.fault] && !BATCHABLE[o.fault]!.includes(r.project) && !BATCHABLE[r.fault]!.includes(o.project) &&
       !fires(o).includes(expectsTrigger(r) ?? '') && !fires(r).includes(expectsTrigger(o) ?? ''));
   for (const r of order) {
     const home = !r.atStart && BATCHABLE[r.fault] ? out.find((b) => BATCHABLE[b[0].fault] && fits(r, b)) : undefined;

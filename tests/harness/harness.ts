@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { request } from 'undici';
 import { startStack, type StackHandle } from '../../stack';
+import type { FaultSetting } from '../../stack/faults';
 import { stripAnsi } from '../../helpers/errors';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -85,7 +86,7 @@ export function processesInGroup(pgid: number): string[] {
   return out;
 }
 
-export async function setFaults(controlUrl: string, faults: string[]): Promise<void> {
+export async function setFaults(controlUrl: string, faults: readonly FaultSetting[]): Promise<void> {
   const res = await request(`${controlUrl}/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faults }) });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`control port refused faults ${faults.join(',')}: ${res.statusCode} ${text}`);

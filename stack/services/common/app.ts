@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ServiceContext, ServiceModule } from '../../types';
+import type { FaultName } from '../../faults';
 import { jwtPreHandler, type AuthUser } from './auth';
 
 declare module 'fastify' {
@@ -107,7 +108,7 @@ export async function buildServiceApp(mod: ServiceModule, ctx: ServiceContext): 
 
 export interface BindOptions {
   /** fault that, while on, lets protected routes of this service fall back to an unverified tenant (P0-01, P0-03) */
-  authFallbackFault?: string;
+  authFallbackFault?: FaultName;
 }
 
 /**

@@ -3,6 +3,7 @@ import { createECDH, createHmac, createPrivateKey, createPublicKey, randomUUID, 
 import { SignJWT, jwtVerify, decodeJwt, decodeProtectedHeader } from 'jose';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../../types';
+import type { FaultName } from '../../faults';
 
 export const JWT_ISSUER = 'qr-auth-service';
 export const JWT_AUDIENCE = 'cert-ix';
@@ -167,7 +168,7 @@ export function unsafeFallbackUser(req: FastifyRequest): AuthUser {
  * The preHandler of protected routes. `fallbackFault` names the fault that, while on, replaces a rejection with the
  * unsafe fallback (asset-management's P0-01, checkout's P0-03).
  */
-export function jwtPreHandler(ctx: ServiceContext, fallbackFault?: string) {
+export function jwtPreHandler(ctx: ServiceContext, fallbackFault?: FaultName) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     // scan-unauthenticated-500: scan-api crashes on a request without a bearer token instead of refusing it
     if (ctx.name === 'scan-api-service' && ctx.faults.on('scan-unauthenticated-500') && !bearerOf(req)) throw new Error('cannot read properties of undefined (reading "tid")');
