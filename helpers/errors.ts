@@ -114,7 +114,14 @@ export interface StructuredFailure {
   error: string;
   /** true when the fields came from the harness's own typed error; false when classified from another error's text */
   typed: boolean;
+  /** the typed error's class name (`ContractViolation`), when it was one */
+  errorName?: string;
+  /** the typed error's own fields the verdict decides by (a contract violation's source and topic, a DB probe's name) */
+  details?: FailureDetails;
 }
+
+/** Short scalars an error carries for the verdict beside its message (names, ids, statuses), never a payload. */
+export type FailureDetails = Readonly<Record<string, string | number | boolean | undefined>>;
 export const FAILURE_ATTACHMENT = 'flowgate-failure';
 export const FAILURE_CONTENT_TYPE = 'application/vnd.flowgate.failure+json';
 
@@ -124,6 +131,8 @@ export abstract class FlowgateError extends Error {
   probe = '';
   expected = '';
   observed = '';
+  /** the class's own fields the verdict decides by; empty when it needs none */
+  details: FailureDetails = {};
   constructor(name: string, detail: string) {
     // The message is the detail alone: Playwright, Allure and String(err) all print "<name>: <message>".
     super(detail);
@@ -214,6 +223,7 @@ export class ContractViolation extends FlowgateError {
     this.probe = d.topic ?? d.operationId ?? '(unknown operation)';
     this.expected = d.topic !== undefined ? 'an event that fits asyncapi.yaml' : `a response that fits openapi.yaml${d.status !== undefined ? ` for status ${d.status}` : ''}`;
     this.observed = d.problems.join('; ');
+    this.details = { source: d.topic !== undefined ? 'event' : 'response', topic: d.topic, operationId: d.operationId, status: d.status };
   }
 }
 
@@ -286,6 +296,7 @@ export class DbStateMismatch extends FlowgateError {
     this.got = d.got;
     this.expected = d.expected;
     this.observed = got;
+    this.details = { probe: d.probe };
   }
 }
 
@@ -428,7 +439,7 @@ export function categoryOf(errorLike: { message?: string; name?: string; stack?:
 export function structuredFailure(step: string, err: unknown): StructuredFailure {
   const e = (err ?? {}) as { message?: string; name?: string; stack?: string; matcherResult?: { expected?: unknown; actual?: unknown; name?: string } };
   const error = firstLine(e.name && e.message && !e.message.startsWith(`${e.name}:`) ? `${e.name}: ${e.message}` : (e.message ?? String(err)));
-  if (err instanceof FlowgateError) return { step, category: err.category, probe: err.probe, expected: err.expected, observed: err.observed, error, typed: true };
+  if (err instanceof FlowgateError) return { step, category: err.category, probe: err.probe, expected: err.expected, observed: err.observed, error, typed: true, errorName: err.name, details: err.details };
   const m = e.matcherResult;
   return {
     step,

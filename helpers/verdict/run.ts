@@ -1,7 +1,8 @@
 // The run model the verdict reads (tests, steps, evidence) and the primitives every criterion evaluator shares: flow status, failing step, evidence.
 import type { GapFinding } from './verdict-transport';
 import { type Category, firstLine, type StructuredFailure } from '../errors';
-import { BYPASS_FLOW, type BypassFinding, type Evidence, FLOWS } from './evidence';
+import { TAGGED_FLOWS } from '../../contracts/flows';
+import type { BypassFinding, Evidence } from './evidence';
 import type { SignOff } from './signoffs';
 import type { TargetKind } from '../config/target';
 import type { Inventory } from './catalogue';
@@ -198,14 +199,12 @@ export interface VerdictResult {
   exitCode?: number;
 }
 
-export const REQUIRED_PROJECTS: readonly string[] = [...FLOWS, BYPASS_FLOW];
-export const ALL_FLOWS: readonly string[] = [...FLOWS, BYPASS_FLOW];
-
 /** The flow a test belongs to: its project when that is a flow, else its `@flow-<name>` tag. */
 export function flowOfTest(t: Pick<TestModel, 'project' | 'tags'>): string | undefined {
-  if (ALL_FLOWS.includes(t.project)) return t.project;
+  const flows: readonly string[] = TAGGED_FLOWS;
+  if (flows.includes(t.project)) return t.project;
   const tag = t.tags.find((x) => x.startsWith('@flow-'))?.slice('@flow-'.length);
-  return tag && ALL_FLOWS.includes(tag) ? tag : undefined;
+  return tag && flows.includes(tag) ? tag : undefined;
 }
 
 /** One test's status as the verdict sees it (fail closed: anything that did not complete is not a pass). */
