@@ -5,11 +5,12 @@
 // what a run should have contained must come from here, never from the suite.
 import { contracts } from '../../contracts';
 import { BYPASS, FLOW_NAMES, stepsOf } from '../../contracts/flows';
-import { type CatalogueCheck, type CheckRef, CRITERIA } from './criteria';
+import { CRITERIA } from './criteria';
 import { GAP_PROJECT_CHECKS } from './gaps';
+import type { CatalogueCheck, CatalogueProbe, CheckRef, Inventory } from './inventory';
 import { PREFLIGHT, type ProjectName, SOURCE, TRANSPORT } from './projects';
 
-export type { CatalogueCheck, CheckRef } from './criteria';
+export type { CatalogueCheck, CatalogueProbe, CheckRef, Inventory } from './inventory';
 export type { ProjectName } from './projects';
 
 export interface CatalogueProject {
@@ -49,13 +50,6 @@ export const CRITERION_CHECKS: Record<number, readonly CheckRef[]> = Object.from
   CRITERIA.map((c) => [c.id, c.checks.map((r): CheckRef => ('tag' in r ? { tag: r.tag } : { project: r.project }))]),
 );
 
-/** One auth-bypass probe: a step of the auth-bypass project whose title starts with `step`. */
-export interface CatalogueProbe {
-  service: string;
-  route: string;
-  step: string;
-}
-
 /**
  * The probes a complete run makes, from the contracts: every protected route of every P0 service (`P. Probe <operationId>`),
  * and every internal route of a P0 service that has them (P0-05: `P. Probe internal <path>`).
@@ -68,20 +62,6 @@ export function bypassProbes(): CatalogueProbe[] {
     for (const route of s.internal) out.push({ service: s.name, route, step: `P. Probe internal ${route.split(' ')[1]} ` });
   }
   return out;
-}
-
-/** What a complete run contains, as completeness.ts checks it. Built from the catalogue; the reporter's own tests pass a small one. */
-export interface Inventory {
-  projects: readonly string[];
-  /** flow → its numbered steps' ids */
-  flows: Record<string, readonly string[]>;
-  probes: readonly CatalogueProbe[];
-  /** the project the probes run in */
-  probeProject: string;
-  checks: readonly CatalogueCheck[];
-  criteria: Record<number, readonly CheckRef[]>;
-  /** criterion 10: the project that asks every seed P0 service (x-services names) for its health */
-  health?: { project: string; services: readonly string[] };
 }
 
 let inventory: Inventory | undefined;

@@ -2,7 +2,7 @@
 //
 // A test that failed is NO-GO by its failure, and the steps after the failing one are its consequence, not a gap; this
 // is about what a filter (--project, --grep, --grep-invert) or a skip took away. A run missing anything is never GO.
-import type { CheckRef, Inventory } from './catalogue';
+import type { CheckRef, Inventory } from './inventory';
 import type { TestModel } from './run';
 import { HEALTH_EVIDENCE, healthNotChecked, type HealthCheck } from './health';
 

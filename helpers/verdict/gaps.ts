@@ -1,7 +1,7 @@
 // Criterion 1's rows: how a run sees each P0 gap (contracts/p0-gaps.ts), and each row remediated, open, unchecked or needing a code review.
 import { GAP_IDS, type GapId, gapTag, P0_GAPS } from '../../contracts/p0-gaps';
 import { type Category, firstLine } from '../errors';
-import type { CatalogueCheck, CheckRef } from './criteria/types';
+import type { CatalogueCheck, CheckRef } from './inventory';
 import { GAP_SOURCE_EVIDENCE } from './evidence';
 import { SOURCE, TRANSPORT } from './projects';
 import { type CriterionEvidence, evidenceOf, failureOfStep, type GapRow, stepError, type TestModel, testFlowStatus } from './run';

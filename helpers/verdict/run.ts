@@ -5,7 +5,7 @@ import { TAGGED_FLOWS } from '../../contracts/flows';
 import type { BypassFinding, Evidence } from './evidence';
 import type { SignOff } from './signoffs';
 import type { TargetKind } from '../config/target';
-import type { Inventory } from './catalogue';
+import type { Inventory } from './inventory';
 
 export type TestStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
 export type TestOutcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';

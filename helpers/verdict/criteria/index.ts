@@ -19,5 +19,6 @@ export const CRITERION_IDS: readonly CriterionId[] = CRITERIA.map((c) => c.id);
 /** Tag of a test that gives evidence for a criterion, e.g. `@criterion-7`. */
 export const criterionTag = (id: CriterionId): `@criterion-${CriterionId}` => `@criterion-${id}`;
 
-export type { CatalogueCheck, CheckRef, Criterion, CriterionOutcome, RunContext, Trigger, TriggerOutcome } from './types';
+export type { CatalogueCheck, CheckRef } from '../inventory';
+export type { Criterion, CriterionOutcome, RunContext, Trigger, TriggerOutcome } from './types';
 export { isAuditRow } from './c12-audit-logs';

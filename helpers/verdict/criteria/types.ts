@@ -1,6 +1,6 @@
 // What a Go criterion and a No-Go trigger are: id, title, what decides it, the checks it needs, and `evaluate` over the run.
 import type { CriterionEvidence, CriterionStatus, FlowResult, RunModel, TestModel, TriggerResult } from '../run';
-import type { ProjectName } from '../projects';
+import type { CatalogueCheck, CheckRef } from '../inventory';
 
 /** What an evaluator reads: the run, its tests grouped by flow, and the flows' results. */
 export interface RunContext {
@@ -16,16 +16,6 @@ export interface CriterionOutcome {
   status: CriterionStatus;
   detail: string;
   evidence: CriterionEvidence[];
-}
-
-/** What shows a criterion was checked: a project that ran, or a test tagged so. */
-export type CheckRef = { project: ProjectName } | { tag: string };
-
-/** A tagged check of a project and what it shows: the catalogue lists it, so a run without it is incomplete. */
-export interface CatalogueCheck {
-  project: ProjectName;
-  tag: string;
-  what: string;
 }
 
 /**
