@@ -131,7 +131,10 @@ test('formatMs and firstLine', () => {
 
 test('structured failures: typed errors carry probe, expected and observed; other errors are classified from their text', () => {
   const db = structuredFailure('5. Login — POST /api/v1/auth/login', new DbStateMismatch({ probe: 'audit.login', expected: 'one audit row', got: [] }));
-  expect(db).toEqual({ step: '5. Login — POST /api/v1/auth/login', category: 'database state', probe: 'audit.login', expected: 'one audit row', observed: 'no rows', error: expect.stringContaining('DbStateMismatch: probe audit.login'), typed: true });
+  expect(db).toEqual({ step: '5. Login — POST /api/v1/auth/login', category: 'database state', probe: 'audit.login', expected: 'one audit row', observed: 'no rows', error: expect.stringContaining('DbStateMismatch: probe audit.login'), typed: true, errorName: 'DbStateMismatch', details: { probe: 'audit.login' } });
+  // the fields criterion 11 decides by: an event's violation and a response's tell apart by their source, not their text
+  expect(structuredFailure('s', new ContractViolation({ topic: 'cert-ix.asset.created', problems: ['x'] }))).toMatchObject({ errorName: 'ContractViolation', details: { source: 'event', topic: 'cert-ix.asset.created' } });
+  expect(structuredFailure('s', new ContractViolation({ operationId: 'getAsset', status: 200, problems: ['x'] }))).toMatchObject({ details: { source: 'response', operationId: 'getAsset', status: 200 } });
   const http = structuredFailure('s', new UnexpectedResponse({ method: 'POST', path: '/p', expected: 201, got: 500, body: { error: 'boom' } }));
   expect(http).toMatchObject({ category: 'unexpected response', probe: 'POST /p', expected: 'status 201', observed: 'status 500; body: {"error":"boom"}', typed: true });
   expect(structuredFailure('s', new EventNotObserved({ topic: 't.x', match: { id: 'a' }, budgetMs: 1000, sawCount: 0 }))).toMatchObject({ category: 'event not observed', probe: 't.x', observed: 'saw nothing else on that topic' });
