@@ -18,7 +18,7 @@ export const AUDIT_PROBES = ['audit.register', 'audit.login', 'audit.logout'] as
 export type EvidenceKind = 'event' | 'row' | 'redis' | 'http' | 'screenshot' | 'probe' | 'transport';
 export const EVIDENCE_KINDS: readonly EvidenceKind[] = ['event', 'row', 'redis', 'http', 'screenshot', 'probe', 'transport'];
 
-/** What a transport check records per endpoint (evidence kind 'transport'); `gap` marks a seed-gap finding such as P0-06. */
+/** What a transport check records per endpoint (evidence kind 'transport'); `gap` marks a P0 gap finding such as P0-06. */
 export interface TransportEvidence {
   endpoint: string;
   tried: string;
