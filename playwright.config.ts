@@ -1,7 +1,8 @@
 // flowgate's Playwright config: preflight, the transport checks, the four flows and the auth-bypass probes, and the reporters that make the verdict.
 import { defineConfig } from '@playwright/test';
 import { loadEnvFile, generateRunId, runSettings, checkFlowgateVars, chromiumExecutable } from './helpers/config/config';
-import { PREFLIGHT, PROJECTS } from './helpers/verdict/catalogue';
+import { PROJECTS } from './helpers/verdict/catalogue';
+import { PREFLIGHT } from './helpers/verdict/projects';
 
 // The target may come from a dotenv file; variables already in the environment win.
 loadEnvFile(process.env.FLOWGATE_ENV_FILE);

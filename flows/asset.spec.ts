@@ -1,10 +1,15 @@
-// Flow 3 (seed §5): asset CRUD with quota sync within the seed's 30 s, asset events and audit rows carrying the trace id.
+// Flow 3: asset CRUD with quota sync within the seed's 30 s, asset events and audit rows carrying the trace id.
 import { test, expect, login } from '../fixtures';
 import { polling } from '../helpers/poll';
 import { BudgetExceeded, EventNotObserved } from '../helpers/errors';
+import { flowSteps, flowTag } from '../contracts/flows';
+import { gapTag } from '../contracts/p0-gaps';
+import { criterionTag } from '../helpers/verdict/criteria';
+
+const step = flowSteps('asset');
 
 test.describe('asset flow', () => {
-  test('CRUD asset → quota syncs', { tag: ['@flow-asset', '@criterion-2', '@gap-P0-02'] }, async ({ flow, api, observer, db, account, target, contract, cleanup }) => {
+  test('CRUD asset → quota syncs', { tag: [flowTag('asset'), criterionTag(2), gapTag('P0-02')] }, async ({ flow, api, observer, db, account, target, contract, cleanup }) => {
     const budgets = target.budgets;
     const tenantId = account.tenantId;
     let token = '';
@@ -59,13 +64,13 @@ test.describe('asset flow', () => {
     const auditHasTrace = async (action: string, traceId: string, step: number) =>
       db.expectRows('asset.audit', { assetId, action }, (rows) => rows.some((r) => r.trace_id === traceId), `an '${action}' audit row with trace id ${traceId}`, undefined, { sinceStep: step });
 
-    await flow.step(1, 'Login → get JWT', api.describe('login'), async () => {
+    await flow.step(...step(1), api.describe('login'), async () => {
       ({ token } = await login(api, contract, account));
       // The free plan arrives asynchronously after registration; the quota steps need it.
       await expect.poll(usage, polling({ timeout: budgets.stepMs, message: 'the free subscription to exist with asset usage 0' })).toBe(0);
     });
 
-    await flow.step(2, 'Create asset', api.describe('createAsset'), async () => {
+    await flow.step(...step(2), api.describe('createAsset'), async () => {
       const sentAt = Date.now();
       const res = await api.call('createAsset', { token, body: { name: `flowgate asset ${account.runId}`, type: 'domain', value: host }, expect: 201 });
       created = { op: 'createAsset', sentAt, answeredAt: Date.now() };
@@ -78,12 +83,12 @@ test.describe('asset flow', () => {
       await auditHasTrace('create', res.traceId, 2);
     });
 
-    await flow.step(3, 'Read asset', api.describe('getAsset'), async () => {
+    await flow.step(...step(3), api.describe('getAsset'), async () => {
       const res = await api.call('getAsset', { token, params: { id: assetId }, expect: 200 });
       expect(res.body).toMatchObject({ id: assetId, tenantId, value: host });
     });
 
-    await flow.step(4, 'Update asset', api.describe('updateAsset'), async () => {
+    await flow.step(...step(4), api.describe('updateAsset'), async () => {
       const name = `flowgate asset ${account.runId} (renamed)`;
       const res = await api.call('updateAsset', { token, params: { id: assetId }, body: { name }, expect: 200 });
       expect(res.body.name).toBe(name);
@@ -93,11 +98,11 @@ test.describe('asset flow', () => {
       await auditHasTrace('update', res.traceId, 4);
     });
 
-    await flow.step(5, 'Verify quota updated', api.describe('getCurrentSubscription'), async () => {
+    await flow.step(...step(5), api.describe('getCurrentSubscription'), async () => {
       await quotaSynced(created, 1);
     });
 
-    await flow.step(6, 'Delete asset', api.describe('deleteAsset'), async () => {
+    await flow.step(...step(6), api.describe('deleteAsset'), async () => {
       const sentAt = Date.now();
       const res = await api.call('deleteAsset', { token, params: { id: assetId }, expect: 204 });
       deleted = { op: 'deleteAsset', sentAt, answeredAt: Date.now() };
@@ -106,7 +111,7 @@ test.describe('asset flow', () => {
       await auditHasTrace('delete', res.traceId, 6);
     });
 
-    await flow.step(7, 'Verify quota decremented', api.describe('getCurrentSubscription'), async () => {
+    await flow.step(...step(7), api.describe('getCurrentSubscription'), async () => {
       await quotaSynced(deleted, 0);
     });
   });

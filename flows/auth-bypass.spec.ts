@@ -12,13 +12,18 @@ import { algConfusionApplies, algOf, hs256, isAsymmetric, kidOf, publicKeyFromJw
 import { checkoutCompletedEvent, signStripeWebhook } from '../helpers/stripe';
 import { controlKey, probeCall } from '../clients/auth-probes';
 import { contracts } from '../contracts';
+import { BYPASS, flowTag } from '../contracts/flows';
+import { gapTag } from '../contracts/p0-gaps';
+import { BOLA_TAG } from '../helpers/verdict/catalogue';
+import { triggerTag } from '../helpers/verdict/triggers';
 
 const P0 = contracts().services.filter((s) => s.criticality === 'P0').map((s) => s.name);
 const protectedRoutesOf = (service: string) => contracts().routesOf(service).filter((r) => r.protected);
 /** Token kinds that carry no credential (made up, a random key, unsigned, the public key): the secret ledger skips them. */
 const FORGED_KINDS: ReadonlySet<TokenKind> = new Set(['malformed', 'wrong-key', 'alg-none', 'alg-confusion']);
-/** Seed §3 gaps whose JWT middleware these probes check. */
-const GAPS: Record<string, string> = { 'asset-management-service': '@gap-P0-01', 'checkout-orchestration-service': '@gap-P0-03' };
+/** The P0 gaps whose JWT middleware these probes check. */
+const GAPS: Record<string, string> = { 'asset-management-service': gapTag('P0-01'), 'checkout-orchestration-service': gapTag('P0-03') };
+const TAGS = [flowTag(BYPASS), triggerTag('auth-bypass')];
 
 /** A body each route accepts, so that a bypass is not hidden behind a 400 for a bad body. */
 function sampleBody(operationId: string, ids: Record<string, string>): unknown {
@@ -48,7 +53,7 @@ async function attachFinding(testInfo: { attach: (name: string, o: { body: strin
 for (const service of P0) {
   const routes = protectedRoutesOf(service);
   if (routes.length === 0) continue;
-  test(`${service}: protected routes refuse bad tokens`, { tag: ['@flow-auth-bypass', '@trigger-auth-bypass', ...(GAPS[service] ? [GAPS[service]] : [])] }, async ({ flow, api, account, target, contract, cleanup }, testInfo) => {
+  test(`${service}: protected routes refuse bad tokens`, { tag: [...TAGS, ...(GAPS[service] ? [GAPS[service]] : [])] }, async ({ flow, api, account, target, contract, cleanup }, testInfo) => {
     const ids: Record<string, string> = {};
     const tokens = {} as Record<TokenKind, string | undefined>;
     /** token kinds not sent to this target, with the reason (recorded in the evidence) */
@@ -137,7 +142,7 @@ function otherIdentity(identity: Identity): Identity {
 
 // OWASP API #1 (BOLA): a second tenant's valid token on the first tenant's resources must be refused (403/404), and
 // its lists must not show them. The stack's services look every resource up by id *and* the caller's tenant.
-test('cross-tenant access is refused', { tag: ['@flow-auth-bypass', '@trigger-auth-bypass', '@bola'] }, async ({ flow, api, account, identity, db, observer, cleanup, target, contract }, testInfo) => {
+test('cross-tenant access is refused', { tag: [...TAGS, BOLA_TAG] }, async ({ flow, api, account, identity, db, observer, cleanup, target, contract }, testInfo) => {
   const a: Record<string, string> = {};
   let ownerToken = '';
   let otherToken = '';
@@ -256,7 +261,7 @@ test('cross-tenant access is refused', { tag: ['@flow-auth-bypass', '@trigger-au
 
 // Seed P0-05: a service with no HTTP auth is safe only while the gateway does not reach its internal API.
 for (const service of contracts().services.filter((s) => s.criticality === 'P0' && s.internal.length)) {
-  test(`${service.name}: internal routes unreachable through the gateway without service credentials`, { tag: ['@flow-auth-bypass', '@trigger-auth-bypass', ...(service.name === 'email-service' ? ['@gap-P0-05'] : [])] }, async ({ flow, target }, testInfo) => {
+  test(`${service.name}: internal routes unreachable through the gateway without service credentials`, { tag: [...TAGS, ...(service.name === 'email-service' ? [gapTag('P0-05')] : [])] }, async ({ flow, target }, testInfo) => {
     const base = target.kong.url.replace(/\/$/, '');
     // Raw requests (no contract operation to check): they trust the gateway's CA as the API client does.
     const dispatcher = new Agent(target.kong.caFile ? { connect: { ca: readFileSync(target.kong.caFile, 'utf8') } } : {});

@@ -1,11 +1,15 @@
-// Flow 1 (seed §5): register → verify email → login → sign in through the login page to the dashboard → logout, with its events, audit rows and blacklist.
+// Flow 1: register → verify email → login → sign in through the login page to the dashboard → logout, with its events, audit rows and blacklist.
 import { polling } from '../helpers/poll';
 import { test, expect } from '../fixtures';
 import { signInThroughPage } from '../clients/login-page';
 import { decodeJwt } from 'jose';
+import { flowSteps, flowTag } from '../contracts/flows';
+import { criterionTag } from '../helpers/verdict/criteria';
+
+const step = flowSteps('auth');
 
 test.describe('auth flow', () => {
-  test('register → verify email → login → access dashboard → logout', { tag: ['@flow-auth', '@criterion-2', '@criterion-7', '@criterion-12'] }, async ({ flow, api, observer, db, redis, identity, target, contract, cleanup, dashboard }, testInfo) => {
+  test('register → verify email → login → access dashboard → logout', { tag: [flowTag('auth'), criterionTag(2), criterionTag(7), criterionTag(12)] }, async ({ flow, api, observer, db, redis, identity, target, contract, cleanup, dashboard }, testInfo) => {
     const budgets = target.budgets;
     let csrfToken = '';
     let challenge: { challengeId: string; solution: string } = { challengeId: '', solution: '' };
@@ -16,19 +20,19 @@ test.describe('auth flow', () => {
     let session = '';
 
     {
-      await flow.step(1, 'Get CSRF token', api.describe('getCsrfToken'), async () => {
+      await flow.step(...step(1), api.describe('getCsrfToken'), async () => {
         const res = await api.call('getCsrfToken', { expect: 200 });
         csrfToken = res.body.csrfToken;
         expect(csrfToken, 'a CSRF token').toBeTruthy();
       });
 
-      await flow.step(2, 'Get CAPTCHA challenge', api.describe('createCaptchaChallenge'), async () => {
+      await flow.step(...step(2), api.describe('createCaptchaChallenge'), async () => {
         const res = await api.call('createCaptchaChallenge', { headers: { [contract.headers.captchaTestKey]: target.captchaTestKey }, expect: 200 });
         expect(res.body.solution, 'the test key returns the solution').toBeTruthy();
         challenge = { challengeId: res.body.challengeId, solution: res.body.solution };
       });
 
-      await flow.step(3, 'Register user', api.describe('registerIndividual'), async () => {
+      await flow.step(...step(3), api.describe('registerIndividual'), async () => {
         const res = await api.call('registerIndividual', {
           headers: { [contract.headers.csrf]: csrfToken },
           body: { email: identity.email, password: identity.password, firstName: identity.firstName, lastName: identity.lastName, captcha: challenge },
@@ -42,14 +46,14 @@ test.describe('auth flow', () => {
         await db.expectRows('audit.register', { userId }, undefined, "an audit row for 'register'");
       });
 
-      await flow.step(4, 'Verify email', api.describe('verifyEmail'), async () => {
+      await flow.step(...step(4), api.describe('verifyEmail'), async () => {
         const [mail] = await db.expectRows('email.verificationToken', { email: identity.email }, undefined, 'the verification mail', budgets.eventMs);
         const res = await api.call('verifyEmail', { params: { token: mail.token }, expect: 200 });
         expect(res.body.verified).toBe(true);
         await db.expectRows('auth.user', { userId }, (rows) => rows[0]?.status === 'active', "the user's status 'active'");
       });
 
-      await flow.step(5, 'Login', api.describe('login'), async () => {
+      await flow.step(...step(5), api.describe('login'), async () => {
         const res = await api.call('login', { headers: { [contract.headers.csrf]: csrfToken }, body: { email: identity.email, password: identity.password }, expect: 200 });
         token = res.body.accessToken;
         expect(res.body.user).toMatchObject({ id: userId, email: identity.email, tenantId });
@@ -57,12 +61,12 @@ test.describe('auth flow', () => {
         await db.expectRows('audit.login', { userId }, undefined, "an audit row for 'login'");
       });
 
-      await flow.step(6, 'Verify JWT works', api.describe('checkSession'), async () => {
+      await flow.step(...step(6), api.describe('checkSession'), async () => {
         const res = await api.call('checkSession', { token, expect: 200 });
         expect(res.body).toMatchObject({ valid: true, user: { id: userId, email: identity.email } });
       });
 
-      await flow.step(7, 'Verify subscription activated', api.describe('getCurrentSubscription'), async () => {
+      await flow.step(...step(7), api.describe('getCurrentSubscription'), async () => {
         const activated = await observer.waitFor('cert-ix.subscription.plan.free.activated', { userId, tenantId }, undefined, { sinceStep: 3 });
         expect(activated.tier, 'the activated plan is the free tier').toBe('free');
         await expect
@@ -73,7 +77,7 @@ test.describe('auth flow', () => {
           .toBe('free');
       });
 
-      await flow.step('7.1', 'Access dashboard', 'GET /login → /dashboard (Chromium)', async () => {
+      await flow.step(...step('7.1'), 'GET /login → /dashboard (Chromium)', async () => {
         // As a person does: the login page, the email and password typed in, submitted; no token handed to the browser.
         const page = await dashboard();
         session = await signInThroughPage(page, target.kong.url, identity, budgets.stepMs);
@@ -83,18 +87,18 @@ test.describe('auth flow', () => {
         await flow.evidence({ kind: 'screenshot', summary: 'signed in through /login; the dashboard shows the user and tier "free"' });
       });
 
-      await flow.step(8, 'Logout', api.describe('logout'), async () => {
+      await flow.step(...step(8), api.describe('logout'), async () => {
         // The browser's session is the one logged out: 9.1 then sees what its user sees.
         await api.call('logout', { token: session, expect: 200 });
         await db.expectRows('audit.logout', { userId }, undefined, "an audit row for 'logout'");
         await redis.expectKey('tokenBlacklist', { jti: String(decodeJwt(session).jti) });
       });
 
-      await flow.step(9, 'Verify token blacklisted', api.describe('checkSession'), async () => {
+      await flow.step(...step(9), api.describe('checkSession'), async () => {
         await api.call('checkSession', { token: session, expect: 401 });
       });
 
-      await flow.step('9.1', 'Dashboard after logout', 'GET /dashboard (Chromium)', async () => {
+      await flow.step(...step('9.1'), 'GET /dashboard (Chromium)', async () => {
         // The same browser, still holding the session that was logged out, opens the dashboard again.
         const page = await dashboard();
         await page.goto(`${target.kong.url}/dashboard`, { timeout: budgets.stepMs });

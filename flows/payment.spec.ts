@@ -1,10 +1,15 @@
-// Flow 4 (seed §5): plans → checkout session → signed Stripe webhook (a replay books nothing twice; stale and unsigned ones are refused) → subscription upgraded → invoice, with payment audit.
+// Flow 4: plans → checkout session → signed Stripe webhook (a replay books nothing twice; stale and unsigned ones are refused) → subscription upgraded → invoice, with payment audit.
 import { test, expect, login } from '../fixtures';
 import { polling } from '../helpers/poll';
 import { signStripeWebhook, checkoutCompletedEvent, STALE_WEBHOOK_AGE_S } from '../helpers/stripe';
+import { flowSteps, flowTag } from '../contracts/flows';
+import { gapTag } from '../contracts/p0-gaps';
+import { criterionTag } from '../helpers/verdict/criteria';
+
+const step = flowSteps('payment');
 
 test.describe('payment flow', () => {
-  test('checkout → pay → subscription active', { tag: ['@flow-payment', '@criterion-2', '@criterion-9', '@gap-P0-04'] }, async ({ flow, api, observer, db, account, target, contract, cleanup }) => {
+  test('checkout → pay → subscription active', { tag: [flowTag('payment'), criterionTag(2), criterionTag(9), gapTag('P0-04')] }, async ({ flow, api, observer, db, account, target, contract, cleanup }) => {
     const budgets = target.budgets;
     const tenantId = account.tenantId;
     let token = '';
@@ -25,17 +30,17 @@ test.describe('payment flow', () => {
     };
     const completed = (sessionId: string) => JSON.stringify(checkoutCompletedEvent({ sessionId, tenantId, userId: account.userId, planId: plan.id, amount: session.amount, currency: session.currency }));
 
-    await flow.step(1, 'Login → get JWT', api.describe('login'), async () => {
+    await flow.step(...step(1), api.describe('login'), async () => {
       ({ token } = await login(api, contract, account));
     });
 
-    await flow.step(2, 'Get plans', api.describe('listPlans'), async () => {
+    await flow.step(...step(2), api.describe('listPlans'), async () => {
       const res = await api.call('listPlans', { expect: 200 });
       plan = res.body.plans.find((p: any) => p.amount > 0);
       expect(plan, 'the catalogue offers a paid plan').toBeTruthy();
     });
 
-    await flow.step(3, 'Create checkout session', api.describe('createCheckoutSession'), async () => {
+    await flow.step(...step(3), api.describe('createCheckoutSession'), async () => {
       const res = await api.call('createCheckoutSession', { token, body: { planId: plan.id }, expect: 201 });
       session = res.body;
       cleanup.created('sessionId', session?.sessionId);
@@ -44,7 +49,7 @@ test.describe('payment flow', () => {
       expect(created, 'the session event carries the plan and amount').toMatchObject({ planId: plan.id, amount: plan.amount });
     });
 
-    await flow.step(4, 'Simulate Stripe webhook', api.describe('stripeWebhook'), async () => {
+    await flow.step(...step(4), api.describe('stripeWebhook'), async () => {
       payload = completed(session.sessionId);
       // A webhook signed with another secret must be refused before the real one is sent.
       const forged = signStripeWebhook(payload, 'whsec_flowgate_forged_secret');
@@ -60,7 +65,7 @@ test.describe('payment flow', () => {
         "a payment audit row 'payment.succeeded' (PCI DSS, gap P0-04)");
     });
 
-    await flow.step('4.1', 'Replayed webhook books nothing twice', api.describe('stripeWebhook'), async () => {
+    await flow.step(...step('4.1'), api.describe('stripeWebhook'), async () => {
       // Stripe redelivers an event it got no 2xx for: the same id and body, signed again. It wants a 2xx, and one payment.
       const res = await api.call('stripeWebhook', { rawBody: payload, headers: { [contract.headers.stripeSignature]: signStripeWebhook(payload, target.stripeWebhookSecret) }, expect: 200 });
       expect(await booked(session.sessionId, 4), 'after the replay, still one payment row and one cert-ix.payment.* event for the session').toEqual({
@@ -70,7 +75,7 @@ test.describe('payment flow', () => {
       if (res.body.paymentId !== undefined) expect(res.body.paymentId, 'the replay is answered with the first payment').toBe(paymentId);
     });
 
-    await flow.step('4.2', 'Stale webhook refused', api.describe('stripeWebhook'), async () => {
+    await flow.step(...step('4.2'), api.describe('stripeWebhook'), async () => {
       // A second checkout session of the tenant, never paid: anything a refused webhook for it books shows plainly.
       decoy = (await api.call('createCheckoutSession', { token, body: { planId: plan.id }, expect: 201 })).body;
       const stale = completed(decoy.sessionId);
@@ -80,12 +85,12 @@ test.describe('payment flow', () => {
       expect(await booked(decoy.sessionId, '4.2'), 'the stale webhook booked nothing').toEqual({ payments: 0, events: [] });
     });
 
-    await flow.step('4.3', 'Unsigned webhook refused', api.describe('stripeWebhook'), async () => {
+    await flow.step(...step('4.3'), api.describe('stripeWebhook'), async () => {
       await api.call('stripeWebhook', { rawBody: completed(decoy.sessionId), expect: 400 });
       expect(await booked(decoy.sessionId, '4.2'), 'the unsigned webhook booked nothing').toEqual({ payments: 0, events: [] });
     });
 
-    await flow.step(5, 'Verify subscription updated', api.describe('getCurrentSubscription'), async () => {
+    await flow.step(...step(5), api.describe('getCurrentSubscription'), async () => {
       const upgraded = await observer.waitFor('cert-ix.subscription.plan.upgraded', { tenantId }, undefined, { sinceStep: 4 });
       expect(upgraded, 'the upgrade event names the paid plan').toMatchObject({ planId: plan.id, tier: plan.tier });
       await expect
@@ -94,7 +99,7 @@ test.describe('payment flow', () => {
       await observer.waitFor('cert-ix.checkout.completed', { sessionId: session.sessionId, tenantId }, undefined, { sinceStep: 4 });
     });
 
-    await flow.step(6, 'Verify invoice created', api.describe('listInvoices'), async () => {
+    await flow.step(...step(6), api.describe('listInvoices'), async () => {
       // The tenant is this test's own: its one payment, and so its one invoice (a replay booked twice would show here too).
       await expect
         .poll(async () => (await api.call('listInvoices', { token, expect: 200 })).body.items.map((i: any) => i.paymentId), polling({

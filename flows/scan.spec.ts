@@ -1,10 +1,15 @@
-// Flow 2 (seed §5): create asset → verify ownership → scan → results → vulnerability visible, with scan events and audit trail.
+// Flow 2: create asset → verify ownership → scan → results → vulnerability visible, with scan events and audit trail.
 import { test, expect, login } from '../fixtures';
 import { polling } from '../helpers/poll';
 import { ContractViolation } from '../helpers/errors';
+import { flowSteps, flowTag } from '../contracts/flows';
+import { gapTag } from '../contracts/p0-gaps';
+import { criterionTag } from '../helpers/verdict/criteria';
+
+const step = flowSteps('scan');
 
 test.describe('scan flow', () => {
-  test('create → scan → results → vulnerability', { tag: ['@flow-scan', '@criterion-2', '@criterion-8', '@gap-P0-09'] }, async ({ flow, api, observer, db, account, target, contract, cleanup }) => {
+  test('create → scan → results → vulnerability', { tag: [flowTag('scan'), criterionTag(2), criterionTag(8), gapTag('P0-09')] }, async ({ flow, api, observer, db, account, target, contract, cleanup }) => {
     const budgets = target.budgets;
     const engine = contract.scanEngines[0] ?? 'nuclei';
     const priority = 'normal';
@@ -14,18 +19,18 @@ test.describe('scan flow', () => {
     let findings: any[] = [];
     const host = `${account.lastName.toLowerCase()}.scan.flowgate.test`;
 
-    await flow.step(1, 'Login → get JWT', api.describe('login'), async () => {
+    await flow.step(...step(1), api.describe('login'), async () => {
       ({ token } = await login(api, contract, account));
     });
 
-    await flow.step(2, 'Create asset', api.describe('createAsset'), async () => {
+    await flow.step(...step(2), api.describe('createAsset'), async () => {
       const res = await api.call('createAsset', { token, body: { name: `flowgate scan ${account.runId}`, type: 'domain', value: host }, expect: 201 });
       assetId = res.body.id;
       cleanup.created('assetId', assetId);
       await observer.waitFor('cert-ix.asset.created', { assetId, tenantId: account.tenantId });
     });
 
-    await flow.step(3, 'Verify ownership', api.describe('createOwnershipProof'), async () => {
+    await flow.step(...step(3), api.describe('createOwnershipProof'), async () => {
       // The verification service learns of the asset from cert-ix.asset.created; until it has, it answers 404. Only that is retried.
       let proof: any;
       await expect
@@ -37,7 +42,7 @@ test.describe('scan flow', () => {
       expect(proof.body.status, 'the ownership proof verifies').toBe('verified');
     });
 
-    await flow.step(4, 'Start scan', api.describe('startScan'), async () => {
+    await flow.step(...step(4), api.describe('startScan'), async () => {
       const res = await api.call('startScan', { token, body: { assetId, target: host, engine, priority }, expect: 202 });
       scanId = res.body.scanId;
       cleanup.created('scanId', scanId);
@@ -56,7 +61,7 @@ test.describe('scan flow', () => {
       await db.expectRows('scan.audit', { scanId }, (rows) => rows.some((r) => r.action === 'received'), "the scan audit trail's 'received' row");
     });
 
-    await flow.step(5, 'Poll scan status until complete', api.describe('getScan'), async () => {
+    await flow.step(...step(5), api.describe('getScan'), async () => {
       await observer.waitFor('cert-ix.scans.events', { scanId, status: 'completed' }, budgets.scanMs, { sinceStep: 4 });
       await expect
         .poll(async () => (await api.call('getScan', { token, params: { id: scanId }, expect: 200 })).body.status, polling({
@@ -68,7 +73,7 @@ test.describe('scan flow', () => {
         "the scan audit trail: 'received', 'started' and 'completed'");
     });
 
-    await flow.step(6, 'Get scan results', api.describe('getScanResults'), async () => {
+    await flow.step(...step(6), api.describe('getScanResults'), async () => {
       const event = await observer.waitFor('cert-ix.scan-results', { scanId, tenantId: account.tenantId }, undefined, { sinceStep: 4 });
       const res = await api.call('getScanResults', { token, params: { id: scanId }, expect: 200 });
       findings = res.body.findings;
@@ -76,7 +81,7 @@ test.describe('scan flow', () => {
       expect(findings.map((f: any) => f.findingId).sort()).toEqual(event.findings.map((f: any) => f.findingId).sort());
     });
 
-    await flow.step(7, 'Verify vulnerability created in vuln-mgmt', api.describe('listVulnerabilities'), async () => {
+    await flow.step(...step(7), api.describe('listVulnerabilities'), async () => {
       await expect
         .poll(async () => (await api.call('listVulnerabilities', { token, query: { scanId }, expect: 200 })).body.items.map((v: any) => v.findingId).sort(), polling({
           timeout: budgets.stepMs,

@@ -4,6 +4,9 @@ import { loadContractFile } from '../contracts';
 import { diffAsyncApi, diffOpenApi } from '../helpers/contract-diff';
 import { evidenceAttachment, type Evidence, FREEZE_EVIDENCE, GAP_SOURCE_EVIDENCE, SECRETS_EVIDENCE } from '../helpers/verdict/evidence';
 import { readSourceTree, scanForSecrets, type ScanResult, type SourceTree } from '../helpers/scan/secret-scan';
+import { type GapId, gapTag } from '../contracts/p0-gaps';
+import { criterionTag } from '../helpers/verdict/criteria';
+import { triggerTag } from '../helpers/verdict/triggers';
 import { composeEnvSecretsRule, csrfKeyRule, dbSslRule, formatHit, type GapDecision } from '../helpers/scan/gap-rules';
 
 async function record(e: Evidence) {
@@ -33,7 +36,7 @@ async function given(d: string): Promise<{ tree: SourceTree; scan: ScanResult } 
 
 const where = (f: { file: string; line: number; commit?: string }) => `${f.file}:${f.line}${f.commit ? ` (commit ${f.commit.slice(0, 12)})` : ''}`;
 
-test('3. No hardcoded secrets in the deployed source — secretlint and flowgate rules over FLOWGATE_SOURCE_DIR and its git history', { tag: ['@criterion-3', '@trigger-hardcoded-secret'] }, async () => {
+test('3. No hardcoded secrets in the deployed source — secretlint and flowgate rules over FLOWGATE_SOURCE_DIR and its git history', { tag: [criterionTag(3), triggerTag('hardcoded-secret')] }, async () => {
   const step = 'S. Scan compose files, .env files, Dockerfiles, config and source — FLOWGATE_SOURCE_DIR';
   await test.step(step, async () => {
     if (!dir) {
@@ -57,10 +60,10 @@ test('3. No hardcoded secrets in the deployed source — secretlint and flowgate
 });
 
 /** Seed §3's gaps a scan of the given source decides; without a source, or without the files a rule reads, a code review still decides. */
-const GAP_RULES: { gap: string; tag: string; title: string; decide(s: { tree: SourceTree; scan: ScanResult }): GapDecision }[] = [
-  { gap: 'P0-06', tag: '@gap-P0-06', title: 'P0-06. DB_SSL defaults to on: no DB_SSL=false, ssl: false, sslmode=disable or opt-in DB_SSL in the source — FLOWGATE_SOURCE_DIR', decide: (s) => dbSslRule(s.tree.files) },
-  { gap: 'P0-07', tag: '@gap-P0-07', title: 'P0-07. No secret hardcoded in a compose file or a committed .env file — FLOWGATE_SOURCE_DIR', decide: (s) => composeEnvSecretsRule(s.tree.files, s.scan.findings) },
-  { gap: 'P0-10', tag: '@gap-P0-10', title: 'P0-10. CSRF_ENCRYPTION_KEY has no random fallback — FLOWGATE_SOURCE_DIR', decide: (s) => csrfKeyRule(s.tree.files) },
+const GAP_RULES: { gap: GapId; tag: string; title: string; decide(s: { tree: SourceTree; scan: ScanResult }): GapDecision }[] = [
+  { gap: 'P0-06', tag: gapTag('P0-06'), title: 'P0-06. DB_SSL defaults to on: no DB_SSL=false, ssl: false, sslmode=disable or opt-in DB_SSL in the source — FLOWGATE_SOURCE_DIR', decide: (s) => dbSslRule(s.tree.files) },
+  { gap: 'P0-07', tag: gapTag('P0-07'), title: 'P0-07. No secret hardcoded in a compose file or a committed .env file — FLOWGATE_SOURCE_DIR', decide: (s) => composeEnvSecretsRule(s.tree.files, s.scan.findings) },
+  { gap: 'P0-10', tag: gapTag('P0-10'), title: 'P0-10. CSRF_ENCRYPTION_KEY has no random fallback — FLOWGATE_SOURCE_DIR', decide: (s) => csrfKeyRule(s.tree.files) },
 ];
 
 for (const g of GAP_RULES) {
@@ -80,7 +83,7 @@ for (const g of GAP_RULES) {
   });
 }
 
-test('11. Contracts changed only additively since the frozen 1.0 baseline — contracts/frozen/', { tag: ['@criterion-11'] }, async () => {
+test('11. Contracts changed only additively since the frozen 1.0 baseline — contracts/frozen/', { tag: [criterionTag(11)] }, async () => {
   const step = 'F. Compare contracts/*.yaml with contracts/frozen/ — additive-only (seed §6)';
   await test.step(step, async () => {
     // parsed as in contracts/index.ts: the YAML's parse is kept by the hash of the text, so it is these files' content

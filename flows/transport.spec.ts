@@ -7,6 +7,8 @@ import { test, expect } from '../fixtures';
 import { createRedis, PROBE_PG_TIMEOUTS } from '../clients/probes';
 import { kafkaClientConfig, pgClientConfig, redisOptions, defaultEndpoint, DB_VARS, type TargetConfig } from '../helpers/config/config';
 import { evidenceAttachment, type TransportEvidence } from '../helpers/verdict/evidence';
+import { gapTag } from '../contracts/p0-gaps';
+import { criterionTag } from '../helpers/verdict/criteria';
 import { redactDeep } from '../helpers/redact';
 import { addCandidate, joinHostPort, kafkaCandidates, parseListeners, servesPlainHttp, splitHostPort, unseenReason, type Candidate } from '../helpers/transport';
 import { adminPortProbe, kafkaPlaintextProbe, pgPlaintextProbe, plainHttpProbe, redisPlaintextProbe, tlsHandshake } from '../clients/transport';
@@ -34,7 +36,7 @@ async function labels(testInfo: ReturnType<typeof test.info>) {
 const caOf = (f?: string) => (f ? readFileSync(f, 'utf8') : undefined);
 
 test.describe('transport', () => {
-  test('4. TLS enforced on the gateway and every public endpoint', { tag: ['@criterion-4'] }, async ({ target, redact }, testInfo) => {
+  test('4. TLS enforced on the gateway and every public endpoint', { tag: [criterionTag(4)] }, async ({ target, redact }, testInfo) => {
     await labels(testInfo);
     const record = recorder(testInfo, redact);
     const kong = new URL(target.kong.url);
@@ -77,7 +79,7 @@ test.describe('transport', () => {
     }
   });
 
-  test('5. Kafka SSL for every producer and consumer', { tag: ['@criterion-5'] }, async ({ target, redact }, testInfo) => {
+  test('5. Kafka SSL for every producer and consumer', { tag: [criterionTag(5)] }, async ({ target, redact }, testInfo) => {
     await labels(testInfo);
     const record = recorder(testInfo, redact);
     const brokers = target.kafka.brokers.join(',');
@@ -115,7 +117,7 @@ test.describe('transport', () => {
     }
   });
 
-  test('6. Redis TLS for every service', { tag: ['@criterion-6'] }, async ({ target, redact }, testInfo) => {
+  test('6. Redis TLS for every service', { tag: [criterionTag(6)] }, async ({ target, redact }, testInfo) => {
     await labels(testInfo);
     const record = recorder(testInfo, redact);
     const u = new URL(target.redis.url);
@@ -174,7 +176,7 @@ test.describe('transport', () => {
     }
   });
 
-  test('P0-06. PostgreSQL connections are TLS and plaintext is refused', { tag: ['@gap-P0-06'] }, async ({ target, redact }, testInfo) => {
+  test('P0-06. PostgreSQL connections are TLS and plaintext is refused', { tag: [gapTag('P0-06')] }, async ({ target, redact }, testInfo) => {
     await labels(testInfo);
     const record = recorder(testInfo, redact);
     // one check per server: the databases of one server share its pg_hba.conf

@@ -40,7 +40,7 @@ function specSource(flow: string): string {
   return `// throwaway ${flow} flow for the verdict reporter's tests
 import { test } from '@playwright/test';
 import { evidenceAttachment, bypassFindingAttachment } from ${evidence};
-import { AuthBypass, ConfigError, DbStateMismatch, EventNotObserved, UnexpectedResponse } from ${errors};
+import { AuthBypass, ConfigError, DbStateMismatch, EventNotObserved, UnexpectedResponse, FAILURE_ATTACHMENT, FAILURE_CONTENT_TYPE, structuredFailure } from ${errors};
 const FLOW = ${JSON.stringify(flow)};
 const mode = (process.env.FG_MODE ?? '').split(',');
 const has = (m: string) => mode.includes(m + ':' + FLOW) || mode.includes(m);
@@ -66,7 +66,12 @@ test(FLOW + ' flow', { tag: ['@flow-' + FLOW, ...(GAPS[FLOW] ?? [])] }, async ({
     await attach(evidenceAttachment({ kind: 'event', step: '2. Second — POST /api/v1/second', name: 'cert-ix.' + FLOW + '.done', summary: 'cert-ix.' + FLOW + '.done for t-1' }));
     if (has('fail')) throw new UnexpectedResponse({ method: 'POST', path: '/api/v1/second', expected: [201], got: 500, traceId: 'tr-1', body: '{"error":"boom"}' });
     if (has('flaky') && testInfo.retry === 0) throw new EventNotObserved({ topic: 'cert-ix.' + FLOW + '.done', match: { tenantId: 't-1' }, budgetMs: 1000, sawCount: 0 });
-    if (has('flaky-audit') && testInfo.retry === 0) throw new DbStateMismatch({ probe: FLOW + '.audit', expected: "a " + FLOW + " audit row '" + FLOW + ".succeeded'", got: [] });
+    if (has('flaky-audit') && testInfo.retry === 0) {
+      // as flow.step does: the structured failure the verdict decides by, then the error
+      const e = new DbStateMismatch({ probe: FLOW + '.audit', expected: "a " + FLOW + " audit row '" + FLOW + ".succeeded'", got: [] });
+      await testInfo.attach(FAILURE_ATTACHMENT, { body: JSON.stringify(structuredFailure('2. Second — POST /api/v1/second', e)), contentType: FAILURE_CONTENT_TYPE });
+      throw e;
+    }
   });
   if (FLOW === 'auth')
     await test.step('3. Audit rows — DB', async () => {

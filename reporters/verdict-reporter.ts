@@ -10,7 +10,7 @@ import { releaseExtras, withExtras } from './release-extras';
 import { CLEANUP_ATTACHMENT, parseCleanupNotes } from '../helpers/ownership';
 import { renderConsoleTable, renderMarkdown } from './render';
 import { loadSignoffs } from '../helpers/verdict/signoffs';
-import { P0_GAPS } from '../helpers/verdict/gaps';
+import { GAP_IDS } from '../contracts/p0-gaps';
 import { targetName, type TargetKind } from '../helpers/config/target';
 import type { Inventory } from '../helpers/verdict/catalogue';
 import { type AttemptModel, computeVerdict, CRITERION_IDS, exitCode, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict/verdict';
@@ -68,7 +68,7 @@ class VerdictReporter implements Reporter {
     // A sign-off file that cannot be read or is malformed: nothing can be decided about the release (exit 2).
     let signoffError: string | undefined;
     try {
-      model.signoffs = loadSignoffs(env, CRITERION_IDS, P0_GAPS.map((g) => g.gap));
+      model.signoffs = loadSignoffs(env, CRITERION_IDS, GAP_IDS);
     } catch (err: any) {
       signoffError = `${err.name}: ${err.message}`;
     }

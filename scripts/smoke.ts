@@ -5,14 +5,14 @@ import { generateRunId } from '../helpers/config/config';
 import { exitFromVerdict, releaseExit } from './verdict-exit';
 import { CRITERION_IDS } from '../helpers/verdict/criteria';
 import { loadSignoffs } from '../helpers/verdict/signoffs';
-import { P0_GAPS } from '../helpers/verdict/gaps';
+import { GAP_IDS } from '../contracts/p0-gaps';
 import { join } from 'node:path';
 import { scriptArgs } from './args';
 import { loadEnvFile, runSettings } from '../helpers/config/config';
 import { ConfigError } from '../helpers/errors';
 import { decideTarget } from '../helpers/config/target';
 import { targetRefusals } from '../helpers/config/target-safety';
-import { FLOW_NAMES } from '../helpers/verdict/catalogue';
+import { FLOW_NAMES } from '../contracts/flows';
 import { configSecrets, createLedger, LEDGER_VAR, readLedger, removeLedger } from '../helpers/scan/run-secrets';
 import { scanRunArtifacts } from './artifact-verdict';
 
@@ -41,7 +41,7 @@ try {
   loadEnvFile(process.env.FLOWGATE_ENV_FILE);
   settings = runSettings();
   // A malformed sign-off file is a configuration error: said before minutes of flows, not after.
-  loadSignoffs(process.env, CRITERION_IDS, P0_GAPS.map((g) => g.gap));
+  loadSignoffs(process.env, CRITERION_IDS, GAP_IDS);
   // Said before any stack starts or any flow runs: a staging run missing KONG_URL must not test the embedded stack instead.
   const target = decideTarget(process.env);
   if (!target.ok) throw new ConfigError([target.problem], 'the target (FLOWGATE_TARGET)');

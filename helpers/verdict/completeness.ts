@@ -2,7 +2,7 @@
 //
 // A test that failed is NO-GO by its failure, and the steps after the failing one are its consequence, not a gap; this
 // is about what a filter (--project, --grep, --grep-invert) or a skip took away. A run missing anything is never GO.
-import type { CheckRef, Inventory } from './catalogue';
+import type { CheckRef, Inventory } from './inventory';
 import type { TestModel } from './run';
 import { HEALTH_EVIDENCE, healthNotChecked, type HealthCheck } from './health';
 
@@ -59,7 +59,7 @@ export function missingFrom(tests: TestModel[], inv: Inventory): string[] {
     }
   }
 
-  // Criterion 10 counts against the seed's P0 list: a health check preflight recorded must have asked every one of them.
+  // Criterion 10 counts against the P0 service list: a health check preflight recorded must have asked every one of them.
   if (inv.health && !notRun.includes(inv.health.project)) {
     const recorded = ranIn(inv.health.project).flatMap((t) => t.evidence.filter((e) => e.name === HEALTH_EVIDENCE));
     const asked = recorded.flatMap((e) => (Array.isArray(e.data) ? (e.data as HealthCheck[]) : []));

@@ -1,6 +1,6 @@
 // Unit tests of the evidence convention: attachments round-trip, malformed ones are rejected.
 import { test, expect } from '@playwright/test';
-import { BYPASS_FINDING_ATTACHMENT, bypassFindingAttachment, TOKEN_KINDS, criterionTag, EVIDENCE_ATTACHMENT, EVIDENCE_CONTENT_TYPE, evidenceAttachment, flowTag, parseBypassFinding, parseEvidence } from './evidence';
+import { BYPASS_FINDING_ATTACHMENT, bypassFindingAttachment, TOKEN_KINDS, EVIDENCE_ATTACHMENT, EVIDENCE_CONTENT_TYPE, evidenceAttachment, parseBypassFinding, parseEvidence } from './evidence';
 
 test('an evidence attachment round-trips through the reporter-side parser', () => {
   const e = { kind: 'event' as const, step: '3. Register — POST /api/v1/register/individual', summary: 'cert-ix.auth.user.registered.success for u-1', name: 'cert-ix.auth.user.registered.success', data: { userId: 'u-1' } };
@@ -26,11 +26,6 @@ test('a bypass finding round-trips; a bad token kind is refused', () => {
   expect(parseBypassFinding(a.body)).toEqual(f);
   expect(() => bypassFindingAttachment({ ...f, tokenKind: 'stolen' as any })).toThrow(/tokenKind/);
   expect(parseBypassFinding(JSON.stringify({ ...f, status: '201' }))).toBeUndefined();
-});
-
-test('flow and criterion tags', () => {
-  expect(flowTag('payment')).toBe('@flow-payment');
-  expect(criterionTag(9)).toBe('@criterion-9');
 });
 
 test('the new token kinds and cross-tenant findings round-trip; cross-tenant is a finding kind, not a bad token', () => {

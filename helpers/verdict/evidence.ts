@@ -1,5 +1,4 @@
 // The evidence convention: how tests hand the verdict reporter what they observed (events, rows, …) and auth-bypass findings.
-import { BYPASS, FLOW_NAMES, PREFLIGHT, TRANSPORT } from './catalogue';
 //
 // Tests attach JSON attachments; the reporter reads them back from each test result. Keeping the names,
 // content types and body shapes in one module means fixtures (writers) and reports/ (reader) cannot drift.
@@ -13,28 +12,13 @@ export const BYPASS_FINDING_ATTACHMENT = 'flowgate-bypass-finding';
 /** Content type of bypass-finding attachments. */
 export const BYPASS_FINDING_CONTENT_TYPE = 'application/vnd.flowgate.bypass-finding+json';
 
-/** The flows of seed §5 as Playwright project names (also tagged `@flow-<name>`); the catalogue lists them. */
-export const FLOWS = FLOW_NAMES;
-/** The probes project: not one of the four flows, but required for a GO (it feeds the auth-bypass trigger). */
-export const BYPASS_FLOW = BYPASS;
-/** The setup project whose failure means the run could not be evaluated. */
-export const PREFLIGHT_PROJECT = PREFLIGHT;
-export type FlowName = (typeof FLOWS)[number] | typeof BYPASS_FLOW;
-
-/** Tag of a test that belongs to a flow, e.g. `@flow-auth`. */
-export const flowTag = (flow: string): string => `@flow-${flow}`;
-/** Tag of a test that gives evidence for a seed §7 criterion, e.g. `@criterion-7`. */
-export const criterionTag = (id: number): string => `@criterion-${id}`;
-
 /** Probe names of the audit rows criterion 12 looks for (DB probe names of the target profile). */
 export const AUDIT_PROBES = ['audit.register', 'audit.login', 'audit.logout'] as const;
 
 export type EvidenceKind = 'event' | 'row' | 'redis' | 'http' | 'screenshot' | 'probe' | 'transport';
 export const EVIDENCE_KINDS: readonly EvidenceKind[] = ['event', 'row', 'redis', 'http', 'screenshot', 'probe', 'transport'];
-/** The connection-test project (criteria 4, 5, 6 and P0-06): not a flow, but required for a GO. */
-export const TRANSPORT_PROJECT = TRANSPORT;
 
-/** What a transport check records per endpoint (evidence kind 'transport'); `gap` marks a seed-gap finding such as P0-06. */
+/** What a transport check records per endpoint (evidence kind 'transport'); `gap` marks a P0 gap finding such as P0-06. */
 export interface TransportEvidence {
   endpoint: string;
   tried: string;

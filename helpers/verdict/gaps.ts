@@ -1,49 +1,69 @@
-// Criterion 1: one row per P0 gap of seed §3 — remediated (with the checks that show it), open (with the evidence), or needing a code review.
-import { firstLine } from '../errors';
+// Criterion 1's rows: how a run sees each P0 gap (contracts/p0-gaps.ts), and each row remediated, open, unchecked or needing a code review.
+import { GAP_IDS, type GapId, gapTag, P0_GAPS } from '../../contracts/p0-gaps';
+import { type Category, firstLine } from '../errors';
+import type { CatalogueCheck, CheckRef } from './inventory';
 import { GAP_SOURCE_EVIDENCE } from './evidence';
-import { evidenceOf, type GapRow, type TestModel, testFlowStatus } from './run';
-import type { CriterionEvidence } from './run';
+import { SOURCE, TRANSPORT } from './projects';
+import { type CriterionEvidence, evidenceOf, failureOfStep, type GapRow, stepError, type TestModel, testFlowStatus } from './run';
 
-interface GapSpec {
-  gap: string;
-  service: string;
-  /** what the seed says is wrong */
-  issue: string;
-  /** a failure of a check that shows the gap is still there (its category and, when it matters, words in its message) */
-  openWhen?: { category: string | string[]; mentions?: RegExp };
+interface GapSeen {
+  /**
+   * A failure of a check tagged for the gap that shows it still there: its category ('*': any), and for a database
+   * check the probes whose structured failure it must be.
+   */
+  openWhen?: { category: readonly Category[] | '*'; probes?: readonly string[] };
   /** no run can see it (yet): a code review decides, unless a check tagged for it ran */
   review?: boolean;
+  /** the tagged checks that show it, by project and what each shows (the catalogue lists them) */
+  checks?: readonly Omit<CatalogueCheck, 'tag'>[];
 }
 
 /** A bad token served (2xx), or the route erroring (5xx) instead of refusing: either way the JWT check is not what answers. */
-const AUTH_OPEN = ['auth bypass', 'auth probe error'];
+const AUTH_OPEN: readonly Category[] = ['auth bypass', 'auth probe error'];
+const auditProbe = (probe: string) => ({ category: ['database state'] as const, probes: [probe] });
 
-/** Seed §3's P0 gaps and how a run can see each. */
-export const P0_GAPS: readonly GapSpec[] = [
-  { gap: 'P0-01', service: 'asset-management-service', issue: 'JWT middleware has an unsafe fallback', openWhen: { category: AUTH_OPEN } },
-  { gap: 'P0-02', service: 'asset-management-service', issue: 'audit rows without the request trace id', openWhen: { category: 'database state', mentions: /asset\.audit|trace id/ } },
-  { gap: 'P0-03', service: 'checkout-orchestration-service', issue: 'checkout routes without JWT validation', openWhen: { category: AUTH_OPEN } },
-  { gap: 'P0-04', service: 'payment-processing-service', issue: 'no audit logging for payment operations', openWhen: { category: 'database state', mentions: /payment\.audit|audit/ } },
-  { gap: 'P0-05', service: 'email-service', issue: 'no HTTP auth (internal service)', openWhen: { category: AUTH_OPEN } },
-  { gap: 'P0-06', service: 'admin-backend', issue: 'DB_SSL defaults to false', openWhen: { category: '*' } },
-  { gap: 'P0-07', service: 'all Go services', issue: 'secrets from env vars: verify none hardcoded in compose or committed .env', openWhen: { category: 'assertion failed' }, review: true },
-  { gap: 'P0-08', service: 'all services', issue: 'no centralized health dashboard or alerting', review: true },
-  { gap: 'P0-09', service: 'scan-worker-service', issue: 'no audit logging of scan execution', openWhen: { category: 'database state', mentions: /scan\.audit|audit/ } },
-  { gap: 'P0-10', service: 'qr-auth-service', issue: 'CSRF_ENCRYPTION_KEY falls back to an ephemeral key', openWhen: { category: 'assertion failed' }, review: true },
-];
+/** How a run sees each gap. */
+export const GAP_SEEN: Record<GapId, GapSeen> = {
+  'P0-01': { openWhen: { category: AUTH_OPEN } },
+  'P0-02': { openWhen: auditProbe('asset.audit') },
+  'P0-03': { openWhen: { category: AUTH_OPEN } },
+  'P0-04': { openWhen: auditProbe('payment.audit') },
+  'P0-05': { openWhen: { category: AUTH_OPEN } },
+  'P0-06': { openWhen: { category: '*' }, checks: [{ project: SOURCE, what: 'DB_SSL on by default in the source' }, { project: TRANSPORT, what: 'PostgreSQL TLS, plaintext refused' }] },
+  'P0-07': { openWhen: { category: ['assertion failed'] }, review: true, checks: [{ project: SOURCE, what: 'no secret in compose or .env files' }] },
+  'P0-08': { review: true },
+  'P0-09': { openWhen: auditProbe('scan.audit') },
+  'P0-10': { openWhen: { category: ['assertion failed'] }, review: true, checks: [{ project: SOURCE, what: 'no random CSRF_ENCRYPTION_KEY fallback in the source' }] },
+};
 
-function failureOf(t: TestModel): { category: string; message: string; step: string } | undefined {
-  const s = t.steps.find((x) => x.status === 'failed');
-  const err = s?.error ?? t.error;
-  return err ? { category: err.category, message: err.message, step: s?.title ?? '(outside any step)' } : undefined;
+/** Criterion 1's checks: one tag per gap a run can see. */
+export const GAP_CHECKS: readonly CheckRef[] = GAP_IDS.filter((g) => !GAP_SEEN[g].review).map((g) => ({ tag: gapTag(g) }));
+/** The tagged checks of projects that show a gap, for the catalogue. */
+export const GAP_PROJECT_CHECKS: readonly CatalogueCheck[] = GAP_IDS.flatMap((g) => (GAP_SEEN[g].checks ?? []).map((c) => ({ ...c, tag: gapTag(g) })));
+
+interface Failure {
+  category: Category;
+  probe?: string;
+  message: string;
+  step: string;
 }
+
+/** A test's failure: its failed step's (with the structured failure's category and probe), else the test's own. */
+function failureOf(t: TestModel): Failure | undefined {
+  const s = t.steps.find((x) => x.status === 'failed');
+  const err = s ? stepError(t, s) : t.error;
+  if (!err) return undefined;
+  return { category: err.category, probe: s && failureOfStep(t, s.title)?.probe, message: err.message, step: s?.title ?? '(outside any step)' };
+}
+
+const opens = (seen: GapSeen, f: Failure) =>
+  !!seen.openWhen && (seen.openWhen.category === '*' || seen.openWhen.category.includes(f.category)) && (!seen.openWhen.probes || (!!f.probe && seen.openWhen.probes.includes(f.probe)));
 
 /** Why a source rule (flows/source.spec.ts) that passed decided nothing: no source given, or none of the files it reads. */
 function undecidedReason(t: TestModel): string | undefined {
   if (testFlowStatus(t) !== 'passed') return undefined;
-  const e = t.evidence.find((x) => x.name === GAP_SOURCE_EVIDENCE);
-  const d = e?.data as { decided?: boolean; reason?: string } | undefined;
-  return d && d.decided === false ? d.reason ?? 'nothing to judge' : undefined;
+  const d = t.evidence.find((x) => x.name === GAP_SOURCE_EVIDENCE)?.data as { decided?: boolean; reason?: string } | undefined;
+  return d && d.decided === false ? (d.reason ?? 'nothing to judge') : undefined;
 }
 
 /** A source rule's findings, file:line (and commit) each: what shows the gap open. */
@@ -53,36 +73,39 @@ function sourceHits(t: TestModel): string | undefined {
   return d.hits.map((h) => `${h.file}:${h.line}${h.commit ? ` (commit ${h.commit.slice(0, 12)})` : ''} ${h.rule}: ${h.message}`).join('; ');
 }
 
-function row(spec: GapSpec, all: TestModel[], allowFlaky: boolean): GapRow {
+const failedOrFlaky = (t: TestModel, allowFlaky: boolean) => testFlowStatus(t) === 'failed' || (testFlowStatus(t) === 'flaky' && !allowFlaky);
+const done = (t: TestModel, allowFlaky: boolean) => testFlowStatus(t) === 'passed' || (testFlowStatus(t) === 'flaky' && allowFlaky);
+
+function row(gap: (typeof P0_GAPS)[number], all: TestModel[], allowFlaky: boolean): GapRow {
+  const seen = GAP_SEEN[gap.gap];
   // A source rule that decided nothing is no check: the gap stays with the other checks, or with a code review.
   const undecided = all.map(undecidedReason).filter((r): r is string => r !== undefined);
   const tests = all.filter((t) => undecidedReason(t) === undefined);
-  const base = { gap: spec.gap, service: spec.service, checks: tests.map((t) => `${t.project}: ${t.title}`) };
+  const base = { gap: gap.gap, service: gap.service, checks: tests.map((t) => `${t.project}: ${t.title}`) };
   const why = undecided.length ? ` (the source does not decide it: ${[...new Set(undecided)].join('; ')})` : '';
   if (tests.length === 0)
-    return spec.review
-      ? { ...base, status: 'needs code review', detail: `${spec.issue}: no run can see it${why}; a code review decides` }
-      : { ...base, status: 'not-run', detail: `${spec.issue}: no check of it ran in this run${why}` };
+    return seen.review
+      ? { ...base, status: 'needs code review', detail: `${gap.issue}: no run can see it${why}; a code review decides` }
+      : { ...base, status: 'not-run', detail: `${gap.issue}: no check of it ran in this run${why}` };
   for (const t of tests) {
-    const st = testFlowStatus(t);
     const f = failureOf(t);
-    if ((st === 'failed' || (st === 'flaky' && !allowFlaky)) && f && spec.openWhen && (spec.openWhen.category === '*' || [spec.openWhen.category].flat().includes(f.category)) && (!spec.openWhen.mentions || spec.openWhen.mentions.test(f.message)))
-      return { ...base, status: 'open', detail: `${spec.issue}: "${t.title}" failed at "${f.step}": ${sourceHits(t) ?? firstLine(f.message)}` };
+    if (failedOrFlaky(t, allowFlaky) && f && opens(seen, f)) return { ...base, status: 'open', detail: `${gap.issue}: "${t.title}" failed at "${f.step}": ${sourceHits(t) ?? firstLine(f.message)}` };
   }
-  const unfinished = tests.filter((t) => testFlowStatus(t) !== 'passed' && !(testFlowStatus(t) === 'flaky' && allowFlaky));
-  if (unfinished.length)
-    return { ...base, status: 'not-run', detail: `${spec.issue}: its check did not complete (${unfinished.map((t) => `"${t.title}" ${testFlowStatus(t)}${failureOf(t) ? `: ${firstLine(failureOf(t)!.message)}` : ''}`).join('; ')})` };
+  const unfinished = tests.filter((t) => !done(t, allowFlaky));
+  if (unfinished.length) {
+    const each = unfinished.map((t) => `"${t.title}" ${testFlowStatus(t)}${failureOf(t) ? `: ${firstLine(failureOf(t)!.message)}` : ''}`);
+    return { ...base, status: 'not-run', detail: `${gap.issue}: its check did not complete (${each.join('; ')})` };
+  }
   return { ...base, status: 'remediated', detail: `shown by ${tests.map((t) => `"${t.title}"`).join(', ')}` };
 }
 
-/** The ten rows, and the criterion they add up to: open → fail; unchecked → not-run; only reviews left → awaiting sign-off. */
+/** The rows, and the criterion they add up to: open → fail; unchecked → not-run; only reviews left → awaiting sign-off. */
 export function evaluateGaps(tests: TestModel[], allowFlaky: boolean): { status: 'pass' | 'fail' | 'not-run' | 'awaiting-sign-off'; detail: string; rows: GapRow[]; evidence: CriterionEvidence[] } {
-  const tagged = (gap: string) => tests.filter((t) => t.tags.includes(`@gap-${gap}`));
-  const rows = P0_GAPS.map((g) => row(g, tagged(g.gap), allowFlaky));
+  const rows = P0_GAPS.map((g) => row(g, tests.filter((t) => t.tags.includes(gapTag(g.gap))), allowFlaky));
   const evidence = tests.filter((t) => t.tags.some((x) => x.startsWith('@gap-'))).map((t) => evidenceOf(t));
   const of = (s: GapRow['status']) => rows.filter((r) => r.status === s).map((r) => r.gap);
-  const [open, unrun, review, done] = [of('open'), of('not-run'), of('needs code review'), of('remediated')];
-  const summary = `remediated: ${done.join(', ') || 'none'}${review.length ? `; needs code review: ${review.join(', ')}` : ''}`;
+  const [open, unrun, review, remediated] = [of('open'), of('not-run'), of('needs code review'), of('remediated')];
+  const summary = `remediated: ${remediated.join(', ') || 'none'}${review.length ? `; needs code review: ${review.join(', ')}` : ''}`;
   if (open.length) return { status: 'fail', detail: `open: ${rows.filter((r) => r.status === 'open').map((r) => `${r.gap} (${r.detail})`).join('; ')}`, rows, evidence };
   if (unrun.length) return { status: 'not-run', detail: `not checked: ${unrun.join(', ')}; ${summary}`, rows, evidence };
   if (review.length) return { status: 'awaiting-sign-off', detail: summary, rows, evidence };

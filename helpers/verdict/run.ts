@@ -1,10 +1,11 @@
 // The run model the verdict reads (tests, steps, evidence) and the primitives every criterion evaluator shares: flow status, failing step, evidence.
 import type { GapFinding } from './verdict-transport';
 import { type Category, firstLine, type StructuredFailure } from '../errors';
-import { BYPASS_FLOW, type BypassFinding, type Evidence, FLOWS } from './evidence';
+import { TAGGED_FLOWS } from '../../contracts/flows';
+import type { BypassFinding, Evidence } from './evidence';
 import type { SignOff } from './signoffs';
 import type { TargetKind } from '../config/target';
-import type { Inventory } from './catalogue';
+import type { Inventory } from './inventory';
 
 export type TestStatus = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
 export type TestOutcome = 'expected' | 'unexpected' | 'flaky' | 'skipped';
@@ -124,18 +125,18 @@ export interface CriterionEvidence {
 export interface CriterionResult {
   id: number;
   title: string;
-  /** the seed's verification method */
+  /** the criterion's verification method */
   verification: string;
   status: CriterionStatus;
   detail: string;
   evidence: CriterionEvidence[];
-  /** criterion 1: one row per P0 gap of seed §3 */
+  /** criterion 1: one row per P0 gap */
   rows?: GapRow[];
   /** who vouched for it, when a sign-off decided it */
   signoff?: SignOff;
 }
 
-/** One P0 gap of seed §3 as criterion 1 sees it. */
+/** One P0 gap as criterion 1 sees it. */
 export interface GapRow {
   gap: string;
   service: string;
@@ -187,10 +188,10 @@ export interface VerdictResult {
   notes: string[];
   /**
    * What the run left out compared with the catalogue (a project, a numbered step, a bypass probe, a check); non-empty is
-   * never GO. A list of its own rather than a No-Go trigger: the seed's six triggers are about the platform, this is about the run.
+   * never GO. A list of its own rather than a No-Go trigger: the six No-Go triggers are about the platform, this is about the run.
    */
   incomplete: string[];
-  /** seed-gap findings the connection tests recorded (P0-06: a database server accepting plaintext); criterion 1 reads them */
+  /** P0 gap findings the connection tests recorded (P0-06: a database server accepting plaintext); criterion 1 reads them */
   gapFindings?: GapFinding[];
   /** true when the harness could not evaluate at all (preflight failed on configuration/infrastructure, nothing ran) */
   couldNotEvaluate: boolean;
@@ -198,14 +199,12 @@ export interface VerdictResult {
   exitCode?: number;
 }
 
-export const REQUIRED_PROJECTS: readonly string[] = [...FLOWS, BYPASS_FLOW];
-export const ALL_FLOWS: readonly string[] = [...FLOWS, BYPASS_FLOW];
-
 /** The flow a test belongs to: its project when that is a flow, else its `@flow-<name>` tag. */
 export function flowOfTest(t: Pick<TestModel, 'project' | 'tags'>): string | undefined {
-  if (ALL_FLOWS.includes(t.project)) return t.project;
+  const flows: readonly string[] = TAGGED_FLOWS;
+  if (flows.includes(t.project)) return t.project;
   const tag = t.tags.find((x) => x.startsWith('@flow-'))?.slice('@flow-'.length);
-  return tag && ALL_FLOWS.includes(tag) ? tag : undefined;
+  return tag && flows.includes(tag) ? tag : undefined;
 }
 
 /** One test's status as the verdict sees it (fail closed: anything that did not complete is not a pass). */
@@ -214,7 +213,7 @@ export function testFlowStatus(t: TestModel): FlowStatus {
   if (t.outcome === 'flaky') return 'flaky';
   if (t.outcome === 'unexpected') return 'failed';
   if (t.outcome === 'skipped' || t.status === 'skipped') return 'skipped';
-  // A pass with a skipped or never-reached step did not run the whole seed script.
+  // A pass with a skipped or never-reached step did not run the whole numbered script.
   if (t.steps.some((s) => s.status === 'failed')) return 'failed';
   if (t.steps.some((s) => s.status === 'skipped' || s.status === 'not-run')) return 'skipped';
   return 'passed';

@@ -1,6 +1,8 @@
 // Unit tests of deciding criteria 4, 5, 6 from the transport tests' evidence: fail, pass, and awaiting a sign-off when part of the target could not be seen.
 import { test, expect } from '@playwright/test';
-import { transportCriterion, tlsTrigger, type TransportTest } from './verdict-transport';
+import { transportCriterion, type TransportTest } from './verdict-transport';
+import tls from './triggers/tls-not-enforced';
+import type { RunContext } from './criteria';
 import type { TransportEvidence } from './evidence';
 
 const ev = (d: TransportEvidence) => ({ kind: 'transport' as const, step: '5.2. x', summary: d.answered, data: d });
@@ -23,6 +25,7 @@ test('criterion 5: configuration denied and nothing found is awaiting-sign-off w
   expect(r.detail).toContain(unseen);
   // a found hole still fails, whatever could not be seen
   expect(transportCriterion(5, [t([{ endpoint: 'b:9092', tried: 'x', answered: 'speaks Kafka', ok: false }, { endpoint: 'b', tried: 'x', answered: unseen, ok: true, unseen }], 'failed')], statusOf, false).status).toBe('fail');
-  const pass = { status: 'pass' as const, detail: '', failures: [] };
-  expect(tlsTrigger({ 4: pass, 5: r, 6: pass })).toMatchObject({ fired: false, status: 'not-run' });
+  const pass = { status: 'pass' as const, detail: '', evidence: [] };
+  const outcomes = new Map([[4, pass], [5, { status: r.status, detail: r.detail, evidence: [] }], [6, pass]]);
+  expect(tls.evaluate({} as RunContext, outcomes)).toMatchObject({ fired: false, status: 'not-run' });
 });

@@ -1,9 +1,6 @@
-// Criteria 4, 5, 6, the tls-not-enforced trigger and seed-gap findings (P0-06), decided from the transport tests (tagged @criterion-N) and their evidence.
+// Criteria 4, 5, 6 and the gap findings (P0-06), decided from the transport tests (tagged @criterion-N) and their evidence.
 import { firstLine } from '../errors';
 import type { Evidence, TransportEvidence } from './evidence';
-
-/** The criteria the transport project decides. */
-export const TRANSPORT_CRITERIA = [4, 5, 6] as const;
 
 type Status = 'passed' | 'failed' | 'flaky' | 'skipped' | 'not-run';
 
@@ -73,16 +70,7 @@ export function transportCriterion(id: number, tests: TransportTest[], statusOf:
   return { status: 'pass', detail: `${endpoints.length} endpoint(s) checked (${endpoints.join(', ')})${tls.length ? `; ${tls.join(', ')}` : ''}`, failures: [] };
 }
 
-/** tls-not-enforced: fires on any failure of 4, 5 or 6 and names the endpoints. */
-export function tlsTrigger(results: Record<number, TransportCriterion>): { fired: boolean; status: 'fired' | 'clear' | 'not-run'; detail: string } {
-  const failed = TRANSPORT_CRITERIA.filter((id) => results[id]?.status === 'fail');
-  if (failed.length) return { fired: true, status: 'fired', detail: failed.map((id) => `criterion ${id}: ${results[id].failures.join('; ')}`).join('; ') };
-  const unrun = TRANSPORT_CRITERIA.filter((id) => results[id]?.status !== 'pass');
-  if (unrun.length) return { fired: false, status: 'not-run', detail: `no failure seen, but criteria ${unrun.join(', ')} were not decided` };
-  return { fired: false, status: 'clear', detail: 'TLS enforced on every endpoint tried (criteria 4, 5, 6 pass)' };
-}
-
-/** Seed-gap findings recorded as evidence (`gap` set), e.g. P0-06: a database server that accepts plaintext. */
+/** Gap findings recorded as evidence (`gap` set), e.g. P0-06: a database server that accepts plaintext. */
 export function gapFindings(tests: TransportTest[]): GapFinding[] {
   return tests.flatMap((t) =>
     t.evidence.flatMap((e) => {

@@ -2,7 +2,8 @@
 import { p0ServiceNames } from '../../contracts/p0-services';
 import type { Evidence } from './evidence';
 import { catalogueInventory } from './catalogue';
-import { computeVerdict, type RunModel, type TestModel } from './verdict';
+import { computeVerdict, type RunModel, type StepModel, type TestModel } from './verdict';
+import { categoryOf, structuredFailure, type StructuredFailure } from '../errors';
 
 export const audit = (p: string): Evidence => ({ kind: 'row', step: 'audit', name: `audit.${p}`, summary: `audit row ${p} for u-1` });
 
@@ -64,3 +65,8 @@ export const crit = (r: ReturnType<typeof computeVerdict>, id: number) => r.crit
 export const trig = (r: ReturnType<typeof computeVerdict>, id: string) => r.triggers.find((t) => t.id === id)!;
 export const flow = (r: ReturnType<typeof computeVerdict>, n: string) => r.flows.find((f) => f.name === n)!;
 
+
+/** A step that failed with `err` as a run records it: the step's error, and the structured failure flow.step attaches. */
+export function failedStep(title: string, err: Error): { step: StepModel; failure: StructuredFailure } {
+  return { step: { title, status: 'failed', durationMs: 5, error: { message: `${err.name}: ${err.message}`, category: categoryOf(err) } }, failure: structuredFailure(title, err) };
+}

@@ -2,7 +2,8 @@
 import { test, expect } from '@playwright/test';
 import { renderConsoleTable, renderMarkdown } from '../../reporters/render';
 import { computeVerdict, exitCode, headline } from './verdict';
-import { audit, crit, flow, flowTest, healthEvidence, healthy, HEALTHY_SERVICES, run, sourceTests, transportTest, trig } from './verdict.fixtures';
+import { audit, crit, failedStep, flow, flowTest, healthEvidence, healthy, HEALTHY_SERVICES, run, sourceTests, transportTest, trig } from './verdict.fixtures';
+import { ContractViolation, DbStateMismatch, EventNotObserved, ProbeServerError } from '../errors';
 
 test('a healthy run is GO: criteria 2, 4, 5, 6, 7, 8, 9, 12 pass with evidence, what no run saw awaits sign-off, no trigger fired', () => {
   const r = computeVerdict(run(healthy()));
@@ -144,11 +145,13 @@ test('auth bypass findings fire the trigger naming the route and token kinds', (
 });
 
 test('criterion 12: audit rows observed → pass; an audit probe failing → fail; rows unreported → not confirmed', () => {
+  const logout = failedStep('8. Logout — POST /api/v1/auth/logout', new DbStateMismatch({ probe: 'audit.logout', expected: 'one row', got: [] }));
   const failAudit = computeVerdict(run(healthy().map((t) => (t.project === 'auth' ? flowTest('auth', {
     status: 'failed',
     outcome: 'unexpected',
     evidence: [audit('register'), audit('login')],
-    steps: [{ title: '8. Logout — POST /api/v1/auth/logout', status: 'failed', durationMs: 5, error: { message: 'DbStateMismatch: probe audit.logout expected one row, got no rows', category: 'database state' } }],
+    steps: [logout.step],
+    failures: [logout.failure],
   }) : t))));
   expect(crit(failAudit, 12).status).toBe('fail');
   expect(crit(failAudit, 12).detail).toContain('probe audit.logout');
@@ -318,7 +321,8 @@ test('criterion 1: ten rows; a gap check failing for its reason is open and fire
   expect(crit(ok, 1).status).toBe('awaiting-sign-off');
   expect(trig(ok, 'p0-gap-not-remediated')).toMatchObject({ fired: false, status: 'not-run', detail: 'nothing found by this run; criterion 1 awaiting sign-off' });
 
-  const auditGap = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flowTest('payment', { status: 'failed', outcome: 'unexpected', steps: [{ title: '4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', status: 'failed', durationMs: 5, error: { message: "DbStateMismatch: probe payment.audit expected a payment audit row 'payment.succeeded', got no rows", category: 'database state' } }] }) : t))));
+  const webhook = failedStep('4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', new DbStateMismatch({ probe: 'payment.audit', expected: "a payment audit row 'payment.succeeded'", got: [] }));
+  const auditGap = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flowTest('payment', { status: 'failed', outcome: 'unexpected', steps: [webhook.step], failures: [webhook.failure] }) : t))));
   expect(crit(auditGap, 1).rows?.find((g) => g.gap === 'P0-04')).toMatchObject({ status: 'open', detail: expect.stringContaining('probe payment.audit') });
   expect(crit(auditGap, 1).status).toBe('fail');
   expect(trig(auditGap, 'p0-gap-not-remediated')).toMatchObject({ fired: true, detail: expect.stringContaining('P0-04') });
@@ -399,21 +403,22 @@ test('a failing step is read from its structured failure first: its category, ex
 });
 
 test('retries keep what they saw: a missing audit row, a wire violation or a probe 5xx in attempt 1 counts though attempt 2 passed and flaky passes are allowed', () => {
-  const step = (title: string, message: string, category: any) => ({ title, status: 'failed' as const, durationMs: 5, error: { message, category } });
-  /** a test that failed on attempt 1 with `failed` and passed on attempt 2 */
+  const step = (title: string, err: Error) => failedStep(title, err);
+  /** a test that failed on attempt 1 with `failed` and passed on attempt 2; attempt 1 kept the evidence of the steps it ran */
   const flakyWith = (project: string, failed: ReturnType<typeof step>) => {
     const last = flowTest(project);
-    const error = { message: failed.error.message, category: failed.error.category };
-    return { ...last, retries: 1, outcome: 'flaky' as const, flakyFailure: { attempt: 1, step: failed.title, error }, earlier: [{ attempt: 1, status: 'failed' as const, steps: [last.steps[0], failed], error, evidence: [] }] };
+    const error = failed.step.error!;
+    const evidence = last.evidence.filter((e) => e.step === last.steps[0].title || e.step === failed.step.title);
+    return { ...last, retries: 1, outcome: 'flaky' as const, flakyFailure: { attempt: 1, step: failed.step.title, error }, earlier: [{ attempt: 1, status: 'failed' as const, steps: [last.steps[0], failed.step], error, evidence, failures: [failed.failure] }] };
   };
   const allowFlaky = true;
 
   // positive control: a late event in attempt 1 is what FLOWGATE_ALLOW_FLAKY forgives
-  const late = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flakyWith('payment', step('2. Second — POST /b', 'EventNotObserved: no cert-ix.payment.succeeded within 10 s', 'event not observed')) : t)), { allowFlaky }));
+  const late = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flakyWith('payment', step('2. Second — POST /b', new EventNotObserved({ topic: 'cert-ix.payment.succeeded', match: { tenantId: 't-1' }, budgetMs: 10_000, sawCount: 0 }))) : t)), { allowFlaky }));
   expect(late.verdict).toBe('GO');
   expect(crit(late, 1).rows?.find((g) => g.gap === 'P0-04')?.status).toBe('remediated');
 
-  const audit = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flakyWith('payment', step('4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', "DbStateMismatch: probe payment.audit expected a payment audit row 'payment.succeeded', got no rows", 'database state')) : t)), { allowFlaky }));
+  const audit = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flakyWith('payment', step('4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', new DbStateMismatch({ probe: 'payment.audit', expected: "a payment audit row 'payment.succeeded'", got: [] }))) : t)), { allowFlaky }));
   expect(crit(audit, 1).rows?.find((g) => g.gap === 'P0-04')).toMatchObject({ status: 'open', detail: expect.stringContaining('probe payment.audit') });
   expect(crit(audit, 1).status).toBe('fail');
   expect(trig(audit, 'p0-gap-not-remediated').fired).toBe(true);
@@ -421,17 +426,17 @@ test('retries keep what they saw: a missing audit row, a wire violation or a pro
   expect(audit.verdict).toBe('NO-GO');
   expect(audit.notes).toContain(`"payment flow" (payment): attempt 1 of 2 found database state: DbStateMismatch: probe payment.audit expected a payment audit row 'payment.succeeded', got no rows; it decides the test, since a retry does not undo a defect (FLOWGATE_ALLOW_FLAKY forgives only what a retry can fix)`);
 
-  const wire = computeVerdict(run(healthy().map((t) => (t.project === 'asset' ? flakyWith('asset', step('C. Every event this test caused fits the frozen contract — asyncapi.yaml', "ContractViolation: event on cert-ix.asset.updated (partition 0, offset 7) breaks the frozen contract: payload (root) must have required property 'at'", 'contract violation')) : t)), { allowFlaky }));
+  const wire = computeVerdict(run(healthy().map((t) => (t.project === 'asset' ? flakyWith('asset', step('C. Every event this test caused fits the frozen contract — asyncapi.yaml', new ContractViolation({ topic: 'cert-ix.asset.updated', partition: 0, offset: 7, problems: ["payload (root) must have required property 'at'"] }))) : t)), { allowFlaky }));
   expect(crit(wire, 11)).toMatchObject({ status: 'fail', detail: expect.stringContaining('cert-ix.asset.updated (partition 0, offset 7) breaks the frozen contract') });
   expect(wire.verdict).toBe('NO-GO');
 
-  const probe = computeVerdict(run(healthy().map((t) => (t.project === 'auth-bypass' ? flakyWith('auth-bypass', step('1. Probe — GET /api/v1/assets', 'ProbeServerError: expected a refusal (401, or 403/404 for another tenant) from every probed route, but 1 call answered with a server error:\n  GET /api/v1/assets (asset-management-service) answered 500 to a expired token', 'auth probe error')) : t)), { allowFlaky }));
+  const probe = computeVerdict(run(healthy().map((t) => (t.project === 'auth-bypass' ? flakyWith('auth-bypass', step('1. Probe — GET /api/v1/assets', new ProbeServerError([{ route: 'GET /api/v1/assets', service: 'asset-management-service', tokenKind: 'expired', status: 500 }]))) : t)), { allowFlaky }));
   expect(trig(probe, 'auth-bypass')).toMatchObject({ fired: false, status: 'not-run', detail: expect.stringContaining('bypass not ruled out: ProbeServerError') });
   expect(crit(probe, 1).rows?.find((g) => g.gap === 'P0-01')?.status).toBe('open');
   expect(probe.verdict).toBe('NO-GO');
 
   // without FLOWGATE_ALLOW_FLAKY the row is open too, not merely unconfirmed
-  const strict = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flakyWith('payment', step('4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', 'DbStateMismatch: probe payment.audit expected a row, got no rows', 'database state')) : t))));
+  const strict = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flakyWith('payment', step('4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', new DbStateMismatch({ probe: 'payment.audit', expected: 'a row', got: [] }))) : t))));
   expect(crit(strict, 1).rows?.find((g) => g.gap === 'P0-04')?.status).toBe('open');
 });
 
@@ -442,4 +447,30 @@ test('a connection test that found a plaintext endpoint in attempt 1 still fails
   expect(crit(r, 5)).toMatchObject({ status: 'fail', detail: expect.stringContaining('127.0.0.1:9005') });
   expect(trig(r, 'tls-not-enforced').fired).toBe(true);
   expect(r.notes.some((n) => n.includes('attempt 1 of 2 found transport: 127.0.0.1:9005 HTTP 200 served in plaintext'))).toBe(true);
+});
+
+test('criteria decide by the structured failure, not by words in the message: a non-audit probe or a response off its contract is not an audit gap or a broken event', () => {
+  // the auth flow's user-status probe fails with "audit" in its text: not an audit row missing
+  const status = failedStep('4. Verify email — GET /api/v1/auth/verify-email', new DbStateMismatch({ probe: 'auth.user', expected: "the user's status 'active' (audit trail follows)", got: [] }));
+  const auth = computeVerdict(run(healthy().map((t) => (t.project === 'auth' ? flowTest('auth', { status: 'failed', outcome: 'unexpected', evidence: [audit('register')], steps: [status.step], failures: [status.failure] }) : t))));
+  expect(crit(auth, 12).status).toBe('not-run');
+  expect(crit(auth, 7).status).toBe('fail');
+  // the same check as an audit probe fails criterion 12
+  const row = failedStep('4. Verify email — GET /api/v1/auth/verify-email', new DbStateMismatch({ probe: 'audit.register', expected: 'one row', got: [] }));
+  const missing = computeVerdict(run(healthy().map((t) => (t.project === 'auth' ? flowTest('auth', { status: 'failed', outcome: 'unexpected', evidence: [], steps: [row.step], failures: [row.failure] }) : t))));
+  expect(crit(missing, 12)).toMatchObject({ status: 'fail', detail: expect.stringContaining('audit row missing at "4. Verify email') });
+
+  // a payment probe other than the audit one: P0-04 is unconfirmed, not open
+  const session = failedStep('4. Simulate Stripe webhook — POST /api/v1/webhooks/stripe', new DbStateMismatch({ probe: 'payment.bySession', expected: 'a payment audit row-like record', got: [] }));
+  const pay = computeVerdict(run(healthy().map((t) => (t.project === 'payment' ? flowTest('payment', { status: 'failed', outcome: 'unexpected', steps: [session.step], failures: [session.failure] }) : t))));
+  expect(crit(pay, 1).rows?.find((g) => g.gap === 'P0-04')?.status).toBe('not-run');
+
+  // a response off its contract fails its flow, not criterion 11; an event off its contract in a flow step fails 11 as well
+  const response = failedStep('3. Read asset — GET /api/v1/assets/{id}', new ContractViolation({ operationId: 'getAsset', status: 200, problems: ['/updatedAt must be string'], body: {} }));
+  const read = computeVerdict(run(healthy().map((t) => (t.project === 'asset' ? flowTest('asset', { status: 'failed', outcome: 'unexpected', steps: [response.step], failures: [response.failure] }) : t))));
+  expect(crit(read, 2).status).toBe('fail');
+  expect(crit(read, 11).status).not.toBe('fail');
+  const event = failedStep('2. Create asset — POST /api/v1/assets', new ContractViolation({ topic: 'cert-ix.asset.created', partition: 0, offset: 3, problems: ['header schema-version is missing'] }));
+  const created = computeVerdict(run(healthy().map((t) => (t.project === 'asset' ? flowTest('asset', { status: 'failed', outcome: 'unexpected', steps: [event.step], failures: [event.failure] }) : t))));
+  expect(crit(created, 11)).toMatchObject({ status: 'fail', detail: expect.stringContaining('cert-ix.asset.created (partition 0, offset 3) breaks the frozen contract') });
 });

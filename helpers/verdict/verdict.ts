@@ -1,21 +1,22 @@
-// The Go/No-Go computation of seed §7 / DESIGN §4: runs the criteria and trigger table over a run model (pure).
+// The Go/No-Go computation: runs the criteria and the No-Go triggers over a run model, with the notes that say why (pure).
+import { TAGGED_FLOWS } from '../../contracts/flows';
 import { firstLine, truncate } from '../errors';
-import { PREFLIGHT_PROJECT } from './evidence';
 import { gapFindings } from './verdict-transport';
 import { decidingAttempt } from './attempts';
-import { CRITERIA, type CriterionOutcome, type RunContext, TRIGGERS } from './criteria';
+import { CRITERIA, type CriterionOutcome, type RunContext } from './criteria';
+import { TRIGGERS } from './triggers';
 import { type SignOff, SIGNOFF_MAX_AGE_DAYS, signoffLapse } from './signoffs';
 import { targetLabel } from '../config/target';
 import { catalogueInventory } from './catalogue';
 import { incompleteNote, missingFrom } from './completeness';
+import { PREFLIGHT } from './projects';
 import {
-  ALL_FLOWS,
   type CriterionResult,
   describeFlow,
   failingStepOf,
+  type FlowResult,
   flowOfTest,
   flowResult,
-  REQUIRED_PROJECTS,
   type RunModel,
   type TestModel,
   testFlowStatus,
@@ -24,7 +25,8 @@ import {
 } from './run';
 
 export * from './run';
-export { CRITERIA, CRITERION_IDS, TRIGGERS } from './criteria';
+export { CRITERIA, CRITERION_IDS } from './criteria';
+export { TRIGGERS } from './triggers';
 
 function shardNote(run: RunModel): string | undefined {
   if (!run.shardsExpected || run.shardsExpected <= 1) return undefined;
@@ -37,9 +39,11 @@ function shardNote(run: RunModel): string | undefined {
   return n < run.shardsExpected ? `${run.shardsExpected - n} of ${run.shardsExpected} shards missing: the verdict covers only part of the run` : undefined;
 }
 
+const unevaluable = (category: string) => category === 'configuration' || category === 'infrastructure unreachable';
+
 /** Notes for a preflight or run error; true when it failed on configuration or infrastructure (nothing to evaluate). */
 function preflightNotes(run: RunModel, notes: string[]): { preflightFailed: TestModel[]; couldNotEvaluate: boolean } {
-  const preflight = run.tests.filter((t) => t.project === PREFLIGHT_PROJECT);
+  const preflight = run.tests.filter((t) => t.project === PREFLIGHT);
   const preflightFailed = preflight.filter((t) => ['failed', 'not-run'].includes(testFlowStatus(t)));
   let couldNotEvaluate = false;
   for (const t of preflightFailed) {
@@ -48,13 +52,75 @@ function preflightNotes(run: RunModel, notes: string[]): { preflightFailed: Test
     // The whole message, not its first line: a ConfigError lists every bad variable below its headline.
     const full = (t.steps.find((s) => s.status === 'failed')?.error ?? t.error)?.message?.trim();
     notes.push(`preflight "${t.title}" ${testFlowStatus(t)}${fs ? ` (${category}): ${truncate(full || fs.error, 2000)}` : ''}`);
-    if (category === 'configuration' || category === 'infrastructure unreachable') couldNotEvaluate = true;
+    if (unevaluable(category)) couldNotEvaluate = true;
   }
   for (const e of run.globalErrors ?? []) {
     notes.push(`run error (${e.category}): ${firstLine(e.message)}`);
-    if (e.category === 'configuration' || e.category === 'infrastructure unreachable') couldNotEvaluate = true;
+    if (unevaluable(e.category)) couldNotEvaluate = true;
   }
   return { preflightFailed, couldNotEvaluate };
+}
+
+/** The run's tests grouped by flow (the four and the probes), each flow's result, and the context the evaluators read. */
+function contextOf(run: RunModel): RunContext {
+  const byFlow = new Map<string, TestModel[]>(TAGGED_FLOWS.map((f) => [f, []]));
+  for (const t of run.tests) {
+    const f = flowOfTest(t);
+    if (f) byFlow.get(f)!.push(t);
+  }
+  const flows = TAGGED_FLOWS.map((f) => flowResult(f, byFlow.get(f)!));
+  return {
+    run,
+    flows,
+    flow: (n) => flows.find((f) => f.name === n)!,
+    testsOfFlow: (name) => byFlow.get(name) ?? [],
+    testsFor: (names, id) => run.tests.filter((t) => names.includes(flowOfTest(t) ?? '') || t.tags.includes(`@criterion-${id}`)),
+  };
+}
+
+/** A required project passed: a flow by its status (flaky when allowed), another project by having run. */
+const passedProject = (run: RunModel, flows: FlowResult[], p: string) => {
+  const f = flows.find((x) => x.name === p);
+  return f ? f.status === 'passed' || (f.status === 'flaky' && run.allowFlaky) : run.tests.some((t) => t.project === p);
+};
+
+/** What keeps the run from being read whole: nothing ran, a required project missing or failing, a shard or a catalogue item missing. */
+function coverageNotes(run: RunModel, flows: FlowResult[], notes: string[]) {
+  const ranAny = run.tests.some((t) => testFlowStatus(t) !== 'not-run' && testFlowStatus(t) !== 'skipped');
+  if (run.tests.length === 0) notes.push('no tests ran: an empty run proves nothing');
+  else if (!ranAny) notes.push('no test ran to completion');
+  const expected = run.expectedProjects ?? [...TAGGED_FLOWS];
+  for (const p of expected) {
+    const f = flows.find((x) => x.name === p);
+    if (f && !passedProject(run, flows, p)) notes.push(describeFlow(f, run.allowFlaky));
+    else if (!f && !passedProject(run, flows, p)) notes.push(`required project ${p} did not run`);
+  }
+  const shard = shardNote(run);
+  if (shard) notes.push(shard);
+  // The expected inventory comes from the catalogue, not from the suite: a filter removes tests before any reporter sees them.
+  const incomplete = missingFrom(run.tests, run.inventory ?? catalogueInventory());
+  return { ranAny, expected, shard, incomplete };
+}
+
+/** Every criterion's and trigger's result, sign-offs applied to the criteria. */
+function evaluateAll(ctx: RunContext) {
+  const outcomes = new Map<number, CriterionOutcome>();
+  const criteria: CriterionResult[] = CRITERIA.map(({ id, title, verification, evaluate }) => {
+    const o = evaluate(ctx);
+    outcomes.set(id, o);
+    return { id, title, verification, ...o };
+  });
+  const signoffs = applySignoffs(criteria, ctx.run.signoffs ?? [], ctx.run);
+  const triggers: TriggerResult[] = TRIGGERS.map(({ id, title, evaluate }) => ({ id, title, ...evaluate(ctx, outcomes) }));
+  return { criteria, signoffs, triggers };
+}
+
+/** Each reason once: a trigger or criterion whose detail is already a note is named without repeating it. */
+function outcomeNotes(criteria: CriterionResult[], triggers: TriggerResult[], notes: string[]) {
+  const said = (detail: string) => detail.split('; ').every((part) => notes.some((n) => n.includes(part)));
+  for (const t of triggers) if (t.fired) notes.push(said(t.detail) ? `No-Go trigger fired: ${t.id}` : `No-Go trigger fired: ${t.id}: ${t.detail}`);
+  for (const c of criteria)
+    if (c.status === 'fail' || c.status === 'not-run') notes.push(said(c.detail) ? `criterion ${c.id} ${c.status}` : `criterion ${c.id} ${c.status}: ${c.detail}`);
 }
 
 /** The Go/No-Go verdict of a run. Fails closed: only a complete, clean run of every required flow is GO. */
@@ -65,83 +131,30 @@ export function computeVerdict(run: RunModel): VerdictResult {
   for (const t of run.tests)
     if (t.decidedBy)
       notes.push(`"${t.title}" (${t.project}): attempt ${t.decidedBy.attempt} of ${t.decidedBy.of} found ${t.decidedBy.defects.join('; ')}; it decides the test, since a retry does not undo a defect (FLOWGATE_ALLOW_FLAKY forgives only what a retry can fix)`);
-  const byFlow = new Map<string, TestModel[]>(ALL_FLOWS.map((f) => [f, []]));
-  for (const t of run.tests) {
-    const f = flowOfTest(t);
-    if (f) byFlow.get(f)!.push(t);
-  }
-  const flows = ALL_FLOWS.map((f) => flowResult(f, byFlow.get(f)!));
-  const flow = (n: string) => flows.find((f) => f.name === n)!;
-
+  const ctx = contextOf(run);
+  const { flows } = ctx;
   const { preflightFailed, couldNotEvaluate: setupBroken } = preflightNotes(run, notes);
-  let couldNotEvaluate = setupBroken;
-  const ranAny = run.tests.some((t) => testFlowStatus(t) !== 'not-run' && testFlowStatus(t) !== 'skipped');
-  if (run.tests.length === 0) notes.push('no tests ran: an empty run proves nothing');
-  else if (!ranAny) notes.push('no test ran to completion');
-  if (!ranAny) couldNotEvaluate = true;
-
-  const expected = run.expectedProjects ?? [...REQUIRED_PROJECTS];
-  const projectsSeen = new Set(run.tests.map((t) => t.project));
-  for (const p of expected) {
-    const f = flows.find((x) => x.name === p);
-    if (f) {
-      if (f.status !== 'passed' && !(f.status === 'flaky' && run.allowFlaky)) notes.push(describeFlow(f, run.allowFlaky));
-    } else if (!projectsSeen.has(p)) notes.push(`required project ${p} did not run`);
-  }
-  const sn = shardNote(run);
-  if (sn) notes.push(sn);
-  // The expected inventory comes from the catalogue, not from the suite: a filter removes tests before any reporter sees them.
-  const incomplete = missingFrom(run.tests, run.inventory ?? catalogueInventory());
+  const { ranAny, expected, shard, incomplete } = coverageNotes(run, flows, notes);
+  const couldNotEvaluate = setupBroken || !ranAny;
   // When nothing could be evaluated, everything is missing; the reason is the preflight or run error above.
   if (incomplete.length && !couldNotEvaluate) notes.push(incompleteNote(incomplete));
   const findings = gapFindings(run.tests);
   for (const f of findings) notes.push(`${f.gap} finding: ${f.endpoint}: ${f.detail} ("${f.test}")`);
 
-  const ctx: RunContext = {
-    run,
-    flows,
-    flow,
-    testsOfFlow: (name) => byFlow.get(name) ?? [],
-    testsFor: (names, id) => run.tests.filter((t) => names.includes(flowOfTest(t) ?? '') || t.tags.includes(`@criterion-${id}`)),
-  };
-  const outcomes = new Map<number, CriterionOutcome>();
-  const criteria: CriterionResult[] = CRITERIA.map(({ id, title, verification, evaluate }) => {
-    const o = evaluate(ctx);
-    outcomes.set(id, o);
-    return { id, title, verification, ...o };
-  });
-  const signoffs = applySignoffs(criteria, run.signoffs ?? [], run);
+  const { criteria, signoffs, triggers } = evaluateAll(ctx);
   for (const s of signoffs) if (!s.applied) notes.push(`sign-off for criterion ${s.criterion} by ${s.by} ${s.reason}`);
-  const triggers: TriggerResult[] = TRIGGERS.map(({ id, title, evaluate }) => ({ id, title, ...evaluate(ctx, outcomes) }));
-
-  // Each reason once: a trigger or criterion whose detail is already a note is named without repeating it.
-  const said = (detail: string) => detail.split('; ').every((part) => notes.some((n) => n.includes(part)));
-  for (const t of triggers) if (t.fired) notes.push(said(t.detail) ? `No-Go trigger fired: ${t.id}` : `No-Go trigger fired: ${t.id}: ${t.detail}`);
-  for (const c of criteria)
-    if (c.status === 'fail' || c.status === 'not-run') notes.push(said(c.detail) ? `criterion ${c.id} ${c.status}` : `criterion ${c.id} ${c.status}: ${c.detail}`);
+  outcomeNotes(criteria, triggers, notes);
 
   const go =
-    !couldNotEvaluate &&
-    preflightFailed.length === 0 &&
-    (run.globalErrors ?? []).length === 0 &&
-    !sn &&
-    incomplete.length === 0 &&
-    run.tests.length > 0 &&
-    criteria.every((c) => c.status !== 'fail' && c.status !== 'not-run') &&
-    triggers.every((t) => !t.fired) &&
-    expected.every((p) => {
-      const f = flows.find((x) => x.name === p);
-      return f ? f.status === 'passed' || (f.status === 'flaky' && run.allowFlaky) : projectsSeen.has(p);
-    });
-
+    !couldNotEvaluate && preflightFailed.length === 0 && (run.globalErrors ?? []).length === 0 && !shard && incomplete.length === 0 && run.tests.length > 0 &&
+    criteria.every((c) => c.status !== 'fail' && c.status !== 'not-run') && triggers.every((t) => !t.fired) && expected.every((p) => passedProject(run, flows, p));
   if (go && flows.some((f) => f.status === 'flaky')) notes.push('flaky passes were allowed (FLOWGATE_ALLOW_FLAKY=1)');
   if (!go && notes.length === 0) notes.push('NO-GO: not every required check passed'); // never a NO-GO without a reason
 
-  const awaitingSignOff = criteria.filter((c) => c.status === 'awaiting-sign-off').map((c) => c.id);
   return {
     verdict: go ? 'GO' : 'NO-GO',
     release: criteria.every((c) => c.status === 'pass' || c.status === 'signed-off') ? 'ready' : 'awaiting-sign-off',
-    awaitingSignOff,
+    awaitingSignOff: criteria.filter((c) => c.status === 'awaiting-sign-off').map((c) => c.id),
     signoffs,
     target: run.target,
     ...(run.runId ? { runId: run.runId } : {}),
