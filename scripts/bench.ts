@@ -6,6 +6,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { scriptArgs } from './args';
 import { benchFile, breakdown, checkTargets, formatBench, lagOf, spread, type RawRun } from '../helpers/render/bench';
 import type { StackHandle } from '../stack';
+import { OUTPUT_NAMES, outputsIn, reportsDir } from '../helpers/config/paths';
+import { verdictOrUndefined } from '../helpers/config/verdict-file';
 
 const { values, rest } = scriptArgs({
   usage: `usage: npm run bench -- [--runs N] [--out FILE] [-- <npm run smoke options>]
@@ -26,7 +28,7 @@ if (!/^\d+$/.test(runsArg) || Number(runsArg) < 1) {
 }
 const runs = Number(runsArg);
 const root = join(__dirname, '..');
-const out = String(values.out ?? join(root, 'reports', 'bench.json'));
+const out = String(values.out ?? join(reportsDir(), OUTPUT_NAMES.bench));
 
 function smoke(env: Record<string, string>): Promise<{ status: number | null; output: string; spawnAt: number; closeAt: number }> {
   return new Promise((resolveRun) => {
@@ -49,8 +51,7 @@ async function coldRun(env: Record<string, string>): Promise<{ ms: number; verdi
   const dir = mkdtempSync(join(tmpdir(), 'flowgate-bench-cold-'));
   try {
     const r = await smoke({ ...env, FLOWGATE_REPORTS_DIR: dir });
-    const file = join(dir, 'go-no-go.json');
-    const verdict = r.status === 2 || !existsSync(file) ? 'could not evaluate' : JSON.parse(readFileSync(file, 'utf8')).verdict;
+    const verdict = (r.status !== 2 && verdictOrUndefined(outputsIn(dir).verdictJson)?.verdict) || 'could not evaluate';
     if (verdict !== 'GO') console.error(`bench cold run: ${verdict}; output:\n${r.output.slice(-1500)}`);
     return { ms: r.closeAt - r.spawnAt, verdict };
   } finally {
@@ -81,8 +82,7 @@ async function main() {
       const dir = mkdtempSync(join(tmpdir(), 'flowgate-bench-'));
       const rawFile = join(dir, 'bench-raw.json');
       const r = await smoke({ ...env, FLOWGATE_REPORTS_DIR: dir, BENCH_RAW_FILE: rawFile });
-      const file = join(dir, 'go-no-go.json');
-      const verdict = r.status === 2 || !existsSync(file) ? 'could not evaluate' : JSON.parse(readFileSync(file, 'utf8')).verdict;
+      const verdict = (r.status !== 2 && verdictOrUndefined(outputsIn(dir).verdictJson)?.verdict) || 'could not evaluate';
       if (!existsSync(rawFile)) {
         console.error(`bench run ${i}/${runs}: ${verdict}, no timings recorded; output:\n${r.output.slice(-1500)}`);
         rmSync(dir, { recursive: true, force: true });

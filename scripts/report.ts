@@ -11,13 +11,13 @@ if (!existsSync(paths.results)) {
   console.error(`flowgate: no Allure results in ${paths.results}; run npm run smoke (or merge-reports) first.`);
   process.exit(2);
 }
-const verdict = readVerdict(paths.reportsDir);
+const verdict = readVerdict(paths);
 rmSync(paths.verdictResults, { recursive: true, force: true });
 mkdirSync(paths.verdictResults, { recursive: true });
 if (verdict) {
   const started = Date.parse((verdict as any).startedAt ?? '') || Date.now();
   for (const r of verdictResults(verdict, started)) writeFileSync(join(paths.verdictResults, `${r.uuid}-result.json`), JSON.stringify(r));
-} else console.error(`flowgate: no verdict in ${paths.reportsDir}/go-no-go.json; the report says so in its name.`);
+} else console.error(`flowgate: no verdict in ${paths.verdictJson}; the report says so in its name.`);
 
 const allure = join(root, 'node_modules', '.bin', 'allure');
 const r = spawnSync(allure, ['generate', '--config', join(root, 'reporters', 'allurerc.ts')], { cwd: root, stdio: 'inherit', env: process.env });

@@ -1,7 +1,7 @@
 // Reading variables through the schema: each one set is parsed by its parser, and each problem names the variable.
-import { withoutCredentials } from '../errors';
+import { ConfigError, withoutCredentials } from '../errors';
 import { Invalid, type Env, type Parser } from './parsers';
-import { CONFIG_VARS, specOf, type ConfigVar, type FlowgateSettings, type FlowgateVar, type VarSpec } from './schema';
+import { CONFIG_VARS, specOf, type ConfigVar, type FlowgateSettings, type FlowgateVar, type ParsedOf, type VarSpec } from './schema';
 
 /** A variable's value as the configuration sees it: trimmed, and undefined when unset or empty (dotenv turns `KEY=` into ''). */
 export function rawValue(env: Env, name: string): string | undefined {
@@ -60,3 +60,11 @@ export function checkFlowgateVars(env: Env, opts: { cwd?: string; only?: readonl
 
 /** The FLOWGATE_* variables that are not the target's (workers, retries, flow budget, reports folder…). */
 export const RUN_VARS = (Object.keys(CONFIG_VARS) as ConfigVar[]).filter((k): k is FlowgateVar => k.startsWith('FLOWGATE_') && CONFIG_VARS[k].scope !== 'target');
+
+/** One variable through its parser: its value, undefined when unset, or a ConfigError naming it when malformed. */
+export function readVar<K extends ConfigVar>(env: Env, name: K, cwd = process.cwd()): ParsedOf<K> | undefined {
+  const reader = new VarReader(env, cwd);
+  const v = reader.get<ParsedOf<K>>(name);
+  if (reader.problems.length) throw new ConfigError(reader.problems, `the setting ${name}`);
+  return v;
+}

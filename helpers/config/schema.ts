@@ -142,7 +142,7 @@ export const CONFIG_VARS = {
 
 export type ConfigVar = keyof typeof CONFIG_VARS;
 export type FlowgateVar = Extract<ConfigVar, `FLOWGATE_${string}`>;
-type ParsedOf<K extends ConfigVar> = (typeof CONFIG_VARS)[K] extends { parse: Parser<infer T> } ? T : string;
+export type ParsedOf<K extends ConfigVar> = (typeof CONFIG_VARS)[K] extends { parse: Parser<infer T> } ? T : string;
 /** The parsed value of every FLOWGATE_* variable that is set. */
 export type FlowgateSettings = { [K in FlowgateVar]?: ParsedOf<K> };
 

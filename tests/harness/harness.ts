@@ -1,12 +1,14 @@
 // What the harness's self tests share: one embedded stack per worker, fault switching through the control port, and smoke runs against it.
 import { test as base } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { request } from 'undici';
 import { startStack, type StackHandle } from '../../stack';
 import { stripAnsi } from '../../helpers/errors';
+import { outputsIn } from '../../helpers/config/paths';
+import { verdictOrUndefined, type VerdictFile } from '../../helpers/config/verdict-file';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -63,8 +65,8 @@ export async function runSmoke(
   });
   clearTimeout(timer);
   await triggered;
-  const file = join(reportsDir, 'go-no-go.json');
-  const verdict = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  // the run's own fields (flows, artifactScan…) are read loosely by the tests
+  const verdict = verdictOrUndefined(outputsIn(reportsDir).verdictJson) as (VerdictFile & Record<string, any>) | undefined;
   return { exitCode, verdict, output, seconds: (Date.now() - started) / 1000, reportsDir, strays: processesInGroup(child.pid!) };
 }
 
