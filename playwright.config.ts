@@ -2,6 +2,7 @@
 import { defineConfig } from '@playwright/test';
 import { checkFlowgateVars, chromiumExecutable, generateRunId, loadConfig } from './helpers/config/config';
 import { OUTPUT_NAMES, outputPaths } from './helpers/config/paths';
+import { readVar } from './helpers/config/read';
 import { PREFLIGHT, PROJECTS } from './helpers/verdict/catalogue';
 
 // The dotenv file (variables already in the environment win) and the run settings, once: bad FLOWGATE_* run settings stop
@@ -39,7 +40,7 @@ export default defineConfig({
     // First: redacts every error, step title, output chunk and attachment in place before the reporters below see them.
     ['./reporters/redact-reporter.ts'],
     // npm run bench times the run (fixtures, hooks, reports); first, so its onEnd marks where the reports begin.
-    ...(process.env.BENCH_RAW_FILE ? ([['./reporters/bench-reporter.ts']] as const) : []),
+    ...(readVar(process.env, 'BENCH_RAW_FILE') ? ([['./reporters/bench-reporter.ts']] as const) : []),
     ['list', { printSteps: true }],
     ['./reporters/verdict-reporter.ts', { outputDir: out.reportsDir }],
     ['junit', { outputFile: out.junit, includeProjectInTestName: true }],

@@ -11,6 +11,7 @@ import { scriptArgs } from './args';
 import { loadConfig } from '../helpers/config/config';
 import { RUN_OUTPUTS, reportsDir, shardOutputs } from '../helpers/config/paths';
 import { decideRunTarget } from '../helpers/config/run-target';
+import type { TargetKind } from '../helpers/config/target';
 import { ConfigError } from '../helpers/errors';
 import { FLOW_NAMES } from '../helpers/verdict/catalogue';
 import { configSecrets, createLedger, LEDGER_VAR, readLedger, removeLedger } from '../helpers/scan/run-secrets';
@@ -37,6 +38,7 @@ const { rest, values } = scriptArgs({
 
 const root = join(__dirname, '..');
 let settings: ReturnType<typeof loadConfig>['settings'];
+let kind: TargetKind;
 try {
   settings = loadConfig().settings;
   // A malformed sign-off file is a configuration error: said before minutes of flows, not after.
@@ -44,14 +46,14 @@ try {
   // Said before any stack starts or any flow runs: a staging run missing KONG_URL must not test the embedded stack instead.
   // The decision goes on as FLOWGATE_TARGET; never production, and no secret in clear unless --plaintext says so. Only
   // this flag (not a FLOWGATE_PLAINTEXT left in the environment or .env) tells global setup the plaintext is on purpose.
-  decideRunTarget(process.env, { plaintext: values.plaintext === true });
+  kind = decideRunTarget(process.env, { plaintext: values.plaintext === true });
   process.env.FLOWGATE_PLAINTEXT = values.plaintext === true ? 'true' : 'false';
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
   console.error(`flowgate: ${e.message}\ncould not evaluate (exit 2).`);
   process.exit(2);
 }
-if (process.env.FLOWGATE_TARGET === 'embedded') {
+if (kind === 'embedded') {
   // Loaded only for the embedded stack: a staging run does not pay for it.
   const { requirements, missingForEmbedded } = require('../stack/requirements') as typeof import('../stack/requirements');
   const missing = missingForEmbedded(requirements({ versions: false }));

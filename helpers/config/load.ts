@@ -51,7 +51,7 @@ let loaded: LoadedConfig | undefined;
  */
 export function loadConfig(): LoadedConfig {
   if (loaded) return loaded;
-  const envFile = loadEnvFile(process.env.FLOWGATE_ENV_FILE);
+  const envFile = loadEnvFile();
   loaded = { envFile, settings: runSettings(process.env) };
   return loaded;
 }
