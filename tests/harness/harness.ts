@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { request } from 'undici';
 import { startStack, type StackHandle } from '../../stack';
 import { stripAnsi } from '../../helpers/errors';
-import { outputsIn } from '../../helpers/config/paths';
+import { outputsIn, REPO_ROOT } from '../../helpers/config/paths';
 import { verdictOrUndefined, type VerdictFile } from '../../helpers/config/verdict-file';
 
-export const ROOT = join(__dirname, '..', '..');
+export const ROOT = REPO_ROOT;
 
 /** Tight budgets: a broken step must fail in seconds, a healthy one still passes well inside them. */
 export const FAST_BUDGETS = {
