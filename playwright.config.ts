@@ -1,16 +1,17 @@
 // flowgate's Playwright config: preflight, the transport checks, the four flows and the auth-bypass probes, and the reporters that make the verdict.
 import { defineConfig } from '@playwright/test';
-import { loadEnvFile, generateRunId, runSettings, checkFlowgateVars, chromiumExecutable } from './helpers/config/config';
+import { checkFlowgateVars, chromiumExecutable, generateRunId, loadConfig } from './helpers/config/config';
+import { OUTPUT_NAMES, outputPaths } from './helpers/config/paths';
+import { readVar } from './helpers/config/read';
 import { PROJECTS } from './helpers/verdict/catalogue';
 import { PREFLIGHT } from './helpers/verdict/projects';
 
-// The target may come from a dotenv file; variables already in the environment win.
-loadEnvFile(process.env.FLOWGATE_ENV_FILE);
+// The dotenv file (variables already in the environment win) and the run settings, once: bad FLOWGATE_* run settings stop
+// here with a ConfigError naming each one (npm run smoke checks them before it starts Playwright).
+const run = loadConfig().settings;
 // One run id for the whole run: set here, in the runner, before the workers start (they inherit the environment).
 process.env.FLOWGATE_RUN_ID ||= generateRunId();
 
-// Bad FLOWGATE_* run settings stop here with a ConfigError naming each one (npm run smoke checks them before it starts Playwright).
-const run = runSettings();
 // The step budget is a target setting: preflight names it when it is bad; until then the default stands.
 const stepBudgetMs = checkFlowgateVars(process.env, { only: ['FLOWGATE_STEP_BUDGET_MS'] }).settings.FLOWGATE_STEP_BUDGET_MS ?? 15_000;
 const sharded = process.argv.some((a) => a.startsWith('--shard'));
@@ -18,15 +19,15 @@ const sharded = process.argv.some((a) => a.startsWith('--shard'));
 const headed = process.argv.some((a) => a === '--headed' || a === '--debug' || a.startsWith('--ui')) || !!process.env.PWDEBUG;
 const flowTimeout = run.FLOWGATE_FLOW_BUDGET_MS ?? 180_000;
 // Self tests run many verdicts side by side; each gets its own reports folder.
-const reportsDir = run.FLOWGATE_REPORTS_DIR ?? 'reports';
+const out = outputPaths();
 // Projects come from the catalogue (helpers/catalogue.ts), which the verdict also reads to know what a complete run contains.
 const specFile = (spec: string) => new RegExp(`(^|/)${spec.replace(/[.]/g, '\\.')}$`);
 
 export default defineConfig({
   testDir: './flows',
-  outputDir: run.FLOWGATE_REPORTS_DIR ? `${reportsDir}/test-results` : './test-results/flows',
-  // No KONG_URL: the embedded reference stack is started for the run and stopped after it.
-  globalSetup: './stack/global-setup.ts',
+  outputDir: run.FLOWGATE_REPORTS_DIR ? `${out.reportsDir}/${OUTPUT_NAMES.testResults}` : './test-results/flows',
+  // Decides the target; no KONG_URL: the embedded reference stack is started for the run and stopped after it.
+  globalSetup: './fixtures/global-setup.ts',
   // Each shard's blob report carries the run id, so npm run merge-reports can refuse shards of different runs (scripts/shards.ts).
   metadata: { flowgateRunId: process.env.FLOWGATE_RUN_ID },
   fullyParallel: false,
@@ -40,16 +41,16 @@ export default defineConfig({
     // First: redacts every error, step title, output chunk and attachment in place before the reporters below see them.
     ['./reporters/redact-reporter.ts'],
     // npm run bench times the run (fixtures, hooks, reports); first, so its onEnd marks where the reports begin.
-    ...(process.env.BENCH_RAW_FILE ? ([['./reporters/bench-reporter.ts']] as const) : []),
+    ...(readVar(process.env, 'BENCH_RAW_FILE') ? ([['./reporters/bench-reporter.ts']] as const) : []),
     ['list', { printSteps: true }],
-    ['./reporters/verdict-reporter.ts', { outputDir: reportsDir }],
-    ['junit', { outputFile: `${reportsDir}/junit.xml`, includeProjectInTestName: true }],
+    ['./reporters/verdict-reporter.ts', { outputDir: out.reportsDir }],
+    ['junit', { outputFile: out.junit, includeProjectInTestName: true }],
     [
       // allure-playwright, writing its files without an fsync each (reports/allure-reporter.ts says why)
       './reporters/allure-reporter.ts',
       {
         // A shard writes its own (npm run smoke sets it); merge-reports copies them together, as Allure results merge by copying.
-        resultsDir: run.FLOWGATE_ALLURE_RESULTS_DIR ?? `${reportsDir}/allure-results`,
+        resultsDir: run.FLOWGATE_ALLURE_RESULTS_DIR ?? out.allureResults,
         detail: true,
         suiteTitle: true,
         // The environment (target, run id, versions) is written by the verdict reporter once the target is known;

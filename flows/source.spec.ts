@@ -7,6 +7,7 @@ import { readSourceTree, scanForSecrets, type ScanResult, type SourceTree } from
 import { type GapId, gapTag } from '../contracts/p0-gaps';
 import { criterionTag } from '../helpers/verdict/criteria';
 import { triggerTag } from '../helpers/verdict/triggers';
+import { loadConfig } from '../helpers/config/load';
 import { composeEnvSecretsRule, csrfKeyRule, dbSslRule, formatHit, type GapDecision } from '../helpers/scan/gap-rules';
 
 async function record(e: Evidence) {
@@ -14,7 +15,7 @@ async function record(e: Evidence) {
   await test.info().attach(a.name, { body: a.body, contentType: a.contentType });
 }
 
-const dir = process.env.FLOWGATE_SOURCE_DIR;
+const dir = loadConfig().settings.FLOWGATE_SOURCE_DIR;
 const NOT_GIVEN = 'FLOWGATE_SOURCE_DIR not set: the deployed source was not given, nothing scanned';
 
 // One read and one scan of the source per worker, shared by criterion 3 and the P0-06/07/10 rules (the tests of this file run in order in one worker).

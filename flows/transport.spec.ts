@@ -5,7 +5,7 @@ import { Kafka, logLevel, ConfigResourceTypes, type KafkaConfig } from 'kafkajs'
 import { Client } from 'pg';
 import { test, expect } from '../fixtures';
 import { createRedis, PROBE_PG_TIMEOUTS } from '../clients/probes';
-import { kafkaClientConfig, pgClientConfig, redisOptions, defaultEndpoint, DB_VARS, type TargetConfig } from '../helpers/config/config';
+import { kafkaClientConfig, pgClientConfig, redisOptions, defaultEndpoint, DB_VARS, loadConfig, type TargetConfig } from '../helpers/config/config';
 import { evidenceAttachment, type TransportEvidence } from '../helpers/verdict/evidence';
 import { gapTag } from '../contracts/p0-gaps';
 import { criterionTag } from '../helpers/verdict/criteria';
@@ -29,7 +29,7 @@ async function labels(testInfo: ReturnType<typeof test.info>) {
   await allure.severity('blocker');
   await allure.story(testInfo.title);
   for (const t of testInfo.tags) if (t.startsWith('@criterion-')) await allure.label('criterion', t.slice('@criterion-'.length));
-  const gapUrl = process.env.FLOWGATE_GAP_URL || 'compliance-baseline-matrix.txt#%s';
+  const gapUrl = loadConfig().settings.FLOWGATE_GAP_URL ?? 'compliance-baseline-matrix.txt#%s';
   for (const t of testInfo.tags) if (t.startsWith('@gap-')) await allure.issue(gapUrl.replace('%s', t.slice('@gap-'.length)), t.slice('@gap-'.length));
 }
 

@@ -1,5 +1,15 @@
 // Redaction: every known secret and every secret-shaped string (JWTs, bearer tokens, connection-string passwords, signatures) becomes [REDACTED] before anything is written or printed; linear time on any input.
-import type { Env, TargetConfig } from './config/config';
+type Env = Record<string, string | undefined>;
+/** The fields of the target's configuration (helpers/config/target-config.ts TargetConfig) that hold secrets; structural, so the configuration (which redacts its own messages) and this module do not import each other. */
+export interface SecretBearingConfig {
+  kafka: { sasl?: { password: string } };
+  db: Record<string, string | undefined>;
+  redis: { url: string };
+  kong: { url: string; extraHeaders: Record<string, string> };
+  stripeWebhookSecret: string;
+  captchaTestKey: string;
+  jwtTestSigningKey: string;
+}
 
 export const REDACTED = '[REDACTED]';
 
@@ -333,7 +343,7 @@ function keyValuePassword(v: string): string[] {
 }
 
 /** Every secret a configuration holds: SASL password, DB and Redis URL passwords, webhook secret, CAPTCHA key, JWT key, extra header values. */
-export function secretsFromConfig(cfg: TargetConfig): string[] {
+export function secretsFromConfig(cfg: SecretBearingConfig): string[] {
   const out = [
     cfg.kafka.sasl?.password,
     ...Object.values(cfg.db).flatMap((u) => urlPassword(u)),

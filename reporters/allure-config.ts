@@ -1,9 +1,10 @@
 // The Allure 3 configuration of `npm run report`, computed from the run's verdict: headline as report name, the verdict on the first screen, categories, history.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { outputPaths } from '../helpers/config/paths';
 import { targetLabel } from '../helpers/config/target';
 import { historyFileFor } from './allure-history';
 import { categoryRules } from '../helpers/errors';
+import { verdictOrUndefined } from '../helpers/config/verdict-file';
 
 /** The slice of go-no-go.json the report reads (tolerant: older and newer verdicts both render). */
 export interface VerdictLike {
@@ -105,26 +106,18 @@ export interface ReportPaths {
   output: string;
   /** Allure's own history (trends, flaky marks across runs), before the target's name is put in (allureHistoryFor) */
   allureHistory: string;
+  verdictJson: string;
+  verdictMd: string;
 }
 
 export function reportPaths(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): ReportPaths {
-  const reportsDir = resolve(cwd, env.FLOWGATE_REPORTS_DIR || 'reports');
-  return {
-    reportsDir,
-    results: join(reportsDir, 'allure-results'),
-    output: join(reportsDir, 'allure-report'),
-    allureHistory: resolve(cwd, env.FLOWGATE_ALLURE_HISTORY || join(reportsDir, 'allure-history.jsonl')),
-  };
+  const p = outputPaths(env, cwd);
+  return { reportsDir: p.reportsDir, results: p.allureResults, output: p.allureReport, allureHistory: p.allureHistory, verdictJson: p.verdictJson, verdictMd: p.verdictMd };
 }
 
-export function readVerdict(reportsDir: string): VerdictLike | undefined {
-  const file = join(reportsDir, 'go-no-go.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
+/** The run's verdict (helpers/config/verdict-file.ts reads and checks it), or undefined when there is none. */
+export function readVerdict(paths: { verdictJson: string }): VerdictLike | undefined {
+  return verdictOrUndefined(paths.verdictJson);
 }
 
 /** Allure's history file of the verdict's target: embedded and each staging target keep their own trend. */
@@ -132,7 +125,7 @@ export const allureHistoryFor = (paths: ReportPaths, v: VerdictLike | undefined)
 
 /** The whole Allure configuration (plain data, so allurerc.ts stays one line and this stays testable). */
 export function allureConfig(paths: ReportPaths, verdict: VerdictLike | undefined, extraVariables: Record<string, string> = {}) {
-  const md = join(paths.reportsDir, 'go-no-go.md');
+  const md = paths.verdictMd;
   return {
     name: reportName(verdict),
     output: paths.output,

@@ -3,4 +3,4 @@ import { allureConfig, readVerdict, reportPaths } from './allure-config';
 
 const paths = reportPaths();
 
-export default allureConfig(paths, readVerdict(paths.reportsDir));
+export default allureConfig(paths, readVerdict(paths));

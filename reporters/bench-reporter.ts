@@ -4,6 +4,7 @@ import type { Reporter, FullResult, TestCase, TestResult, TestStep } from '@play
 import type { RawRun, RawStep, RawTest } from '../helpers/render/bench';
 import { parseEvidence } from '../helpers/verdict/evidence';
 import { redactDeep } from '../helpers/redact';
+import { readVar } from '../helpers/config/read';
 
 /** Why a reporter and not --reporter=json: the JSON report keeps only test.step steps, without start times; fixtures and hooks are what the bench must time. */
 export default class BenchReporter implements Reporter {
@@ -52,7 +53,7 @@ export default class BenchReporter implements Reporter {
 
   async onExit() {
     this.run.exitAt = Date.now();
-    const file = process.env.BENCH_RAW_FILE;
+    const file = readVar(process.env, 'BENCH_RAW_FILE');
     // Step titles as they came (the redacting reporter, first in the list, already redacted them): the patterns again, cheaply.
     if (file) writeFileSync(file, JSON.stringify(redactDeep(this.run)));
   }

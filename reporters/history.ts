@@ -1,7 +1,8 @@
 // The run history (reports/history.jsonl, one line per run): what changed since the last GO, and how often each flaky test really passes.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { redactDeep, redactPatterns } from '../helpers/redact';
+import { outputsIn } from '../helpers/config/paths';
 
 export type Outcome = 'passed' | 'failed' | 'flaky' | 'skipped' | 'not-run';
 
@@ -63,7 +64,7 @@ export function outcomeOf(t: TestLike): Outcome {
 }
 
 export function historyFile(env: Record<string, string | undefined>, reportsDir: string): string {
-  return env.FLOWGATE_HISTORY ? resolve(env.FLOWGATE_HISTORY) : join(reportsDir, 'history.jsonl');
+  return outputsIn(reportsDir, env).history;
 }
 
 /** Every well-formed line of the history, oldest first; a broken line (a run killed mid-write) is skipped, not fatal. */

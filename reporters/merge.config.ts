@@ -1,7 +1,8 @@
 // Reporters for `npm run merge-reports`: the shards' blob reports become one verdict and one JUnit file (Allure results are merged by copying).
 import { defineConfig } from '@playwright/test';
+import { outputPaths } from '../helpers/config/paths';
 
-const reportsDir = process.env.FLOWGATE_REPORTS_DIR || 'reports';
+const out = outputPaths();
 
 export default defineConfig({
   testDir: '../flows',
@@ -9,7 +10,7 @@ export default defineConfig({
     // First, as in a run: the shards' blobs were redacted when written; this redacts again with the merging machine's secrets.
     ['./redact-reporter.ts'],
     ['list'],
-    ['./verdict-reporter.ts', { outputDir: reportsDir }],
-    ['junit', { outputFile: `${reportsDir}/junit.xml`, includeProjectInTestName: true }],
+    ['./verdict-reporter.ts', { outputDir: out.reportsDir }],
+    ['junit', { outputFile: out.junit, includeProjectInTestName: true }],
   ],
 });

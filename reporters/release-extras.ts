@@ -6,6 +6,7 @@ import { checkFlowgateVars } from '../helpers/config/config';
 import { TIMELINE_ATTACHMENT } from '../helpers/render/timeline';
 import { appendHistory, compareWithHistory, historyFile, type HistoryUpdate, type TestLike } from './history';
 import { redactPatterns } from '../helpers/redact';
+import { outputsIn } from '../helpers/config/paths';
 
 export interface ExtrasInput {
   env: Record<string, string | undefined>;
@@ -59,7 +60,7 @@ const properties = (o: Record<string, string>, redact: (text: string) => string 
 
 /** Copies each test's timeline to reports/timelines/ so go-no-go.md can link it. */
 function collectTimelines(cases: TestCase[], outDir: string, tests: TestLike[]): { flow: string; test: string; file: string }[] {
-  const dir = join(outDir, 'timelines');
+  const dir = outputsIn(outDir).timelines;
   rmSync(dir, { recursive: true, force: true });
   const out: { flow: string; test: string; file: string }[] = [];
   const used = new Set<string>();
@@ -103,7 +104,7 @@ export function releaseExtras(input: ExtrasInput): Extras {
     commit() {
       if (partial) return;
       appendHistory(file, cmp.entry, redact);
-      const results = env.FLOWGATE_ALLURE_RESULTS_DIR || join(outDir, 'allure-results');
+      const results = env.FLOWGATE_ALLURE_RESULTS_DIR || outputsIn(outDir, env).allureResults;
       mkdirSync(results, { recursive: true });
       writeFileSync(join(results, 'environment.properties'), properties(allureEnvironment(verdict), redact));
     },

@@ -1,6 +1,6 @@
 // Playwright reporter that turns a run into the Go/No-Go verdict: reports/go-no-go.json, go-no-go.md and a console table, all redacted.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
 import { checkFlowgateVars, parseTargetConfig, type Env } from '../helpers/config/config';
 import { categoryOf, FAILURE_ATTACHMENT, parseStructuredFailure, stripAnsi, type StructuredFailure, withoutCredentials } from '../helpers/errors';
@@ -14,9 +14,10 @@ import { GAP_IDS } from '../contracts/p0-gaps';
 import { targetName, type TargetKind } from '../helpers/config/target';
 import type { Inventory } from '../helpers/verdict/catalogue';
 import { type AttemptModel, computeVerdict, CRITERION_IDS, exitCode, type ErrorModel, type RunModel, type StepModel, type TestModel, type VerdictResult } from '../helpers/verdict/verdict';
+import { outputsIn, reportsDir } from '../helpers/config/paths';
 
 export interface VerdictReporterOptions {
-  /** where go-no-go.json/md go; default reports/ (relative to the working directory, as Playwright's own reporters resolve paths) */
+  /** where go-no-go.json/md go; default the reports folder (helpers/config/paths.ts) */
   outputDir?: string;
   /** count flaky passes as passes (default: FLOWGATE_ALLOW_FLAKY=1) */
   allowFlaky?: boolean;
@@ -84,7 +85,7 @@ class VerdictReporter implements Reporter {
     // What a cleanup refused or failed to delete on the target: said in the verdict, never dropped (once each).
     for (const n of cleanupNotesOf(this.suite)) if (!verdict.notes.includes(n)) verdict.notes.push(n);
     verdict.exitCode = exitCode(verdict);
-    const outDir = resolve(this.options.outputDir ?? (process.env.FLOWGATE_REPORTS_DIR || 'reports'));
+    const outDir = this.options.outputDir ? resolve(this.options.outputDir) : reportsDir();
     mkdirSync(outDir, { recursive: true });
     // History, environment and timelines for the release manager; a shard's own partial verdict joins no history.
     const shard = this.config?.shard;
@@ -96,8 +97,9 @@ class VerdictReporter implements Reporter {
     this.lastResult = safe;
     // No second text pass over the JSON: redactDeep already covered every string, and a rest-of-line rule on
     // serialized JSON could cut a closing quote and break the file.
-    writeFileSync(join(outDir, 'go-no-go.json'), JSON.stringify(safe, null, 2) + '\n');
-    writeFileSync(join(outDir, 'go-no-go.md'), redact(withExtras(renderMarkdown(safe), extras.markdownHead, extras.markdownTail)));
+    const files = outputsIn(outDir, env);
+    writeFileSync(files.verdictJson, JSON.stringify(safe, null, 2) + '\n');
+    writeFileSync(files.verdictMd, redact(withExtras(renderMarkdown(safe), extras.markdownHead, extras.markdownTail)));
     if (this.options.print !== false) process.stdout.write(redact(renderConsoleTable(safe) + (extras.consoleLine ? `${extras.consoleLine}\n` : '')));
     extras.commit();
     return safe.verdict === 'GO' ? undefined : { status: 'failed' };

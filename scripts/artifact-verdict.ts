@@ -1,6 +1,8 @@
 // The end of every run (npm run smoke, npm run merge-reports): scan the run's own artifacts once every writer is done, put the result in go-no-go.json/md, and exit 2 when they hold a secret.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { outputsIn } from '../helpers/config/paths';
+import { readVerdictFile, VerdictFileError } from '../helpers/config/verdict-file';
 import { scanArtifacts, type ArtifactScan, type KnownSecret } from '../helpers/scan/artifact-scan';
 
 export interface ArtifactVerdict extends ArtifactScan {
@@ -80,21 +82,18 @@ export async function scanRunArtifacts(input: ScanRunInput): Promise<number> {
   const exit = result.clean ? input.exit : 2;
   log(scanLine(result), !result.clean);
   if (!result.clean) log(`the artifacts under ${reportsDir} ${result.findings.length ? 'hold a secret' : 'could not all be read'}: do not upload them (exit 2)`, true);
-  const json = join(reportsDir, 'go-no-go.json');
-  if (existsSync(json)) {
-    try {
-      const v = JSON.parse(readFileSync(json, 'utf8'));
-      v.artifactScan = result;
-      if (!result.clean) {
-        v.exitCode = 2;
-        v.notes = [`the run's own artifacts ${result.findings.length ? `hold ${result.findings.length} secret(s): ${result.findings.map((f) => f.file).join(', ')}` : `could not all be scanned: ${result.unreadable.map((u) => u.file).join(', ')}`}; they must not be uploaded (exit 2)`, ...(Array.isArray(v.notes) ? v.notes : [])];
-      }
-      writeFileSync(json, JSON.stringify(v, null, 2) + '\n');
-    } catch {
-      // An unreadable verdict already exits 2 (scripts/verdict-exit.ts); the console line above carries the scan.
+  const out = outputsIn(reportsDir);
+  const v = readVerdictFile(out.verdictJson);
+  // An unreadable verdict already exits 2 (scripts/verdict-exit.ts); the console line above carries the scan.
+  if (!(v instanceof VerdictFileError)) {
+    v.artifactScan = result;
+    if (!result.clean) {
+      v.exitCode = 2;
+      v.notes = [`the run's own artifacts ${result.findings.length ? `hold ${result.findings.length} secret(s): ${result.findings.map((f) => f.file).join(', ')}` : `could not all be scanned: ${result.unreadable.map((u) => u.file).join(', ')}`}; they must not be uploaded (exit 2)`, ...(v.notes ?? [])];
     }
+    writeFileSync(out.verdictJson, JSON.stringify(v, null, 2) + '\n');
   }
-  const mdFile = join(reportsDir, 'go-no-go.md');
+  const mdFile = out.verdictMd;
   if (existsSync(mdFile)) writeFileSync(mdFile, withArtifactScan(readFileSync(mdFile, 'utf8'), result, exit));
   return exit;
 }

@@ -7,6 +7,8 @@ import { scriptArgs } from './args';
 import { benchFile, breakdown, checkTargets, formatBench, lagOf, ratioOf, spread, type RawRun } from '../helpers/render/bench';
 import { parseBashTimes, treeCpuSeconds } from '../helpers/render/cpu';
 import type { StackHandle } from '../stack';
+import { OUTPUT_NAMES, outputsIn, reportsDir } from '../helpers/config/paths';
+import { verdictOrUndefined } from '../helpers/config/verdict-file';
 
 const { values, rest } = scriptArgs({
   usage: `usage: npm run bench -- [--runs N] [--out FILE] [-- <npm run smoke options>]
@@ -29,7 +31,7 @@ if (!/^\d+$/.test(runsArg) || Number(runsArg) < 1) {
 }
 const runs = Number(runsArg);
 const root = join(__dirname, '..');
-const out = String(values.out ?? join(root, 'reports', 'bench.json'));
+const out = String(values.out ?? join(reportsDir(), OUTPUT_NAMES.bench));
 
 interface Timed {
   status: number | null;
@@ -98,8 +100,7 @@ async function coldRun(env: Record<string, string>): Promise<{ ms: number; verdi
   const dir = mkdtempSync(join(tmpdir(), 'flowgate-bench-cold-'));
   try {
     const r = await smoke({ ...env, FLOWGATE_REPORTS_DIR: dir });
-    const file = join(dir, 'go-no-go.json');
-    const verdict = r.status === 2 || !existsSync(file) ? 'could not evaluate' : JSON.parse(readFileSync(file, 'utf8')).verdict;
+    const verdict = (r.status !== 2 && verdictOrUndefined(outputsIn(dir).verdictJson)?.verdict) || 'could not evaluate';
     if (verdict !== 'GO') console.error(`bench cold run: ${verdict}; output:\n${r.output.slice(-1500)}`);
     return { ms: r.closeAt - r.spawnAt, verdict };
   } finally {
@@ -134,8 +135,7 @@ async function main() {
       const dir = mkdtempSync(join(tmpdir(), 'flowgate-bench-'));
       const rawFile = join(dir, 'bench-raw.json');
       const r = await smoke({ ...env, FLOWGATE_REPORTS_DIR: dir, BENCH_RAW_FILE: rawFile });
-      const file = join(dir, 'go-no-go.json');
-      const verdict = r.status === 2 || !existsSync(file) ? 'could not evaluate' : JSON.parse(readFileSync(file, 'utf8')).verdict;
+      const verdict = (r.status !== 2 && verdictOrUndefined(outputsIn(dir).verdictJson)?.verdict) || 'could not evaluate';
       if (!existsSync(rawFile)) {
         console.error(`bench run ${i}/${runs}: ${verdict}, no timings recorded; output:\n${r.output.slice(-1500)}`);
         rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { configSecrets } from '../helpers/scan/run-secrets';
 import { scanRunArtifacts } from './artifact-verdict';
 import { ConfigError } from '../helpers/errors';
 import { checkShards, readBlobMeta, type ShardBlob } from './shards';
+import { OUTPUT_NAMES, outputsIn, reportsDir, RUN_OUTPUTS } from '../helpers/config/paths';
 
 const { positionals } = scriptArgs({
   usage: `usage: npm run merge-reports [-- <shards folder>]
@@ -31,8 +32,8 @@ try {
   process.exit(2);
 }
 const root = join(__dirname, '..');
-const reports = settings.FLOWGATE_REPORTS_DIR ?? join(root, 'reports');
-const source = resolve(positionals[0] ?? join(reports, 'shards'));
+const reports = reportsDir();
+const source = resolve(positionals[0] ?? outputsIn(reports).shards);
 
 function zipsUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -72,12 +73,12 @@ const expected = settings.FLOWGATE_SHARDS_EXPECTED ?? check.total;
 
 const blobDir = mkdtempSync(join(tmpdir(), 'flowgate-blobs-'));
 zips.forEach((z, i) => copyFileSync(z, join(blobDir, `${i}-${basename(z)}`)));
-for (const d of ['allure-results', 'go-no-go.json', 'go-no-go.md', 'junit.xml']) rmSync(join(reports, d), { recursive: true, force: true });
+for (const d of RUN_OUTPUTS) rmSync(join(reports, d), { recursive: true, force: true });
 
 // Allure results are one file per test and attachment: the shards' folders merge by copying (only the checked shards').
 for (const shardDir of new Set(blobs.map((b) => b.folder.split(sep)[0]).filter((d) => d !== '.' && d !== 'blob'))) {
-  const results = join(source, shardDir, 'allure-results');
-  if (existsSync(results)) cpSync(results, join(reports, 'allure-results'), { recursive: true });
+  const results = join(source, shardDir, OUTPUT_NAMES.allureResults);
+  if (existsSync(results)) cpSync(results, outputsIn(reports).allureResults, { recursive: true });
 }
 
 // The merged verdict, its history line and the Allure environment name the run the shards share.

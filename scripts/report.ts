@@ -11,8 +11,8 @@ if (!existsSync(paths.results)) {
   console.error(`flowgate: no Allure results in ${paths.results}; run npm run smoke (or merge-reports) first.`);
   process.exit(2);
 }
-const verdict = readVerdict(paths.reportsDir);
-if (!verdict) console.error(`flowgate: no verdict in ${paths.reportsDir}/go-no-go.json; the report says so in its name.`);
+const verdict = readVerdict(paths);
+if (!verdict) console.error(`flowgate: no verdict in ${paths.verdictJson}; the report says so in its name.`);
 // Building the report again for the same run replaces its history point instead of adding a second one.
 const history = allureHistoryFor(paths, verdict);
 const replaced = forgetRun(history, verdict?.runId);

@@ -8,10 +8,11 @@ import { loadSignoffs } from '../helpers/verdict/signoffs';
 import { GAP_IDS } from '../contracts/p0-gaps';
 import { join } from 'node:path';
 import { scriptArgs } from './args';
-import { loadEnvFile, runSettings } from '../helpers/config/config';
+import { loadConfig } from '../helpers/config/config';
+import { RUN_OUTPUTS, reportsDir, shardOutputs } from '../helpers/config/paths';
+import { decideRunTarget } from '../helpers/config/run-target';
+import type { TargetKind } from '../helpers/config/target';
 import { ConfigError } from '../helpers/errors';
-import { decideTarget } from '../helpers/config/target';
-import { targetRefusals } from '../helpers/config/target-safety';
 import { FLOW_NAMES } from '../contracts/flows';
 import { configSecrets, createLedger, LEDGER_VAR, readLedger, removeLedger } from '../helpers/scan/run-secrets';
 import { scanRunArtifacts } from './artifact-verdict';
@@ -36,28 +37,23 @@ const { rest, values } = scriptArgs({
 });
 
 const root = join(__dirname, '..');
-let settings: ReturnType<typeof runSettings>;
+let settings: ReturnType<typeof loadConfig>['settings'];
+let kind: TargetKind;
 try {
-  loadEnvFile(process.env.FLOWGATE_ENV_FILE);
-  settings = runSettings();
+  settings = loadConfig().settings;
   // A malformed sign-off file is a configuration error: said before minutes of flows, not after.
   loadSignoffs(process.env, CRITERION_IDS, GAP_IDS);
   // Said before any stack starts or any flow runs: a staging run missing KONG_URL must not test the embedded stack instead.
-  const target = decideTarget(process.env);
-  if (!target.ok) throw new ConfigError([target.problem], 'the target (FLOWGATE_TARGET)');
-  // The verdict reporter and global setup read the decision, not a guess from KONG_URL.
-  process.env.FLOWGATE_TARGET = target.kind;
-  // Never production, and no secret in clear unless --plaintext says so; global setup asks again, and only this flag
-  // (not a FLOWGATE_PLAINTEXT left in the environment or .env) tells it the plaintext is on purpose.
-  const refusals = targetRefusals(process.env, { kind: target.kind, plaintext: values.plaintext === true });
-  if (refusals.length) throw new ConfigError(refusals, 'the target (refused before any request)');
+  // The decision goes on as FLOWGATE_TARGET; never production, and no secret in clear unless --plaintext says so. Only
+  // this flag (not a FLOWGATE_PLAINTEXT left in the environment or .env) tells global setup the plaintext is on purpose.
+  kind = decideRunTarget(process.env, { plaintext: values.plaintext === true });
   process.env.FLOWGATE_PLAINTEXT = values.plaintext === true ? 'true' : 'false';
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
   console.error(`flowgate: ${e.message}\ncould not evaluate (exit 2).`);
   process.exit(2);
 }
-if (process.env.FLOWGATE_TARGET === 'embedded') {
+if (kind === 'embedded') {
   // Loaded only for the embedded stack: a staging run does not pay for it.
   const { requirements, missingForEmbedded } = require('../stack/requirements') as typeof import('../stack/requirements');
   const missing = missingForEmbedded(requirements({ versions: false }));
@@ -67,7 +63,7 @@ if (process.env.FLOWGATE_TARGET === 'embedded') {
     process.exit(2);
   }
 }
-const reports = settings.FLOWGATE_REPORTS_DIR ?? join(root, 'reports');
+const reports = reportsDir();
 // `--reporter=x` replaces every configured reporter; the verdict reporter must stay, or there is no verdict.
 const VERDICT_REPORTER = './reporters/verdict-reporter.ts';
 const args = rest.flatMap((a, i, all) => {
@@ -78,15 +74,16 @@ const args = rest.flatMap((a, i, all) => {
 });
 
 // Stale results would merge into this run's report and verdict.
-for (const d of ['allure-results', 'go-no-go.json', 'go-no-go.md', 'junit.xml']) rmSync(join(reports, d), { recursive: true, force: true });
+for (const d of RUN_OUTPUTS) rmSync(join(reports, d), { recursive: true, force: true });
 
 const shard = args.find((a) => a.startsWith('--shard'));
 const env = { ...process.env };
 if (shard) {
   // Each shard keeps its blob in its own folder, so shards run on one machine do not overwrite each other.
   const id = (shard.split('=')[1] ?? args[args.indexOf(shard) + 1] ?? 'x').replace('/', '-of-');
-  env.PLAYWRIGHT_BLOB_OUTPUT_DIR = join(reports, 'shards', id, 'blob');
-  env.FLOWGATE_ALLURE_RESULTS_DIR = join(reports, 'shards', id, 'allure-results');
+  const own = shardOutputs(reports, id);
+  env.PLAYWRIGHT_BLOB_OUTPUT_DIR = own.blob;
+  env.FLOWGATE_ALLURE_RESULTS_DIR = own.allureResults;
   rmSync(env.FLOWGATE_ALLURE_RESULTS_DIR, { recursive: true, force: true });
   // A shard that dies before its blob is written must not leave the last run's blob to be merged as this one's.
   rmSync(env.PLAYWRIGHT_BLOB_OUTPUT_DIR, { recursive: true, force: true });

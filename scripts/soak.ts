@@ -1,10 +1,12 @@
 // npm run soak -- --runs N: runs the healthy flows N times in a row (one embedded stack, or the configured target) and counts verdicts.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { scriptArgs } from './args';
 import type { StackHandle } from '../stack';
+import { outputsIn } from '../helpers/config/paths';
+import { verdictOrUndefined } from '../helpers/config/verdict-file';
 
 const { values, rest } = scriptArgs({
   usage: `usage: npm run soak -- [--runs N] [-- <npm run smoke options>]
@@ -60,12 +62,11 @@ async function main() {
       const r = await run(['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/smoke.ts', ...(plaintext ? ['--plaintext'] : []), ...passthrough], { ...env, FLOWGATE_REPORTS_DIR: dir }, 600_000);
       const seconds = (Date.now() - started) / 1000;
       durations.push(seconds);
-      const file = join(dir, 'go-no-go.json');
-      const verdict = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+      const verdict = verdictOrUndefined(outputsIn(dir).verdictJson);
       const label = r.status === 2 || !verdict ? 'could not evaluate' : verdict.verdict;
       counts[label] = (counts[label] ?? 0) + 1;
       if (label !== 'GO') {
-        const why = (verdict?.flows ?? []).filter((f: any) => f.status !== 'passed').map((f: any) => `${f.name}: ${f.failingStep?.title ?? f.status} — ${f.failingStep?.error ?? ''}`);
+        const why = (verdict?.flows ?? []).filter((f) => f.status !== 'passed').map((f) => `${f.name}: ${f.failingStep?.title ?? f.status} — ${f.failingStep?.error ?? ''}`);
         failures.push(`run ${i}: ${label}${why.length ? `\n    ${why.join('\n    ')}` : `\n    ${(r.stdout + r.stderr).slice(-800)}`}`);
       }
       console.log(`soak run ${i}/${runs}: ${label} in ${seconds.toFixed(1)} s`);

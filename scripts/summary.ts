@@ -1,6 +1,7 @@
 // The nightly's verdict step: reads the shards' exit codes and the merged verdict, records a shard that could not evaluate in it, writes the job summary, exits with the night's code.
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { outputPaths } from '../helpers/config/paths';
 import { parseScriptArgs } from './args';
 import { readVerdict } from '../reporters/allure-config';
 import { jobSummary, markCouldNotEvaluate, nightExit, type ShardExit } from '../reporters/job-summary';
@@ -39,15 +40,16 @@ function main(argv: string[]): number {
   if (parsed.kind === 'help') return console.log(parsed.text), 0;
   if (parsed.kind === 'error') return console.error(parsed.text), 2;
   const o = parsed.values as Record<string, string | undefined> & { record?: boolean; exit?: boolean };
-  const reports = resolve(process.env.FLOWGATE_REPORTS_DIR || 'reports');
+  const paths = outputPaths(process.env);
+  const reports = paths.reportsDir;
   const mergeExit = /^\d{1,3}$/.test(o['merge-exit'] ?? '') ? Number(o['merge-exit']) : undefined;
   const shards = readShardExits(o['shard-exits']);
   const expected = /^\d{1,2}$/.test(o.expected ?? '') ? Number(o.expected) : shards.length;
   const night = nightExit(mergeExit, shards, expected);
-  const verdict = readVerdict(reports);
-  if (o.record && verdict && night.reasons.length) writeFileSync(join(reports, 'go-no-go.json'), JSON.stringify(markCouldNotEvaluate(verdict, night.reasons), null, 2) + '\n');
+  const verdict = readVerdict(paths);
+  if (o.record && verdict && night.reasons.length) writeFileSync(paths.verdictJson, JSON.stringify(markCouldNotEvaluate(verdict, night.reasons), null, 2) + '\n');
   if (o.summary) {
-    const md = join(reports, 'go-no-go.md');
+    const md = paths.verdictMd;
     appendFileSync(o.summary, jobSummary({ verdict, markdown: existsSync(md) ? readFileSync(md, 'utf8') : undefined, reportUrl: o['report-url'] || undefined, reasons: night.reasons }));
   }
   const exit = verdict ? night.exit : 2;

@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   if (ageMs === undefined) throw new ConfigError([`--older-than must be a duration such as 90s, 15m, 3h or 2d (0s sweeps everything), got ${JSON.stringify(olderThan.slice(0, 40))}`], 'the arguments');
   const dryRun = values['dry-run'] === true;
 
-  loadEnvFile(process.env.FLOWGATE_ENV_FILE);
+  loadEnvFile();
   const env = process.env;
   const get = (k: string) => (env[k] ?? '').trim() || undefined;
   const profilePath = get('FLOWGATE_PROFILE') ? resolve(get('FLOWGATE_PROFILE')!) : resolve(__dirname, '..', DEFAULTS.profile);

@@ -1,18 +1,11 @@
 // The process exit code of a run from the verdict it wrote: 0 GO, 1 NO-GO, 2 could not evaluate (no or unreadable verdict).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { outputsIn } from '../helpers/config/paths';
+import { readVerdictFile, VerdictFileError } from '../helpers/config/verdict-file';
 
 export function exitFromVerdict(reportsDir: string, runnerExit: number | null, what: string): number {
-  const file = join(reportsDir, 'go-no-go.json');
-  if (!existsSync(file)) {
-    console.error(`flowgate: ${what} wrote no verdict (exit ${runnerExit}); could not evaluate.`);
-    return 2;
-  }
-  let verdict: any;
-  try {
-    verdict = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err: any) {
-    console.error(`flowgate: ${file} is not valid JSON (${err.message}); could not evaluate.`);
+  const verdict = readVerdictFile(outputsIn(reportsDir).verdictJson);
+  if (verdict instanceof VerdictFileError) {
+    console.error(verdict.reason === 'missing' ? `flowgate: ${what} wrote no verdict (exit ${runnerExit}); could not evaluate.` : `flowgate: ${verdict.message}; could not evaluate.`);
     return 2;
   }
   const exit = typeof verdict.exitCode === 'number' ? verdict.exitCode : verdict.verdict === 'GO' ? 0 : 1;
@@ -30,7 +23,11 @@ export function exitFromVerdict(reportsDir: string, runnerExit: number | null, w
  */
 export function releaseExit(reportsDir: string, verdictExit: number): number {
   if (verdictExit !== 0) return verdictExit;
-  const v = JSON.parse(readFileSync(join(reportsDir, 'go-no-go.json'), 'utf8'));
+  const v = readVerdictFile(outputsIn(reportsDir).verdictJson);
+  if (v instanceof VerdictFileError) {
+    console.error(`flowgate: --release: ${v.message}; could not evaluate (exit 2)`);
+    return 2;
+  }
   // The kind decided before the run, or the name the embedded stack gives itself when a run reaches it through its variables.
   const target = v.target ?? {};
   if (target.kind === 'embedded' || target.name === 'embedded') {

@@ -262,7 +262,7 @@ test.describe('npm run stack', () => {
   test('the CLI itself exits 0 after SIGTERM, leaving nothing behind', async () => {
     test.setTimeout(150_000);
     // plain node with tsx's loader: the tsx binary's own signal relay may SIGKILL a child that acknowledges late (see infra/reaper.ts)
-    await runCliUntilReadyThenSignal([process.execPath, '--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'stack/cli.ts'], 'SIGTERM', (code) => expect(code).toBe(0), true);
+    await runCliUntilReadyThenSignal([process.execPath, '--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/stack.ts'], 'SIGTERM', (code) => expect(code).toBe(0), true);
   });
 });
 

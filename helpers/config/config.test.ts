@@ -225,12 +225,12 @@ test('run settings (workers, retries, flow budget …) go through the checker an
     err = e;
   }
   expect(err).toBeInstanceOf(ConfigError);
-  expect(err.problems).toEqual([
+  expect([...err.problems].sort()).toEqual([
     'FLOWGATE_FLOW_BUDGET_MS must be a positive integer number of milliseconds, got "3m"',
-    'FLOWGATE_WORKERS must be a positive integer, got "three"',
-    'FLOWGATE_RETRIES must be a whole number (0 or more), got "-1"',
     'FLOWGATE_GAP_URL must contain %s where the gap id goes, got "https://x/#gap"',
+    'FLOWGATE_RETRIES must be a whole number (0 or more), got "-1"',
     'FLOWGATE_SHARDS_EXPECTED must be a positive integer, got "0"',
+    'FLOWGATE_WORKERS must be a positive integer, got "three"',
   ]);
   // target settings are the preflight's to report, not the runner's
   expect(checkFlowgateVars({ FLOWGATE_ALLOW_FLAKY: 'maybe' }).problems).toEqual(['FLOWGATE_ALLOW_FLAKY must be true/false (or 1/0, yes/no, on/off), got "maybe"']);

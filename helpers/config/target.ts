@@ -1,5 +1,6 @@
 // Which target a run is meant for (FLOWGATE_TARGET embedded|staging), decided from the environment before anything starts (pure).
-import { DB_VARS, OPTIONAL_DBS, type Env } from './config';
+import type { Env } from './parsers';
+import { DB_VARS, OPTIONAL_DBS } from './schema';
 
 export type TargetKind = 'embedded' | 'staging';
 

@@ -1,15 +1,17 @@
 // What the harness's self tests share: one embedded stack per worker, fault switching through the control port, and smoke runs against it.
 import { test as base } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { request } from 'undici';
 import { startStack, type StackHandle } from '../../stack';
 import type { FaultSetting } from '../../stack/faults';
 import { stripAnsi } from '../../helpers/errors';
+import { outputsIn, REPO_ROOT } from '../../helpers/config/paths';
+import { verdictOrUndefined, type VerdictFile } from '../../helpers/config/verdict-file';
 
-export const ROOT = join(__dirname, '..', '..');
+export const ROOT = REPO_ROOT;
 
 /** Tight budgets: a broken step must fail in seconds, a healthy one still passes well inside them. */
 export const FAST_BUDGETS = {
@@ -64,8 +66,8 @@ export async function runSmoke(
   });
   clearTimeout(timer);
   await triggered;
-  const file = join(reportsDir, 'go-no-go.json');
-  const verdict = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+  // the run's own fields (flows, artifactScan…) are read loosely by the tests
+  const verdict = verdictOrUndefined(outputsIn(reportsDir).verdictJson) as (VerdictFile & Record<string, any>) | undefined;
   return { exitCode, verdict, output, seconds: (Date.now() - started) / 1000, reportsDir, strays: processesInGroup(child.pid!) };
 }
 

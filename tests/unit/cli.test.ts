@@ -9,7 +9,7 @@ const ROOT = join(__dirname, '..', '..');
 // an empty env file, so a developer's .env does not become the target
 const EMPTY_ENV = join(mkdtempSync(join(tmpdir(), 'flowgate-cli-')), 'empty.env');
 writeFileSync(EMPTY_ENV, '');
-const SCRIPTS = { smoke: 'scripts/smoke.ts', soak: 'scripts/soak.ts', 'merge-reports': 'scripts/merge-reports.ts', stack: 'stack/cli.ts', doctor: 'scripts/doctor.ts', sweep: 'scripts/sweep.ts' };
+const SCRIPTS = { smoke: 'scripts/smoke.ts', soak: 'scripts/soak.ts', 'merge-reports': 'scripts/merge-reports.ts', stack: 'scripts/stack.ts', doctor: 'scripts/doctor.ts', sweep: 'scripts/sweep.ts' };
 
 function run(script: string, args: string[], env: Record<string, string | undefined> = {}) {
   const base = { ...process.env };

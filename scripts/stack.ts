@@ -1,8 +1,9 @@
 // `npm run stack`: the embedded reference stack in the foreground; prints the target's variables, stops everything on Ctrl-C.
-import { listFaultsText, UnknownFault } from './faults';
-import { startStack, StartupError, type StackHandle } from './index';
-import { scriptArgs } from '../scripts/args';
-import { parseBool } from '../helpers/config/config';
+import { listFaultsText, UnknownFault } from '../stack/faults';
+import { startStack, StartupError, type StackHandle } from '../stack';
+import { scriptArgs } from './args';
+import { readVar } from '../helpers/config/read';
+import { ConfigError } from '../helpers/errors';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = scriptArgs(
@@ -26,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const verbose = parseBool(process.env.STACK_VERBOSE) ?? false;
+  const verbose = readVar(process.env, 'STACK_VERBOSE') ?? false;
   // progress and errors on stderr, so stdout carries only the KEY=value lines and the two # lines
   const log = (m: string) => {
     if (verbose || m.startsWith('stack:') || m.startsWith('kafka:') || m.startsWith('postgres:') || m.startsWith('redis:') || m.startsWith('tls:')) process.stderr.write(`${m}\n`);
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    handle = await startStack({ faults: process.env.STACK_FAULTS, log, signal: abort.signal, plaintext: values.plaintext === true });
+    handle = await startStack({ faults: readVar(process.env, 'STACK_FAULTS'), log, signal: abort.signal, plaintext: values.plaintext === true });
   } catch (e) {
     if (signalled) return 0; // interrupted while starting: startStack already stopped what it had started
     if (e instanceof StartupError || e instanceof UnknownFault) {
@@ -82,7 +83,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    process.stderr.write(`stack: ${e instanceof Error ? (e.stack ?? e.message) : e}\n`);
+    // a bad STACK_* variable is named, not shown as a stack trace
+    process.stderr.write(`stack: ${e instanceof ConfigError ? e.message : e instanceof Error ? (e.stack ?? e.message) : e}\n`);
     process.exit(2);
   },
 );
