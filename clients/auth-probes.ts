@@ -14,7 +14,7 @@ import { ConfigError, ContractViolation, DbStateMismatch, firstLine } from '../h
 import { algOf, hs256, reclaim } from '../helpers/tokens';
 import { ApiClient, type CallOptions, type Exchange } from './api';
 import { DbProbes, loadProfile, dbUrlFor } from './probes';
-import { cleanupAccounts, login, registerAndVerify, type Db, type Identity } from '../fixtures/index';
+import { cleanupAccounts, login, registerAndVerify, type Db, type Identity } from './account';
 
 export interface ControlResult {
   /** the protected route the minted token was sent to */
@@ -74,7 +74,7 @@ export async function jwtPositiveControl(target: TargetConfig, contract: Contrac
     let token: string;
     let own: { status: number };
     try {
-      account = await registerAndVerify(api, db, identity, target, contract, { track: (who) => void tracked.push(who), created: () => undefined });
+      account = await registerAndVerify(api, db, identity, target, contract, { track: (who) => void tracked.push(who) });
       ({ token } = await login(api, contract, account));
       // The route itself works for this user (else a refusal below would say nothing about the key).
       own = await api.call('listAssets', { token, expect: 200 });
