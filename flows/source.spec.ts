@@ -1,10 +1,13 @@
 // What a run checks without the target: no hardcoded secret in the deployed source (criterion 3), the P0 gaps its source decides (P0-06, P0-07, P0-10), and contracts changed only additively since 1.0 (criterion 11).
-import { test, expect } from '@playwright/test';
+import { test, expect } from '../fixtures';
 import { loadContractFile } from '../contracts';
 import { diffAsyncApi, diffOpenApi } from '../helpers/contract-diff';
 import { evidenceAttachment, type Evidence, FREEZE_EVIDENCE, GAP_SOURCE_EVIDENCE, SECRETS_EVIDENCE } from '../helpers/verdict/evidence';
 import { readSourceTree, scanForSecrets, type ScanResult, type SourceTree } from '../helpers/scan/secret-scan';
 import { composeEnvSecretsRule, csrfKeyRule, dbSslRule, formatHit, type GapDecision } from '../helpers/scan/gap-rules';
+
+// The source is read from disk: the target is never sent anything, so no wire check and no observer.
+test.use({ wireCheck: false });
 
 async function record(e: Evidence) {
   const a = evidenceAttachment(e);
