@@ -5,14 +5,13 @@
 // accept stops the run at preflight as could-not-evaluate (exit 2), naming JWT_TEST_SIGNING_KEY.
 import { randomBytes } from 'node:crypto';
 import { polling } from '../helpers/poll';
-import { readFileSync } from 'node:fs';
 import { expect } from '@playwright/test';
 import type { Contracts } from '../contracts';
 import type { TargetConfig } from '../helpers/config/config';
 import { pgClientConfig } from '../helpers/config/config';
 import { ConfigError, ContractViolation, DbStateMismatch, firstLine } from '../helpers/errors';
 import { algOf, hs256, reclaim } from '../helpers/tokens';
-import { ApiClient, type CallOptions, type Exchange } from './api';
+import { ApiClient, gatewayOptions, type CallOptions, type Exchange } from './api';
 import { DbProbes, loadProfile, dbUrlFor } from './probes';
 import { cleanupAccounts, login, registerAndVerify, type Db, type Identity } from './account';
 
@@ -38,15 +37,7 @@ export interface ControlResult {
 /** Registers a throwaway account, logs in, re-signs the login's claims with JWT_TEST_SIGNING_KEY and reads a protected route with it. */
 export async function jwtPositiveControl(target: TargetConfig, contract: Contracts): Promise<ControlResult> {
   const exchanges: string[] = [];
-  const api = new ApiClient({
-    baseUrl: target.kong.url,
-    contracts: contract,
-    extraHeaders: target.kong.extraHeaders,
-    defaultTimeoutMs: target.budgets.stepMs,
-    maxBodyBytes: target.maxBodyBytes,
-    ...(target.kong.caFile ? { ca: readFileSync(target.kong.caFile, 'utf8') } : {}),
-    onExchange: (ex: Exchange) => void exchanges.push(`${ex.method} ${ex.path} → ${ex.status}`),
-  });
+  const api = new ApiClient(gatewayOptions(target, contract, (ex: Exchange) => void exchanges.push(`${ex.method} ${ex.path} → ${ex.status}`)));
   const probes = new DbProbes(await loadProfile(target.profile), (envKey) => {
     const url = dbUrlFor(target, envKey);
     return url ? pgClientConfig(url, target) : undefined;
