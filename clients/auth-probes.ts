@@ -5,16 +5,15 @@
 // accept stops the run at preflight as could-not-evaluate (exit 2), naming JWT_TEST_SIGNING_KEY.
 import { randomBytes } from 'node:crypto';
 import { polling } from '../helpers/poll';
-import { readFileSync } from 'node:fs';
 import { expect } from '@playwright/test';
 import type { Contracts } from '../contracts';
 import type { TargetConfig } from '../helpers/config/config';
 import { pgClientConfig } from '../helpers/config/config';
 import { ConfigError, ContractViolation, DbStateMismatch, firstLine } from '../helpers/errors';
 import { algOf, hs256, reclaim } from '../helpers/tokens';
-import { ApiClient, type CallOptions, type Exchange } from './api';
+import { ApiClient, gatewayOptions, type CallOptions, type Exchange } from './api';
 import { DbProbes, loadProfile, dbUrlFor } from './probes';
-import { cleanupAccounts, login, registerAndVerify, type Db, type Identity } from '../fixtures/index';
+import { cleanupAccounts, login, registerAndVerify, type Db, type Identity } from './account';
 
 export interface ControlResult {
   /** the protected route the minted token was sent to */
@@ -38,15 +37,7 @@ export interface ControlResult {
 /** Registers a throwaway account, logs in, re-signs the login's claims with JWT_TEST_SIGNING_KEY and reads a protected route with it. */
 export async function jwtPositiveControl(target: TargetConfig, contract: Contracts): Promise<ControlResult> {
   const exchanges: string[] = [];
-  const api = new ApiClient({
-    baseUrl: target.kong.url,
-    contracts: contract,
-    extraHeaders: target.kong.extraHeaders,
-    defaultTimeoutMs: target.budgets.stepMs,
-    maxBodyBytes: target.maxBodyBytes,
-    ...(target.kong.caFile ? { ca: readFileSync(target.kong.caFile, 'utf8') } : {}),
-    onExchange: (ex: Exchange) => void exchanges.push(`${ex.method} ${ex.path} → ${ex.status}`),
-  });
+  const api = new ApiClient(gatewayOptions(target, contract, (ex: Exchange) => void exchanges.push(`${ex.method} ${ex.path} → ${ex.status}`)));
   const probes = new DbProbes(await loadProfile(target.profile), (envKey) => {
     const url = dbUrlFor(target, envKey);
     return url ? pgClientConfig(url, target) : undefined;
@@ -74,7 +65,7 @@ export async function jwtPositiveControl(target: TargetConfig, contract: Contrac
     let token: string;
     let own: { status: number };
     try {
-      account = await registerAndVerify(api, db, identity, target, contract, { track: (who) => void tracked.push(who), created: () => undefined });
+      account = await registerAndVerify(api, db, identity, target, contract, { track: (who) => void tracked.push(who) });
       ({ token } = await login(api, contract, account));
       // The route itself works for this user (else a refusal below would say nothing about the key).
       own = await api.call('listAssets', { token, expect: 200 });

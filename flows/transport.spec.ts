@@ -1,11 +1,12 @@
 // Criteria 4, 5, 6 and P0-06 by connection tests (seed §7: "curl -k test against Kong + all public ports", "config audit + connection test").
 import { readFileSync } from 'node:fs';
 import * as allure from 'allure-js-commons';
-import { Kafka, logLevel, ConfigResourceTypes, type KafkaConfig } from 'kafkajs';
-import { Client } from 'pg';
+import { ConfigResourceTypes } from 'kafkajs';
 import { test, expect } from '../fixtures';
-import { createRedis, PROBE_PG_TIMEOUTS } from '../clients/probes';
-import { kafkaClientConfig, pgClientConfig, redisOptions, defaultEndpoint, DB_VARS, loadConfig, type TargetConfig } from '../helpers/config/config';
+import { PROBE_PG_TIMEOUTS } from '../clients/probes';
+import { pgClientConfig, defaultEndpoint, DB_VARS, loadConfig, type TargetConfig } from '../helpers/config/config';
+import type { KafkaFixtures } from '../fixtures/kafka';
+import type { DatabaseFixtures } from '../fixtures/databases';
 import { evidenceAttachment, type TransportEvidence } from '../helpers/verdict/evidence';
 import { gapTag } from '../contracts/p0-gaps';
 import { criterionTag } from '../helpers/verdict/criteria';
@@ -79,7 +80,7 @@ test.describe('transport', () => {
     }
   });
 
-  test('5. Kafka SSL for every producer and consumer', { tag: [criterionTag(5)] }, async ({ target, redact }, testInfo) => {
+  test('5. Kafka SSL for every producer and consumer', { tag: [criterionTag(5)] }, async ({ target, redact, kafkaAdmin }, testInfo) => {
     await labels(testInfo);
     const record = recorder(testInfo, redact);
     const brokers = target.kafka.brokers.join(',');
@@ -89,7 +90,7 @@ test.describe('transport', () => {
         await record(title, { endpoint: brokers, tried: 'the observer configuration', answered: 'KAFKA_SSL is false: producers and consumers would connect in plaintext', ok: false });
         expect.soft(target.kafka.ssl, 'KAFKA_SSL must be true (criterion 5)').toBe(true);
       }
-      const found = await kafkaMetadata(target);
+      const found = await kafkaMetadata(target, kafkaAdmin);
       for (const b of target.kafka.brokers) {
         const { host, port } = splitHostPort(b);
         const a = target.kafka.ssl ? await tlsHandshake(host, port, { ca: caOf(target.kafka.sslCaFile) }) : undefined;
@@ -117,7 +118,7 @@ test.describe('transport', () => {
     }
   });
 
-  test('6. Redis TLS for every service', { tag: [criterionTag(6)] }, async ({ target, redact }, testInfo) => {
+  test('6. Redis TLS for every service', { tag: [criterionTag(6)] }, async ({ target, redact, redisConnection }, testInfo) => {
     await labels(testInfo);
     const record = recorder(testInfo, redact);
     const u = new URL(target.redis.url);
@@ -133,13 +134,12 @@ test.describe('transport', () => {
         return { configRead: true };
       }
       const a = await tlsHandshake(host, port, { ca: caOf(target.redis.tlsCaFile) });
-      const redis = createRedis(redisOptions(target));
-      redis.on('error', () => undefined);
+      const { client: redis, connectError } = await redisConnection();
       let answered: string;
       let plainPort: number | undefined;
       let configError: string | undefined = 'no rediss connection';
       try {
-        await redis.connect();
+        if (connectError) throw connectError;
         answered = `PING → ${await redis.ping()}`;
         // config audit: a plaintext port beside tls-port is a hole even when the URL's port is TLS-only
         const conf = await redis.config('GET', 'port').catch((e: Error) => e);
@@ -148,8 +148,6 @@ test.describe('transport', () => {
         answered += Array.isArray(conf) ? `; CONFIG GET port → ${conf[1]}` : `; CONFIG GET port not permitted (${configError}): the audit rests on the connection tests of the conventional ports`;
       } catch (e: any) {
         answered = `rediss connection failed: ${e.message}`;
-      } finally {
-        redis.disconnect();
       }
       const ok = a.verified && answered.startsWith('PING → PONG');
       await record(title, { endpoint: ep, tried: `TLS handshake against ${target.redis.tlsCaFile ? 'REDIS_TLS_CA_FILE' : 'the system store'}, then PING over rediss`, answered: `${a.verified ? 'certificate verified' : a.problem}; ${answered}`, ok, tlsVersion: a.tlsVersion, cipher: a.cipher });
@@ -176,7 +174,7 @@ test.describe('transport', () => {
     }
   });
 
-  test('P0-06. PostgreSQL connections are TLS and plaintext is refused', { tag: [gapTag('P0-06')] }, async ({ target, redact }, testInfo) => {
+  test('P0-06. PostgreSQL connections are TLS and plaintext is refused', { tag: [gapTag('P0-06')] }, async ({ target, redact, postgres }, testInfo) => {
     await labels(testInfo);
     const record = recorder(testInfo, redact);
     // one check per server: the databases of one server share its pg_hba.conf
@@ -191,7 +189,7 @@ test.describe('transport', () => {
     for (const [ep, { envKey, url }] of servers) {
       const title = `P0-06. ${envKey}'s server speaks TLS only — ${ep}`;
       await test.step(title, async () => {
-        const tls = await pgTls(url, target);
+        const tls = await pgTls(url, target, postgres);
         await record(title, { endpoint: ep, tried: `${envKey} as configured (sslmode ${new URL(url).searchParams.get('sslmode') ?? 'unset'}), then pg_stat_ssl`, answered: tls.answered, ok: tls.ok, tlsVersion: tls.version, cipher: tls.cipher });
         expect.soft(tls.ok, `${envKey} must connect over TLS: ${tls.answered}`).toBe(true);
         // never the configured user and password: they would travel in clear to a server that accepts plaintext
@@ -203,38 +201,30 @@ test.describe('transport', () => {
   });
 });
 
-async function kafkaMetadata(target: TargetConfig): Promise<{ brokers: string[]; configured: Candidate[]; configRead: boolean; configError?: string; auditNote?: string }> {
-  const admin = new Kafka({ ...(kafkaClientConfig(target, `flowgate-transport-${target.runId}`) as KafkaConfig), logLevel: logLevel.NOTHING, retry: { retries: 1 } }).admin();
+async function kafkaMetadata(target: TargetConfig, kafkaAdmin: KafkaFixtures['kafkaAdmin']): Promise<{ brokers: string[]; configured: Candidate[]; configRead: boolean; configError?: string; auditNote?: string }> {
+  const admin = await kafkaAdmin({ clientId: `flowgate-transport-${target.runId}`, retries: 1 });
   const configured: Candidate[] = [];
-  await admin.connect();
+  const cluster = await admin.describeCluster();
+  const brokers = cluster.brokers.map((b) => `${b.host}:${b.port}`);
   try {
-    const cluster = await admin.describeCluster();
-    const brokers = cluster.brokers.map((b) => `${b.host}:${b.port}`);
-    try {
-      const conf = await admin.describeConfigs({ includeSynonyms: false, resources: cluster.brokers.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ['listeners', 'advertised.listeners'] })) });
-      for (const r of conf.resources)
-        for (const e of r.configEntries)
-          for (const l of parseListeners(e.configValue)) if (l.listener !== 'CONTROLLER' && !brokers.includes(l.endpoint)) addCandidate(configured, l.endpoint, `${e.configName} ${l.listener} of broker ${r.resourceName}`);
-      return { brokers, configured, configRead: true, auditNote: `listeners found: ${[...new Set([...brokers, ...configured.map((c) => c.endpoint)])].join(', ')}` };
-    } catch (e: any) {
-      const configError = String(e?.message ?? e).split('\n')[0].slice(0, 200);
-      return { brokers, configured, configRead: false, configError, auditNote: `describeConfigs not permitted (${configError}): plaintext is tried on every advertised and conventional port of each broker host instead` };
-    }
-  } finally {
-    await admin.disconnect().catch(() => undefined);
+    const conf = await admin.describeConfigs({ includeSynonyms: false, resources: cluster.brokers.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ['listeners', 'advertised.listeners'] })) });
+    for (const r of conf.resources)
+      for (const e of r.configEntries)
+        for (const l of parseListeners(e.configValue)) if (l.listener !== 'CONTROLLER' && !brokers.includes(l.endpoint)) addCandidate(configured, l.endpoint, `${e.configName} ${l.listener} of broker ${r.resourceName}`);
+    return { brokers, configured, configRead: true, auditNote: `listeners found: ${[...new Set([...brokers, ...configured.map((c) => c.endpoint)])].join(', ')}` };
+  } catch (e: any) {
+    const configError = String(e?.message ?? e).split('\n')[0].slice(0, 200);
+    return { brokers, configured, configRead: false, configError, auditNote: `describeConfigs not permitted (${configError}): plaintext is tried on every advertised and conventional port of each broker host instead` };
   }
 }
 
-async function pgTls(url: string, target: TargetConfig): Promise<{ ok: boolean; answered: string; version?: string; cipher?: string }> {
-  const c = new Client({ ...pgClientConfig(url, target), ...PROBE_PG_TIMEOUTS, connectionTimeoutMillis: 5_000 });
+async function pgTls(url: string, target: TargetConfig, postgres: DatabaseFixtures['postgres']): Promise<{ ok: boolean; answered: string; version?: string; cipher?: string }> {
   try {
-    await c.connect();
+    const c = await postgres({ ...pgClientConfig(url, target), ...PROBE_PG_TIMEOUTS, connectionTimeoutMillis: 5_000 });
     const { rows } = await c.query('SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
     const r = rows[0] ?? {};
     return { ok: r.ssl === true, answered: r.ssl ? `connected over TLS (pg_stat_ssl.ssl = true)` : 'connected WITHOUT TLS (pg_stat_ssl.ssl = false)', version: r.version ?? undefined, cipher: r.cipher ?? undefined };
   } catch (e: any) {
     return { ok: false, answered: `TLS connection failed: ${e.message}` };
-  } finally {
-    await c.end().catch(() => undefined);
   }
 }

@@ -23,7 +23,7 @@ const spec = (root: string) => `// throwaway leaky test for the redact reporter'
 import { test } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
 import { redactProcessOutput, redactorFromEnv } from ${JSON.stringify(join(root, 'helpers', 'config', 'secrets'))};
-// what fixtures/index.ts's _output worker fixture does
+// what fixtures/target.ts's _output worker fixture does
 if (!process.env.FG_NO_REDACT) redactProcessOutput(redactorFromEnv(process.env));
 // from the environment, so the test's source (quoted by Playwright's error context) holds none of them
 const P = JSON.parse(process.env.FG_PLANTED!);

@@ -4,7 +4,7 @@
 // reporters with one TestResult, TestStep, TestError and attachment object), so what this reporter changes is what the
 // reporters after it read and write: the list reporter's console, junit.xml, the blob zip (which serializes attachments
 // at onStepEnd/onTestEnd and errors at onTestEnd), allure-results and go-no-go.*. What it cannot change is a stdout
-// chunk (a string, passed by value): the workers redact their own output at the source (fixtures/index.ts), and this
+// chunk (a string, passed by value): the workers redact their own output at the source (fixtures/target.ts), and this
 // reporter replaces the chunk kept in result.stdout for junit's system-out.
 //
 // The runner does not know the tokens a worker obtained; the pattern rules (JWT, Bearer, whsec_, token fields,
