@@ -1,5 +1,5 @@
 // The one module that names the Kafka client library (@platformatic/kafka): connection settings to its options, a producer, and a reader positioned at each topic's end.
-import { Consumer, Producer, ProduceAcks, type BaseOptions, type Message } from '@platformatic/kafka';
+import { Admin, Consumer, ListOffsetTimestamps, Producer, ProduceAcks, type BaseOptions, type Message } from '@platformatic/kafka';
 
 /** How a client reaches a broker: the shape the harness's configuration and the stack's clientSecurity() give. */
 export interface KafkaConnection {
@@ -79,12 +79,32 @@ export interface ReaderOptions extends ClientTimeouts {
   /** a group of the reader's own: it never commits, so no group anyone else uses is touched */
   groupId: string;
   topics: string[];
-  /** where to start: each topic's current end (the steps that follow are seen, nothing older), or its beginning */
-  from: 'end' | 'beginning';
+  /**
+   * where to start: each topic's current end (the steps that follow are seen, nothing older), its beginning, or where
+   * the group committed last (its end when the group never committed: a service resumes after a restart)
+   */
+  from: 'end' | 'beginning' | 'committed';
+  /** commit each record's offset once onRecord has finished with it (a service's group; never the observer's) */
+  commit?: boolean;
   /** longest a fetch waits on the broker for a new record: bounds the lag where the broker holds a fetch open */
   maxWaitMs?: number;
-  onRecord(r: KafkaRecord): void;
+  /** called one record at a time, in order: the next waits until the promise it returns settles */
+  onRecord(r: KafkaRecord): void | Promise<void>;
   onError(e: Error): void;
+}
+
+type AnyConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>;
+
+/** Each partition's first offset to read: its end, 0, or the group's committed offset (the end when there is none). */
+async function positions(consumer: AnyConsumer, topics: string[], from: ReaderOptions['from']): Promise<{ topic: string; partition: number; offset: bigint }[]> {
+  const ends = await consumer.listOffsets({ topics });
+  const committed = from === 'committed' ? await consumer.listCommittedOffsets({ topics: [...ends].map(([topic, parts]) => ({ topic, partitions: parts.map((_, i) => i) })) }) : undefined;
+  return [...ends].flatMap(([topic, parts]) =>
+    parts.map((end, partition) => {
+      const c = committed?.get(topic)?.[partition];
+      return { topic, partition, offset: from === 'beginning' ? 0n : c !== undefined && c >= 0n ? c : end };
+    }),
+  );
 }
 
 export interface Reader {
@@ -107,14 +127,23 @@ export async function startReader(c: KafkaConnection, o: ReaderOptions): Promise
     sessionTimeout: 10_000,
     heartbeatInterval: 1_000,
   });
+  // no topic to read yet: nothing to join (a group with no subscription would only wait for one)
+  if (!o.topics.length) return { startOffsets: new Map(), close: () => consumer.close(true) };
   try {
-    const ends = await consumer.listOffsets({ topics: o.topics });
-    const startOffsets = new Map<string, bigint>();
-    const offsets = [...ends].flatMap(([topic, parts]) => parts.map((end, partition) => ({ topic, partition, offset: o.from === 'end' ? end : 0n })));
-    for (const p of offsets) startOffsets.set(`${p.topic}:${p.partition}`, p.offset);
+    const offsets = await positions(consumer, o.topics, o.from);
+    const startOffsets = new Map(offsets.map((p) => [`${p.topic}:${p.partition}`, p.offset]));
     const stream = await consumer.consume({ topics: o.topics, mode: 'manual', offsets, autocommit: false });
-    stream.on('data', (m: Message<Buffer, Buffer, Buffer, Buffer>) => o.onRecord(toRecord(m)));
-    stream.on('error', (e: Error) => o.onError(e));
+    // One record at a time, in order, as the partition holds them; the loop ends when the stream is closed.
+    void (async () => {
+      try {
+        for await (const m of stream as AsyncIterable<Message<Buffer, Buffer, Buffer, Buffer>>) {
+          await o.onRecord(toRecord(m));
+          if (o.commit) await m.commit();
+        }
+      } catch (e) {
+        o.onError(e instanceof Error ? e : new Error(String(e)));
+      }
+    })();
     return {
       startOffsets,
       async close() {
@@ -126,4 +155,52 @@ export async function startReader(c: KafkaConnection, o: ReaderOptions): Promise
     await consumer.close(true).catch(() => undefined);
     throw e;
   }
+}
+
+/** A partition's range: the first offset still held and the next offset to be written (the end). */
+export interface PartitionRange {
+  partition: number;
+  low: bigint;
+  high: bigint;
+}
+
+export interface KafkaAdmin {
+  /** topic names, internal ones left out */
+  listTopics(): Promise<string[]>;
+  /** each topic's partitions with their low and high offsets */
+  offsets(topics: string[]): Promise<Map<string, PartitionRange[]>>;
+  /** how many brokers the cluster's metadata names (a request that needs a live, authenticated connection) */
+  brokerCount(): Promise<number>;
+  createTopics(topics: string[], partitions?: number): Promise<void>;
+  deleteGroups(groups: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createAdmin(c: KafkaConnection, clientId: string, t: ClientTimeouts = {}): KafkaAdmin {
+  const admin = new Admin(clientOptions(c, clientId, t));
+  const listAt = async (topics: string[], partitions: Map<string, number>, timestamp: bigint) =>
+    admin.listOffsets({ topics: topics.map((name) => ({ name, partitions: Array.from({ length: partitions.get(name) ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp })) })) });
+  return {
+    listTopics: () => admin.listTopics(),
+    async offsets(topics) {
+      const out = new Map<string, PartitionRange[]>();
+      if (!topics.length) return out;
+      const meta = await admin.metadata({ topics });
+      const counts = new Map(topics.map((name) => [name, meta.topics.get(name)?.partitionsCount ?? 0]));
+      const [lows, highs] = await Promise.all([listAt(topics, counts, ListOffsetTimestamps.EARLIEST), listAt(topics, counts, ListOffsetTimestamps.LATEST)]);
+      for (const t of highs) {
+        const low = new Map(lows.find((l) => l.name === t.name)?.partitions.map((p) => [p.partitionIndex, p.offset]) ?? []);
+        out.set(t.name, t.partitions.map((p) => ({ partition: p.partitionIndex, low: low.get(p.partitionIndex) ?? 0n, high: p.offset })).sort((a, b) => a.partition - b.partition));
+      }
+      return out;
+    },
+    async brokerCount() {
+      return (await admin.metadata({ topics: [], forceUpdate: true })).brokers.size;
+    },
+    async createTopics(topics, partitions = 1) {
+      await admin.createTopics({ topics, partitions, replicas: 1 });
+    },
+    deleteGroups: (groups) => admin.deleteGroups({ groups }),
+    close: () => admin.close(),
+  };
 }
