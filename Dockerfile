@@ -1,5 +1,5 @@
 # Image of one Cert-IX service of the reference stack for docker-compose.test.yml: `docker run <image> <service-name>` serves it on 8080.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 
 WORKDIR /app
 ENV NODE_ENV=production \

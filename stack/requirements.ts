@@ -67,12 +67,14 @@ export function requirements(opts: { versions?: boolean } = {}): Requirement[] {
   const redis = onPath('redis-server');
   const chromium = onPath(chromiumExecutable(process.env)) ?? (process.env.CHROMIUM_PATH ? undefined : onPath('chromium'));
   const openssl = onPath('openssl');
-  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  // the Kafka client's floor (package.json engines); scripts/supported-node.cjs refuses anything older before a run starts
+  const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(Number);
+  const nodeOk = nodeMajor > 22 || (nodeMajor === 22 && nodeMinor >= 22);
   const javaVersion = java && v ? versionOf(java, ['-version'], /version "([^"]+)"/) : undefined;
   // "1.8.0_x" is Java 8; "17.0.15" is 17
   const javaMajor = javaVersion ? Number(javaVersion.startsWith('1.') ? javaVersion.split('.')[1] : javaVersion.split('.')[0]) : undefined;
   return [
-    { name: 'Node.js >= 20', found: nodeMajor >= 20, where: process.execPath, version: process.versions.node, how: 'install Node 20 or later (https://nodejs.org, or apt-get install nodejs)', required: true },
+    { name: 'Node.js >= 22.22 (24 LTS)', found: nodeOk, where: process.execPath, version: process.versions.node, how: 'npm ci installs Node 24 in node_modules/.bin (npm run … uses it), or install Node 24 (nvm install; .nvmrc)', required: true },
     { name: 'JDK (java) >= 17', found: !!java && (javaMajor === undefined || javaMajor >= 17), where: java, version: javaVersion, how: 'apt-get install openjdk-17-jdk-headless (or set JAVA_HOME)', required: true },
     {
       name: 'Maven (mvn)',

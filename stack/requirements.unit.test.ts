@@ -14,7 +14,7 @@ test('every requirement the issue names has a line; without the jars Maven becom
   process.env.FLOWGATE_KAFKA_JARS = '/nonexistent/flowgate-jars';
   try {
     const reqs = requirements({ versions: false });
-    expect(reqs.map((r) => r.name)).toEqual(['Node.js >= 20', 'JDK (java) >= 17', 'Maven (mvn)', 'Kafka broker jars', 'PostgreSQL 15 binaries', 'Redis 7 (redis-server)', 'Chromium', 'openssl']);
+    expect(reqs.map((r) => r.name)).toEqual(['Node.js >= 22.22 (24 LTS)', 'JDK (java) >= 17', 'Maven (mvn)', 'Kafka broker jars', 'PostgreSQL 15 binaries', 'Redis 7 (redis-server)', 'Chromium', 'openssl']);
     const jars = reqs.find((r) => r.name === 'Kafka broker jars')!;
     expect(jars.found).toBe(false);
     expect(missingForEmbedded(reqs).map((r) => r.name)).toContain('Kafka broker jars');

@@ -199,7 +199,7 @@ class Scanner {
     this.batch = [];
     this.batchBytes = 0;
     if (!this.lint) {
-      // secretlint ships as ES modules; Node 20 loads them with require (as criterion 3's scan does).
+      // secretlint ships as ES modules; Node 22 and later load them with require (as criterion 3's scan does).
       const { lintSource } = require('@secretlint/core');
       const { creator } = require('@secretlint/secretlint-rule-preset-recommend');
       const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] };

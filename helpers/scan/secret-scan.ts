@@ -98,7 +98,7 @@ export function readSourceTree(dir: string): SourceTree {
 let secretlint: { lintSource: any; config: any } | undefined;
 function linter() {
   if (!secretlint) {
-    // secretlint ships as ES modules; Node 20 loads them with require.
+    // secretlint ships as ES modules; Node 22 and later load them with require.
     const { lintSource } = require('@secretlint/core');
     const preset = require('@secretlint/secretlint-rule-preset-recommend');
     const db = require('@secretlint/secretlint-rule-database-connection-string');

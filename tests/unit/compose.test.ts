@@ -222,7 +222,7 @@ test('every x-services service is a container of its own name, built from the re
 
 test('the Dockerfile runs one service with stack/services/run.ts on port 8080', () => {
   const df = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
-  expect(df).toMatch(/^FROM node:20/m);
+  expect(df).toMatch(/^FROM node:24/m);
   expect(df).toMatch(/^ENTRYPOINT \[.*"tsx", "stack\/services\/run\.ts"\]/m);
   expect(df).toMatch(/^EXPOSE 8080$/m);
 });
