@@ -4,7 +4,7 @@ import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { resolveKafkaJars } from './infra/kafka';
 import { findPgBinDir } from './infra/postgres';
-import { chromiumExecutable } from '../helpers/config/config';
+import { chromiumExecutable } from '../contracts/connection';
 
 export interface Requirement {
   name: string;

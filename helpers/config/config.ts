@@ -2,14 +2,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { isIP } from 'node:net';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError, withoutCredentials } from '../errors';
 import { redactPatterns } from '../redact';
 import { DEFAULT_CONVENTIONAL_PORTS, parseConventionalPorts, type ConventionalPorts } from '../transport';
 
-export type Env = Record<string, string | undefined>;
-export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+import { BOOL_WORDS, chromiumExecutable, kafkaSecurity, parseBool, type Env, type SaslMechanism } from '../../contracts/connection';
+
+// What the harness and the embedded services both parse lives in contracts/connection.ts; re-exported under the names used here.
+export { BOOL_FALSE, BOOL_TRUE, chromiumExecutable, parseBool, pgClientConfig, redisOptions, type Env, type PgClientConfig, type RedisClientOptions, type SaslMechanism } from '../../contracts/connection';
 
 /** Service databases the flows inspect: config key → environment variable. */
 export const DB_VARS = {
@@ -44,18 +45,6 @@ export const DEFAULTS = {
   // every answer the flows expect is a few KiB; a body past this is a hostile or broken target (helpers/body.ts)
   maxBodyBytes: 1024 * 1024,
 } as const;
-
-/**
- * The Chromium of the dashboard steps: CHROMIUM_PATH when set; else, for a headless run, Debian's headless shell when
- * installed (measured here: launch, one page and close in 0.85 CPU-s and 0.6 s, against 1.7 CPU-s and 2 s for the full
- * browser); else Debian's chromium. A headed or debug run (--headed, --debug, --ui, PWDEBUG) needs the full browser.
- */
-export function chromiumExecutable(env: Env, opts: { headed?: boolean; exists?: (p: string) => boolean } = {}): string {
-  const set = env.CHROMIUM_PATH?.trim();
-  if (set) return set;
-  const exists = opts.exists ?? existsSync;
-  return !opts.headed && exists(DEFAULTS.headlessShellPath) ? DEFAULTS.headlessShellPath : DEFAULTS.chromiumPath;
-}
 
 export interface TargetConfig {
   name: string;
@@ -94,19 +83,6 @@ export function generateRunId(now = new Date(), hex = randomBytes(3).toString('h
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
   return `fg-${stamp}-${hex}`;
-}
-
-/** The spellings every flowgate boolean accepts (variables, the install script), case-insensitively. */
-export const BOOL_TRUE = ['true', '1', 'yes', 'on'];
-export const BOOL_FALSE = ['false', '0', 'no', 'off'];
-const BOOL_WORDS = 'true/false (or 1/0, yes/no, on/off)';
-
-/** A boolean in any accepted spelling; undefined when not one of them. */
-export function parseBool(v: string | undefined): boolean | undefined {
-  const s = (v ?? '').trim().toLowerCase();
-  if (BOOL_TRUE.includes(s)) return true;
-  if (BOOL_FALSE.includes(s)) return false;
-  return undefined;
 }
 
 /** Thrown by a variable's parser: the part of the message after "<NAME> ". */
@@ -370,19 +346,8 @@ export function parseTargetConfig(env: Env, opts: { cwd?: string; now?: Date; ex
     if (bad.length || brokers.length === 0) problems.push(`KAFKA_BROKERS must be a comma-separated host:port list, bad entries: ${bad.map(show).join(', ') || '(empty)'}`);
   }
   const sslCaFile = caFile('KAFKA_SSL_CA_FILE');
-  const ssl = bool('KAFKA_SSL') ?? sslCaFile !== undefined;
-  const mechRaw = get('KAFKA_SASL_MECHANISM');
-  let sasl: TargetConfig['kafka']['sasl'];
-  if (mechRaw !== undefined) {
-    const mechanism = mechRaw.toLowerCase() as SaslMechanism;
-    if (!['plain', 'scram-sha-256', 'scram-sha-512'].includes(mechanism)) problems.push(`KAFKA_SASL_MECHANISM must be plain, scram-sha-256 or scram-sha-512, got ${show(mechRaw)}`);
-    const username = required('KAFKA_SASL_USERNAME', `needed because KAFKA_SASL_MECHANISM is ${mechRaw}`);
-    const password = required('KAFKA_SASL_PASSWORD', `needed because KAFKA_SASL_MECHANISM is ${mechRaw}`);
-    if (username !== undefined && password !== undefined) sasl = { mechanism, username, password };
-  } else if (get('KAFKA_SASL_USERNAME') !== undefined || get('KAFKA_SASL_PASSWORD') !== undefined) {
-    // Credentials without a mechanism would silently connect unauthenticated; say so instead.
-    problems.push('KAFKA_SASL_MECHANISM is required when KAFKA_SASL_USERNAME/KAFKA_SASL_PASSWORD are set (plain, scram-sha-256 or scram-sha-512)');
-  }
+  const { ssl, sasl, problems: kafkaProblems } = kafkaSecurity(env, { hasCaFile: sslCaFile !== undefined, show });
+  problems.push(...kafkaProblems);
   const observerGroupPrefix = get('KAFKA_OBSERVER_GROUP_PREFIX') ?? DEFAULTS.observerGroupPrefix;
   if (!/^[A-Za-z0-9._-]+$/.test(observerGroupPrefix)) problems.push(`KAFKA_OBSERVER_GROUP_PREFIX may contain only letters, digits, '.', '_' and '-', got ${show(observerGroupPrefix)}`);
 
@@ -502,63 +467,5 @@ export function kafkaClientConfig(cfg: TargetConfig, clientId = `flowgate-${cfg.
     brokers: [...cfg.kafka.brokers],
     ssl: cfg.kafka.ssl ? (ca ? { ca, rejectUnauthorized: true } : true) : false,
     ...(cfg.kafka.sasl ? { sasl: { ...cfg.kafka.sasl } } : {}),
-  };
-}
-
-export interface PgClientConfig {
-  connectionString: string;
-  ssl: false | { ca?: string; rejectUnauthorized: boolean; host?: string; checkServerIdentity?: () => undefined };
-}
-
-/**
- * pg `new Client(...)` options for one database URL. TLS parameters are taken out of the URL and expressed as
- * the `ssl` object, because pg lets a connection string's sslmode override an explicit `ssl` (and drop the CA).
- * TLS is on when the URL asks for it (sslmode=require/verify-ca/verify-full/no-verify) or DB_SSL_CA_FILE is set.
- */
-export function pgClientConfig(url: string, cfg: Pick<TargetConfig, 'dbSslCaFile'>): PgClientConfig {
-  const u = new URL(url);
-  const mode = (u.searchParams.get('sslmode') ?? '').toLowerCase();
-  for (const p of ['sslmode', 'ssl', 'sslrootcert', 'sslcert', 'sslkey', 'uselibpqcompat']) u.searchParams.delete(p);
-  const connectionString = u.toString();
-  if (mode === 'disable') return { connectionString, ssl: false };
-  const wantsTls = ['require', 'verify-ca', 'verify-full', 'no-verify', 'prefer'].includes(mode) || !!cfg.dbSslCaFile;
-  if (!wantsTls) return { connectionString, ssl: false };
-  const ca = cfg.dbSslCaFile ? readFileSync(cfg.dbSslCaFile, 'utf8') : undefined;
-  // pg names the server for SNI only when it is a DNS name; without `host` Node would check an IP server's
-  // certificate against "localhost". verify-ca checks the chain but, as in libpq, not the name.
-  const identity = mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : { host: u.hostname.replace(/^\[|\]$/g, '') };
-  return { connectionString, ssl: { ...(ca ? { ca } : {}), rejectUnauthorized: mode !== 'no-verify', ...identity } };
-}
-
-export interface RedisClientOptions {
-  host: string;
-  port: number;
-  username?: string;
-  password?: string;
-  db: number;
-  tls?: { ca?: string[]; servername?: string };
-  lazyConnect: true;
-  /** fail a probe quickly instead of queueing commands while the server is down */
-  maxRetriesPerRequest: number;
-  connectTimeout: number;
-}
-
-/** ioredis `new Redis(options)` from REDIS_URL: `rediss://` means TLS (with REDIS_TLS_CA_FILE as CA when given). */
-export function redisOptions(cfg: Pick<TargetConfig, 'redis'>, connectTimeout = 5_000): RedisClientOptions {
-  const u = new URL(cfg.redis.url);
-  const db = Number(u.pathname.replace(/^\//, '') || '0');
-  const tls = u.protocol === 'rediss:';
-  const ca = readCa(cfg.redis.tlsCaFile);
-  return {
-    host: u.hostname.replace(/^\[|\]$/g, ''),
-    port: u.port ? Number(u.port) : 6379,
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    db: Number.isInteger(db) ? db : 0,
-    // SNI must not carry an IP address (RFC 6066); the certificate is still checked against the host
-    ...(tls ? { tls: { ...(ca ? { ca } : {}), ...(isIP(u.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: u.hostname }) } } : {}),
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    connectTimeout,
   };
 }
