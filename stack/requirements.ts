@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { resolveKafkaJars } from './infra/kafka';
+import { KAFKA_RELEASES, kafkaJarsVersion, kafkaRelease, resolveKafkaJars } from './infra/kafka-release';
 import { findPgBinDir } from './infra/postgres';
 import { chromiumExecutable } from '../contracts/connection';
 
@@ -47,10 +47,21 @@ function javaCommand(): string | undefined {
   return onPath('java');
 }
 
-export function kafkaJarsVersion(dir = resolveKafkaJars()): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  const jar = readdirSync(dir).find((f) => /^kafka_2\.13-.*\.jar$/.test(f));
-  return jar ? /kafka_2\.13-([\d.]+)\.jar$/.exec(jar)?.[1] : undefined;
+export { kafkaJarsVersion } from './infra/kafka-release';
+
+/** Which Kafka the stack will run (STACK_KAFKA_VERSION), where its jars are and how to get them. */
+function kafkaChoice(): { jarsDir?: string; how: string; note: string } {
+  try {
+    const release = kafkaRelease();
+    const fetch = release === '3.9' ? 'STACK_KAFKA_VERSION=3.9 bash scripts/install-deps.sh' : 'npm ci (or bash scripts/install-deps.sh)';
+    return {
+      jarsDir: resolveKafkaJars(),
+      how: `${fetch} with Maven installed, or point FLOWGATE_KAFKA_JARS at them`,
+      note: process.env.FLOWGATE_KAFKA_JARS ? 'the stack runs the jars FLOWGATE_KAFKA_JARS names' : `the stack runs Kafka ${release} (STACK_KAFKA_VERSION=${release === '4' ? '3.9 runs 3.9 instead' : '3.9; unset runs Kafka 4'})`,
+    };
+  } catch (e) {
+    return { how: (e as Error).message, note: `pom ${KAFKA_RELEASES['4'].pom}` };
+  }
 }
 
 /**
@@ -61,8 +72,9 @@ export function requirements(opts: { versions?: boolean } = {}): Requirement[] {
   const v = opts.versions ?? true;
   const java = javaCommand();
   const mvn = onPath('mvn');
-  const jarsDir = resolveKafkaJars();
-  const jars = kafkaJarsVersion(jarsDir);
+  const kafka = kafkaChoice();
+  const jarsDir = kafka.jarsDir;
+  const jars = jarsDir ? kafkaJarsVersion(jarsDir) : undefined;
   const pgDir = findPgBinDir();
   const redis = onPath('redis-server');
   const chromium = onPath(chromiumExecutable(process.env)) ?? (process.env.CHROMIUM_PATH ? undefined : onPath('chromium'));
@@ -84,7 +96,7 @@ export function requirements(opts: { versions?: boolean } = {}): Requirement[] {
       required: !jars,
       ...(!mvn && jars ? { note: 'not needed: the Kafka jars are already there' } : {}),
     },
-    { name: 'Kafka broker jars', found: !!jars, where: jarsDir, version: jars, how: 'npm ci (or bash scripts/install-deps.sh) with Maven installed, or point FLOWGATE_KAFKA_JARS at them', required: true },
+    { name: 'Kafka broker jars', found: !!jars, where: jarsDir, version: jars, how: kafka.how, required: true, note: kafka.note },
     { name: 'PostgreSQL 15 binaries', found: !!pgDir, where: pgDir, version: pgDir && v ? versionOf(join(pgDir, 'postgres'), ['--version']) : undefined, how: 'apt-get install postgresql-15 (or point FLOWGATE_PG_BINDIR at its bin folder)', required: true },
     { name: 'Redis 7 (redis-server)', found: !!redis, where: redis, version: redis && v ? versionOf(redis, ['--version'], /v=(\S+)/) : undefined, how: 'apt-get install redis-server', required: true },
     { name: 'Chromium', found: !!chromium, where: chromium, version: chromium && v ? versionOf(chromium, ['--version']) : undefined, how: 'apt-get install chromium chromium-headless-shell (or set CHROMIUM_PATH); never `playwright install`', required: true },

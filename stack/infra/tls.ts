@@ -70,6 +70,6 @@ export async function generateRunCertificates(dir: string): Promise<RunCertifica
     const caFile = join(home, 'ca.pem');
     return { dir: home, caFile, ca: readFileSync(caFile, 'utf8'), server: { gateway, kafka, redis, postgres }, faultCerts };
   } catch (e) {
-    throw new StartupError({ component: 'tls', reason: `generating the run's certificates with openssl failed: ${errText(e)} (is \`openssl\` on PATH?)`, elapsedMs: Date.now() - t0, cause: e });
+    throw new StartupError({ component: 'certificates', reason: `generating the run's certificates with openssl failed: ${errText(e)} (is \`openssl\` on PATH?)`, elapsedMs: Date.now() - t0, cause: e });
   }
 }
