@@ -211,7 +211,7 @@ async function launchPg(h: PgHome, o: { port: number; host: string; settings: st
   return proc;
 }
 
-async function migrate(o: { url: string; ssl: false | { ca: string; rejectUnauthorized: true }; logFile: string }, name: string, migrations: string[], label: string): Promise<void> {
+async function migrate(o: { url: string; ssl: ReturnType<PostgresInstance['clientSsl']>; logFile: string }, name: string, migrations: string[], label: string): Promise<void> {
   const t1 = Date.now();
   if (!migrations.length) return;
   // migrations run as the login role over TCP, exactly as the services connect
