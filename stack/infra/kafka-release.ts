@@ -1,6 +1,7 @@
 // Which Apache Kafka the embedded broker runs: Kafka 4 by default, 3.9 with STACK_KAFKA_VERSION=3.9; where each one's jars are and how its logging is configured.
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { onPath, versionOf, type Requirement } from './requirement';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -73,4 +74,51 @@ export function renderLogConfig(major: number): { file: string; text: string; jv
     ].join('\n'),
     jvmFlag: (p) => `-Dlog4j.configuration=file:${p}`,
   };
+}
+
+function javaCommand(): string | undefined {
+  if (process.env.JAVA) return onPath(process.env.JAVA);
+  if (process.env.JAVA_HOME) return onPath(join(process.env.JAVA_HOME, 'bin', 'java'));
+  return onPath('java');
+}
+
+/** Which Kafka the stack will run (STACK_KAFKA_VERSION), where its jars are and how to get them. */
+function kafkaChoice(): { jarsDir?: string; how: string; note: string } {
+  try {
+    const release = kafkaRelease();
+    const fetch = release === '3.9' ? 'STACK_KAFKA_VERSION=3.9 bash scripts/install-deps.sh' : 'npm ci (or bash scripts/install-deps.sh)';
+    return {
+      jarsDir: resolveKafkaJars(),
+      how: `${fetch} with Maven installed, or point FLOWGATE_KAFKA_JARS at them`,
+      note: process.env.FLOWGATE_KAFKA_JARS ? 'the stack runs the jars FLOWGATE_KAFKA_JARS names' : `the stack runs Kafka ${release} (STACK_KAFKA_VERSION=${release === '4' ? '3.9 runs 3.9 instead' : '3.9; unset runs Kafka 4'})`,
+    };
+  } catch (e) {
+    return { how: (e as Error).message, note: `pom ${KAFKA_RELEASES['4'].pom}` };
+  }
+}
+
+/** What Kafka needs here: a JDK 17, the jars of the release STACK_KAFKA_VERSION picks, and Maven only to fetch them. */
+export function kafkaRequirements(v: boolean): Requirement[] {
+  const java = javaCommand();
+  const mvn = onPath('mvn');
+  const kafka = kafkaChoice();
+  const jarsDir = kafka.jarsDir;
+  const jars = jarsDir ? kafkaJarsVersion(jarsDir) : undefined;
+  const javaVersion = java && v ? versionOf(java, ['-version'], /version "([^"]+)"/) : undefined;
+  // "1.8.0_x" is Java 8; "17.0.15" is 17
+  const javaMajor = javaVersion ? Number(javaVersion.startsWith('1.') ? javaVersion.split('.')[1] : javaVersion.split('.')[0]) : undefined;
+  return [
+    { name: 'JDK (java) >= 17', found: !!java && (javaMajor === undefined || javaMajor >= 17), where: java, version: javaVersion, how: 'apt-get install openjdk-17-jdk-headless (or set JAVA_HOME)', required: true },
+    {
+      name: 'Maven (mvn)',
+      found: !!mvn,
+      where: mvn,
+      version: mvn && v ? versionOf(mvn, ['-v'], /Apache Maven ([\d.]+)/) : undefined,
+      how: 'apt-get install maven (it fetches the Kafka jars from Maven Central)',
+      // only needed to fetch the jars
+      required: !jars,
+      ...(!mvn && jars ? { note: 'not needed: the Kafka jars are already there' } : {}),
+    },
+    { name: 'Kafka broker jars', found: !!jars, where: jarsDir, version: jars, how: kafka.how, required: true, note: kafka.note },
+  ];
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { StartupError, errText } from './errors';
 import { freePort } from './ports';
+import { versionOf, type Requirement } from './requirement';
 import { runToCompletion, startProcess, waitUntil, type ManagedProcess } from './process';
 
 export const PG_ROLE = 'flowgate';
@@ -277,4 +278,10 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresInst
     migrate: (name: string, migrations: string[], label = name) => migrate({ url: bareUrl(name), ssl: clientSsl(), logFile: h.logFile }, name, migrations, label),
     stop: () => proc.stop(),
   };
+}
+
+/** What PostgreSQL needs here: its server binaries. */
+export function postgresRequirements(v: boolean): Requirement[] {
+  const pgDir = findPgBinDir();
+  return [{ name: 'PostgreSQL 15 binaries', found: !!pgDir, where: pgDir, version: pgDir && v ? versionOf(join(pgDir, 'postgres'), ['--version']) : undefined, how: 'apt-get install postgresql-15 (or point FLOWGATE_PG_BINDIR at its bin folder)', required: true }];
 }
