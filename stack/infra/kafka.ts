@@ -199,10 +199,13 @@ function javaCommand(opts: KafkaOptions): string {
 /** Formats the KRaft storage with its SCRAM users, starts the broker and waits until it answers describeCluster. */
 async function runBroker(opts: KafkaOptions, plan: KafkaPlan, files: KafkaFiles, clientSecurity: () => KafkaClientSecurity, t0: number): Promise<ManagedProcess> {
   const java = javaCommand(opts);
-  const timeoutMs = opts.timeoutMs ?? 60_000;
+  // Kafka 4's JVM starts a few seconds slower than 3.9's; on a loaded 2-core machine it needs more than a minute
+  const timeoutMs = opts.timeoutMs ?? 90_000;
   const { home, logFile, propsFile, jvm } = files;
   const format = [...jvm, 'kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile, ...scramArgs(plan.users)];
-  await runToCompletion({ component: 'kafka', what: 'formatting KRaft storage with its SCRAM users (kafka.tools.StorageTool format)', command: java, args: format, logFile, cwd: home, timeoutMs: Math.min(timeoutMs, 30_000) }, t0);
+  // its own log: Kafka 4's format prints the bootstrap records, SCRAM keys included, which must not reach an error's log tail
+  const formatLog = join(home, 'format.log');
+  await runToCompletion({ component: 'kafka', what: 'formatting KRaft storage with its SCRAM users (kafka.tools.StorageTool format)', command: java, args: format, logFile: formatLog, cwd: home, timeoutMs: Math.min(timeoutMs, 30_000) }, t0);
   opts.log?.(`kafka: storage formatted in ${Date.now() - t0} ms`);
   const proc = startProcess({ component: 'kafka', command: java, args: [...jvm, 'kafka.Kafka', propsFile], logFile, cwd: home, stopSignal: 'SIGTERM', stopGraceMs: 8_000 });
   const brokers = [`127.0.0.1:${plan.port}`];
