@@ -3,25 +3,32 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The same boolean spellings as helpers/config.ts (BOOL_TRUE).
+# The same boolean spellings as contracts/connection.ts (BOOL_TRUE).
 is_true() { case "$(printf '%s' "${1:-}" | tr '[:upper:]' '[:lower:]' | tr -d '[:space:]')" in true|1|yes|on) return 0 ;; *) return 1 ;; esac; }
 
-KAFKA_DIR=".cache/kafka/jars"
-if ! is_true "${FLOWGATE_SKIP_KAFKA_FETCH:-}"; then
-  if [ -f "$KAFKA_DIR/.complete" ] && cmp -s stack/kafka/pom.xml "$KAFKA_DIR/.pom"; then
-    echo "flowgate: Kafka jars already in $KAFKA_DIR"
+# fetch_kafka POM DIR: the runtime jars the pom pins, into DIR, unless DIR already holds that pom's jars.
+fetch_kafka() {
+  local pom="$1" dir="$2"
+  if [ -f "$dir/.complete" ] && cmp -s "$pom" "$dir/.pom"; then
+    echo "flowgate: Kafka jars already in $dir"
+  elif ! command -v mvn >/dev/null || ! command -v java >/dev/null; then
+    # Not an install failure: a machine that only targets staging needs neither.
+    echo "flowgate: embedded stack unavailable: no $(command -v java >/dev/null && echo Maven || echo JDK/Maven) to fetch the Kafka broker's jars; install a JDK 17 and Maven (apt-get install openjdk-17-jdk-headless maven) and run bash scripts/install-deps.sh, or target staging (see .env.example). npm run doctor lists what is missing." >&2
   else
-    if ! command -v mvn >/dev/null || ! command -v java >/dev/null; then
-      # Not an install failure: a machine that only targets staging needs neither.
-      echo "flowgate: embedded stack unavailable: no $(command -v java >/dev/null && echo Maven || echo JDK/Maven) to fetch the Kafka broker's jars; install a JDK 17 and Maven (apt-get install openjdk-17-jdk-headless maven) and run bash scripts/install-deps.sh, or target staging (see .env.example). npm run doctor lists what is missing." >&2
-    else
-    echo "flowgate: fetching the Kafka broker's jars from Maven Central into $KAFKA_DIR"
-    rm -rf "$KAFKA_DIR" && mkdir -p "$KAFKA_DIR"
-    mvn -q -B -f stack/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$PWD/$KAFKA_DIR"
-    cp stack/kafka/pom.xml "$KAFKA_DIR/.pom"
-    touch "$KAFKA_DIR/.complete"
-    fi
+    echo "flowgate: fetching the Kafka broker's jars ($pom) from Maven Central into $dir"
+    rm -rf "$dir" && mkdir -p "$dir"
+    mvn -q -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$PWD/$dir"
+    cp "$pom" "$dir/.pom"
+    touch "$dir/.complete"
   fi
+}
+
+# Kafka 4 always; the 3.9 line too when STACK_KAFKA_VERSION=3.9 asks the stack to run it (stack/infra/kafka-release.ts).
+if ! is_true "${FLOWGATE_SKIP_KAFKA_FETCH:-}"; then
+  fetch_kafka stack/kafka/pom.xml .cache/kafka/jars
+  case "${STACK_KAFKA_VERSION:-}" in
+    3.9|3.9.*) fetch_kafka stack/kafka/3.9/pom.xml .cache/kafka-3.9/jars ;;
+  esac
 fi
 
 # Browser steps use Debian's chromium, never a browser download by Playwright; headless runs take its headless shell

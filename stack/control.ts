@@ -1,9 +1,9 @@
 // The stack's control port, for flowgate's own tests only (never behind the gateway): switch faults at run time and stop infrastructure to break it on purpose.
 import Fastify from 'fastify';
 import { FAULTS, StartOnlyFault, UnknownFault, type Faults } from './faults';
+import { STOPPABLE_COMPONENTS, isStoppable, type StoppableComponent } from './components/registry';
 
-export const STOPPABLE_COMPONENTS = ['kafka', 'postgres', 'redis', 'gateway'] as const;
-export type StoppableComponent = (typeof STOPPABLE_COMPONENTS)[number];
+export { STOPPABLE_COMPONENTS, type StoppableComponent } from './components/registry';
 
 export interface ControlOptions {
   faults: Faults;
@@ -53,11 +53,11 @@ export async function startControl(opts: ControlOptions): Promise<ControlServer>
 
   app.post('/components/:name/stop', async (req, reply) => {
     const { name } = req.params as { name: string };
-    if (!(STOPPABLE_COMPONENTS as readonly string[]).includes(name)) {
+    if (!isStoppable(name)) {
       return reply.code(400).send({ error: 'unknown_component', message: `"${name}" is not one of ${STOPPABLE_COMPONENTS.join(', ')}` });
     }
     log(`control: stopping ${name} on request`);
-    await opts.stopComponent(name as StoppableComponent);
+    await opts.stopComponent(name);
     return { stopped: name };
   });
 

@@ -277,7 +277,7 @@ async function runCliUntilReadyThenSignal(cmd: string[], sig: NodeJS.Signals, ch
   try {
     await waitUntil({
       what: `the "# Ctrl-C stops the stack" line of ${cmd.join(' ')}`,
-      component: 'cli',
+      component: 'stack',
       timeoutMs: 90_000,
       check: async () => {
         if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${err.slice(-2000)}`);
@@ -310,7 +310,7 @@ async function runCliUntilReadyThenSignal(cmd: string[], sig: NodeJS.Signals, ch
   const [code, signal] = await exited;
   checkExit(code, signal);
   // the whole group (npm, sh, tsx, the CLI) is gone only once the CLI finished its stop
-  await waitUntil({ what: `process group ${child.pid} to be gone after ${sig}`, component: 'cli', timeoutMs: 60_000, check: async () => !groupAlive(child.pid!) });
+  await waitUntil({ what: `process group ${child.pid} to be gone after ${sig}`, component: 'stack', timeoutMs: 60_000, check: async () => !groupAlive(child.pid!) });
   expect(existsSync(tmpDir!)).toBe(false);
   expect(stackProcessesUnder(tmpDir!)).toEqual([]);
   expect(await openPorts(ports)).toEqual([]);

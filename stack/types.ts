@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import type Redis from 'ioredis';
 import type { Contracts } from '../contracts';
+import type { DatabaseName } from '../contracts/databases';
 import type { Faults } from './faults';
 
 export interface StackSecrets {
@@ -56,8 +57,8 @@ export interface ServiceContext {
 export interface ServiceModule {
   /** the name in openapi.yaml x-services */
   name: string;
-  /** the database the service owns (created by the stack) */
-  database?: string;
+  /** the database the service owns (created by the stack; one of contracts/databases.ts) */
+  database?: DatabaseName;
   /** SQL statements run in order on the service's database at start; idempotent (CREATE … IF NOT EXISTS) */
   migrations?: string[];
   /** registers routes (from the contract) and Kafka consumers on the service's own Fastify instance */

@@ -5,9 +5,10 @@ import { withoutCredentials } from '../errors';
 import { redactPatterns } from '../redact';
 import { parseConventionalPorts, type ConventionalPorts } from '../transport';
 
-export type Env = Record<string, string | undefined>;
-export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
-export const SASL_MECHANISMS: readonly SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
+import { BOOL_FALSE, BOOL_TRUE, BOOL_WORDS, SASL_MECHANISMS, parseBool, type SaslMechanism } from '../../contracts/connection';
+
+// What the harness and the embedded services both parse lives in contracts/connection.ts.
+export { BOOL_FALSE, BOOL_TRUE, BOOL_WORDS, SASL_MECHANISMS, parseBool, type Env, type SaslMechanism } from '../../contracts/connection';
 
 /** Thrown by a variable's parser: the part of the message after "<NAME> ". */
 export class Invalid {
@@ -22,19 +23,6 @@ export type Parser<T> = (raw: string, ctx: ParseContext) => T;
 /** A value quoted in a problem: credentials out first (a password with an unencoded / is removed whole), then anything secret-shaped. */
 export const show = (v: string): string => JSON.stringify(redactPatterns(withoutCredentials(v)).slice(0, 120));
 const quote = (v: string, n = 40) => JSON.stringify(v.slice(0, n));
-
-/** The spellings every flowgate boolean accepts (variables, the install script), case-insensitively. */
-export const BOOL_TRUE = ['true', '1', 'yes', 'on'];
-export const BOOL_FALSE = ['false', '0', 'no', 'off'];
-export const BOOL_WORDS = 'true/false (or 1/0, yes/no, on/off)';
-
-/** A boolean in any accepted spelling; undefined when not one of them. */
-export function parseBool(v: string | undefined): boolean | undefined {
-  const s = (v ?? '').trim().toLowerCase();
-  if (BOOL_TRUE.includes(s)) return true;
-  if (BOOL_FALSE.includes(s)) return false;
-  return undefined;
-}
 
 export const text: Parser<string> = (v) => v;
 export const positiveInt: Parser<number> = (v) => {

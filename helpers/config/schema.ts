@@ -2,23 +2,9 @@
 import * as p from './parsers';
 import type { Parser } from './parsers';
 
-/** Service databases the flows inspect: config key → environment variable. */
-export const DB_VARS = {
-  auth: 'AUTH_DB_URL',
-  email: 'EMAIL_DB_URL',
-  subscription: 'SUBSCRIPTION_DB_URL',
-  assets: 'ASSETS_DB_URL',
-  verification: 'VERIFICATION_DB_URL',
-  scans: 'SCANS_DB_URL',
-  tools: 'TOOLS_DB_URL',
-  vulnerabilities: 'VULNERABILITIES_DB_URL',
-  checkout: 'CHECKOUT_DB_URL',
-  payments: 'PAYMENTS_DB_URL',
-  invoices: 'INVOICES_DB_URL',
-} as const;
-export type DbName = keyof typeof DB_VARS;
-/** The flows do not depend on these two databases (ownership and checkout are visible through events and APIs). */
-export const OPTIONAL_DBS: readonly DbName[] = ['verification', 'checkout'];
+// The service databases the flows inspect: contracts/databases.ts names them once (key, database, variable, optional).
+import { DB_VARS, OPTIONAL_DBS, type DbKey as DbName } from '../../contracts/databases';
+export { DB_VARS, OPTIONAL_DBS, type DbKey as DbName } from '../../contracts/databases';
 
 const DB_DOCS: Record<DbName, string> = {
   auth: "qr-auth-service's database (users, hash-chained audit log)",

@@ -29,12 +29,8 @@ export const DEFAULTS = {
  * installed (measured here: launch, one page and close in 0.85 CPU-s and 0.6 s, against 1.7 CPU-s and 2 s for the full
  * browser); else Debian's chromium. A headed or debug run (--headed, --debug, --ui, PWDEBUG) needs the full browser.
  */
-export function chromiumExecutable(env: Env, opts: { headed?: boolean; exists?: (p: string) => boolean } = {}): string {
-  const set = env.CHROMIUM_PATH?.trim();
-  if (set) return set;
-  const exists = opts.exists ?? existsSync;
-  return !opts.headed && exists(DEFAULTS.headlessShellPath) ? DEFAULTS.headlessShellPath : DEFAULTS.chromiumPath;
-}
+export { chromiumExecutable } from '../../contracts/connection';
+import { chromiumExecutable } from '../../contracts/connection';
 
 export interface TargetConfig {
   name: string;

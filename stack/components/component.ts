@@ -3,9 +3,10 @@ import type { Contracts } from '../../contracts';
 import type { Faults } from '../faults';
 import type { RunCertificates } from '../infra/tls';
 import type { ServiceModule } from '../types';
+import type { ComponentName } from './registry';
 
 export interface StartedComponent {
-  name: string;
+  name: ComponentName;
   /** stops politely and releases what it holds; idempotent */
   stop(): Promise<void>;
   /** an outage on purpose (the control port): killed at once, not shut down */

@@ -47,7 +47,7 @@ export async function startHiddenPortsComponent(ctx: StackContext & { certs: { c
   try {
     await apply(ctx.faults);
   } catch (e) {
-    throw new StartupError({ component: 'stack', reason: `the conventional ports' faults: ${errText(e)}`, elapsedMs: Date.now() - t0, cause: e });
+    throw new StartupError({ component: 'hidden-ports', reason: `the conventional ports' faults: ${errText(e)}`, elapsedMs: Date.now() - t0, cause: e });
   }
   ctx.faults.onChange(apply);
   const stop = async () => {

@@ -6,7 +6,7 @@ import type { ManagedProcess } from '../infra/process';
 import type { RunCertificates } from '../infra/tls';
 import type { StackContext, StartedComponent } from './component';
 
-function processComponent(name: string, x: { process: ManagedProcess; pid: number; stop(): Promise<void> }, ports: () => (number | undefined)[]): StartedComponent {
+function processComponent(name: 'kafka' | 'postgres' | 'redis', x: { process: ManagedProcess; pid: number; stop(): Promise<void> }, ports: () => (number | undefined)[]): StartedComponent {
   return {
     name,
     stop: () => x.stop(),

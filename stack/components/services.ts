@@ -56,7 +56,7 @@ async function startOne(ctx: StackContext, infra: ServiceInfra, redisClient: Red
     const addr = s.app.server.address();
     s.port = typeof addr === 'object' && addr ? addr.port : undefined;
   } catch (e) {
-    throw new StartupError({ component: mod.name, reason: `the service did not start: ${errText(e)}`, elapsedMs: Date.now() - ts, logTail: tailLines(recent.join('\n')), cause: e });
+    throw new StartupError({ component: 'services', reason: `${mod.name} did not start: ${errText(e)}`, elapsedMs: Date.now() - ts, logTail: tailLines(recent.join('\n')), cause: e });
   }
 }
 

@@ -1,5 +1,5 @@
--- Creates one database per Cert-IX service (seed §2) when docker-compose.test.yml's postgres starts empty; each service migrates its own schema.
--- tests/unit/compose.test.ts checks every database the services own has its line here.
+-- Creates one database per Cert-IX service when docker-compose.test.yml's postgres starts empty; each service migrates its own schema.
+-- contracts/databases.test.ts checks these lines against the list of databases in contracts/databases.ts.
 CREATE DATABASE cert_ix_auth;
 CREATE DATABASE cert_ix_email;
 CREATE DATABASE cert_ix_subscription;

@@ -62,26 +62,45 @@ function errorCode(err: any): string | undefined {
   return undefined;
 }
 
-export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
-  const router = KongRouter.fromFile(opts.kongFile);
+type Correlation = ReturnType<KongRouter['correlationId']>;
+
+/** The request headers the upstream gets: the body's, the correlation id and the X-Forwarded-* headers Kong sets. */
+function upstreamHeaders(req: FastifyRequest, headers: Record<string, any>, o: { hasBody: boolean; clientContentType?: string; corr: Correlation; requestId?: string; tls: boolean; rawUrl: string; q: number }): Record<string, any> {
+  const out: Record<string, any> = { ...headers };
+  if (o.hasBody) {
+    // the body now has a fixed length; a chunked transfer-encoding from the client no longer applies
+    delete out['transfer-encoding'];
+    if (!o.clientContentType) delete out['content-type'];
+  }
+  if (o.corr && o.requestId) out[o.corr.headerName.toLowerCase()] = o.requestId;
+  const remote = req.socket.remoteAddress ?? '';
+  const prior = req.headers['x-forwarded-for'];
+  out['x-forwarded-for'] = prior ? `${prior}, ${remote}` : remote;
+  out['x-real-ip'] = remote;
+  out['x-forwarded-proto'] = o.tls && (req.socket as any).encrypted ? 'https' : 'http';
+  out['x-forwarded-host'] = (req.headers.host ?? '').replace(/:\d+$/, '');
+  out['x-forwarded-port'] = String(req.socket.localPort ?? '');
+  out['x-forwarded-path'] = o.q >= 0 ? o.rawUrl.slice(0, o.q) : o.rawUrl;
+  return out;
+}
+
+/** Kong's answer when the upstream fails: 504 on a timeout, 503 when its name does not resolve, else 502. */
+function proxyError(rep: { code(n: number): { send(body: unknown): unknown } }, error: unknown): void {
+  const code = errorCode(error);
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || (error as any)?.statusCode === 504) {
+    rep.code(504).send(UPSTREAM_TIMEOUT);
+  } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    rep.code(503).send(NAME_RESOLUTION);
+  } else {
+    // connection refused / reset / invalid response: Kong's 502
+    rep.code(502).send(BAD_UPSTREAM);
+  }
+}
+
+/** One request through the gateway: routed by kong.yml (plus the fault routes), with the correlation id, proxied byte for byte. */
+function proxyHandler(opts: GatewayOptions, router: KongRouter, upstreams: Record<string, string>) {
   const corr = router.correlationId();
-  const upstreams = { ...opts.upstreams };
-
-  // forceCloseConnections: closing the gateway ends keep-alive sockets at once, as a gateway going down would.
-  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, requestTimeout: 0, forceCloseConnections: true, ...(opts.tls ? { https: { key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' as const } } : {}) });
-  // A proxy must not reinterpret bodies: every content type (and none) stays the exact bytes the client sent,
-  // because e.g. the Stripe webhook signature is computed over the raw body.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-
-  await app.register(replyFrom, {
-    // Kong does not re-send a request because the upstream answered 503; reply-from would by default.
-    retryMethods: [],
-    undici: { headersTimeout: UPSTREAM_TIMEOUT_MS, bodyTimeout: UPSTREAM_TIMEOUT_MS },
-    disableRequestLogging: true,
-  });
-
-  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
     const rawUrl = req.raw.url ?? '/';
     const q = rawUrl.indexOf('?');
     if (normalizePath(q >= 0 ? rawUrl.slice(0, q) : rawUrl) === undefined) return reply.code(400).send(BAD_REQUEST);
@@ -107,31 +126,12 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
 
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && Buffer.isBuffer(req.body);
     const clientContentType = req.headers['content-type'];
-    const clientHost = req.headers.host ?? '';
     const started = Date.now();
     try {
       return reply.from(target, {
         // handing reply-from the Buffer with its content type makes it send the bytes unchanged (it would JSON.stringify a parsed body)
         ...(hasBody ? { body: req.body as Buffer, contentType: clientContentType ?? 'application/octet-stream' } : {}),
-        rewriteRequestHeaders: (_r, headers) => {
-          const out: Record<string, any> = { ...headers };
-          if (hasBody) {
-            // the body now has a fixed length; a chunked transfer-encoding from the client no longer applies
-            delete out['transfer-encoding'];
-            if (!clientContentType) delete out['content-type'];
-          }
-          if (corr && requestId) out[corr.headerName.toLowerCase()] = requestId;
-          // the X-Forwarded-* headers Kong sets for its upstreams
-          const remote = req.socket.remoteAddress ?? '';
-          const prior = req.headers['x-forwarded-for'];
-          out['x-forwarded-for'] = prior ? `${prior}, ${remote}` : remote;
-          out['x-real-ip'] = remote;
-          out['x-forwarded-proto'] = opts.tls && (req.socket as any).encrypted ? 'https' : 'http';
-          out['x-forwarded-host'] = clientHost.replace(/:\d+$/, '');
-          out['x-forwarded-port'] = String(req.socket.localPort ?? '');
-          out['x-forwarded-path'] = q >= 0 ? rawUrl.slice(0, q) : rawUrl;
-          return out;
-        },
+        rewriteRequestHeaders: (_r, headers) => upstreamHeaders(req, headers, { hasBody, clientContentType, corr, requestId, tls: !!opts.tls, rawUrl, q }),
         rewriteHeaders: (headers) => {
           const out: Record<string, any> = { ...headers };
           // correlation-id's echo wins over whatever the upstream set, as in Kong's header_filter phase
@@ -140,24 +140,34 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
           out['via'] = '1.1 kong/3.9.1 (flowgate embedded)';
           return out;
         },
-        onError: (rep, { error }) => {
-          const code = errorCode(error);
-          if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || (error as any)?.statusCode === 504) {
-            rep.code(504).send(UPSTREAM_TIMEOUT);
-          } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-            rep.code(503).send(NAME_RESOLUTION);
-          } else {
-            // connection refused / reset / invalid response: Kong's 502
-            rep.code(502).send(BAD_UPSTREAM);
-          }
-        },
+        onError: (rep, { error }) => proxyError(rep, error),
       });
     } catch {
       // reply-from refuses URLs it cannot build (e.g. malformed percent-encoding); Kong answers those with 400
       return reply.code(400).send(BAD_REQUEST);
     }
   };
+}
 
+export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
+  const router = KongRouter.fromFile(opts.kongFile);
+  const upstreams = { ...opts.upstreams };
+
+  // forceCloseConnections: closing the gateway ends keep-alive sockets at once, as a gateway going down would.
+  const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT, requestTimeout: 0, forceCloseConnections: true, ...(opts.tls ? { https: { key: opts.tls.key, cert: opts.tls.cert, minVersion: 'TLSv1.2' as const } } : {}) });
+  // A proxy must not reinterpret bodies: every content type (and none) stays the exact bytes the client sent,
+  // because e.g. the Stripe webhook signature is computed over the raw body.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  await app.register(replyFrom, {
+    // Kong does not re-send a request because the upstream answered 503; reply-from would by default.
+    retryMethods: [],
+    undici: { headersTimeout: UPSTREAM_TIMEOUT_MS, bodyTimeout: UPSTREAM_TIMEOUT_MS },
+    disableRequestLogging: true,
+  });
+
+  const handler = proxyHandler(opts, router, upstreams);
   app.route({ method: [...METHODS], url: '/', handler });
   app.route({ method: [...METHODS], url: '/*', handler });
 

@@ -1,7 +1,8 @@
 // The typed error every part of the embedded stack throws when it cannot start: what failed, where, after how long, and the tail of its log.
 import { existsSync, readFileSync } from 'node:fs';
+import type { Component } from '../components/registry';
 
-export type Component = 'kafka' | 'postgres' | 'redis' | 'services' | 'gateway' | 'control' | 'stack' | (string & {});
+export type { Component } from '../components/registry';
 
 export class StartupError extends Error {
   readonly component: Component;

@@ -23,18 +23,18 @@ test.afterEach(() => {
 
 test('waitUntil ends at once, with the log tail, when the process dies', async () => {
   const logFile = join(dir, 'p.log');
-  const p = startProcess({ component: 'demo', command: 'sh', args: ['-c', 'echo "bind: Address already in use"; exit 3'], logFile });
+  const p = startProcess({ component: 'redis', command: 'sh', args: ['-c', 'echo "bind: Address already in use"; exit 3'], logFile });
   const t = Date.now();
-  const err = await waitUntil({ what: 'demo to listen', component: 'demo', timeoutMs: 30_000, process: p, check: async () => undefined }).catch((e) => e);
+  const err = await waitUntil({ what: 'demo to listen', component: 'redis', timeoutMs: 30_000, process: p, check: async () => undefined }).catch((e) => e);
   expect(Date.now() - t).toBeLessThan(5_000);
   expect(err).toBeInstanceOf(StartupError);
-  expect(err.component).toBe('demo');
+  expect(err.component).toBe('redis');
   expect(err.message).toContain('exited with code 3 while waiting for demo to listen');
   expect(err.logTail).toContain('Address already in use');
 });
 
 test('waitUntil names what it waited for when the deadline passes', async () => {
-  const err = await waitUntil({ what: 'the moon to turn blue', component: 'demo', timeoutMs: 300, check: async () => { throw new Error('still white'); } }).catch((e) => e);
+  const err = await waitUntil({ what: 'the moon to turn blue', component: 'redis', timeoutMs: 300, check: async () => { throw new Error('still white'); } }).catch((e) => e);
   expect(err).toBeInstanceOf(StartupError);
   expect(err.message).toMatch(/timed out after 300 ms waiting for the moon to turn blue \(last error: still white\)/);
 });
@@ -42,8 +42,8 @@ test('waitUntil names what it waited for when the deadline passes', async () => 
 test('stop() kills the whole process group, children included', async () => {
   const logFile = join(dir, 'g.log');
   // the child ignores SIGTERM, so only the group kill after the grace period ends it
-  const p = startProcess({ component: 'demo', command: 'sh', args: ['-c', "sh -c 'trap \"\" TERM; echo child $$; while :; do sleep 0.2; done' & wait"], logFile, stopGraceMs: 500 });
-  await waitUntil({ what: 'the child to start', component: 'demo', timeoutMs: 5_000, process: p, check: async () => p.tail().includes('child') });
+  const p = startProcess({ component: 'redis', command: 'sh', args: ['-c', "sh -c 'trap \"\" TERM; echo child $$; while :; do sleep 0.2; done' & wait"], logFile, stopGraceMs: 500 });
+  await waitUntil({ what: 'the child to start', component: 'redis', timeoutMs: 5_000, process: p, check: async () => p.tail().includes('child') });
   const child = Number(/child (\d+)/.exec(p.tail())![1]);
   expect(pidAlive(child)).toBe(true);
   await p.stop();
@@ -69,16 +69,16 @@ test('when the owner is SIGKILLed, the watchdog kills its process groups and rem
   const owner = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   owner.stdout.on('data', (d) => (out += d));
-  const pid = await waitUntil({ what: 'the owner to report its child pid', component: 'test', timeoutMs: 30_000, check: async () => Number(/PID (\d+)/.exec(out)?.[1]) || undefined });
+  const pid = await waitUntil({ what: 'the owner to report its child pid', component: 'stack', timeoutMs: 30_000, check: async () => Number(/PID (\d+)/.exec(out)?.[1]) || undefined });
   expect(groupAlive(pid)).toBe(true);
   process.kill(owner.pid!, 'SIGKILL');
-  await waitUntil({ what: `process group ${pid} to be killed by the watchdog`, component: 'test', timeoutMs: 15_000, check: async () => !groupAlive(pid) });
-  await waitUntil({ what: `${victimDir} to be removed by the watchdog`, component: 'test', timeoutMs: 15_000, check: async () => !existsSync(victimDir) });
+  await waitUntil({ what: `process group ${pid} to be killed by the watchdog`, component: 'stack', timeoutMs: 15_000, check: async () => !groupAlive(pid) });
+  await waitUntil({ what: `${victimDir} to be removed by the watchdog`, component: 'stack', timeoutMs: 15_000, check: async () => !existsSync(victimDir) });
 });
 
 test('a command that does not exist is a StartupError, not a hang', async () => {
-  const p = startProcess({ component: 'demo', command: '/nonexistent/flowgate-binary', args: [], logFile: join(dir, 'x.log') });
-  const err = await waitUntil({ what: 'nothing', component: 'demo', timeoutMs: 10_000, process: p, check: async () => undefined }).catch((e) => e);
+  const p = startProcess({ component: 'redis', command: '/nonexistent/flowgate-binary', args: [], logFile: join(dir, 'x.log') });
+  const err = await waitUntil({ what: 'nothing', component: 'redis', timeoutMs: 10_000, process: p, check: async () => undefined }).catch((e) => e);
   expect(err).toBeInstanceOf(StartupError);
   expect(err.message).toMatch(/could not run .*ENOENT/);
 });

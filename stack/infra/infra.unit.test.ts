@@ -1,13 +1,14 @@
 // Unit tests of the embedded stack's pure pieces: config rendering, URLs, env building, log tails and error messages.
 import { test, expect } from '@playwright/test';
 import { StartupError, formatStartupMessage, tailLines } from './errors';
-import { kafkaClusterId, renderLog4j, renderServerProperties, scramArgs } from './kafka';
+import { kafkaClusterId, renderServerProperties, scramArgs } from './kafka';
+import { kafkaRelease, renderLogConfig, resolveKafkaJars } from './kafka-release';
 import { assertDatabaseName, lookupUser, pgUrl, renderPgHba } from './postgres';
 import { redisUrl, renderRedisConf } from './redis';
 import { SERVER_SANS, WRONG_HOST_SAN, serverExtensions } from './tls';
 import { httpsRedirect } from '../gateway/gateway';
 import { gatewayCertificateFor } from '../components/gateway';
-import { buildStackEnv, databaseEnvKey, DATABASE_ENV, stackDatabases } from '../index';
+import { buildStackEnv, databaseEnvKey, DATABASE_ENV, stackDatabases } from '../env';
 import { conventionalPortsValue } from '../components/hidden-ports';
 import { parseConventionalPorts } from '../../helpers/transport';
 
@@ -43,8 +44,12 @@ test('server.properties: KRaft single node on the given loopback ports, no auto-
   expect(kv['transaction.state.log.replication.factor']).toBe('1');
   expect(kv['num.partitions']).toBe('1');
   expect(kv['log.dirs']).toBe('/tmp/k/data');
-  expect(renderLog4j()).toContain('log4j.rootLogger=WARN');
-  expect(renderLog4j()).toContain('log4j.logger.kafka.server.KafkaRaftServer=INFO');
+  // Kafka 4 logs through log4j 2, Kafka 3.9 through reload4j: each gets its own file and JVM flag
+  expect(renderLogConfig(3).text).toContain('log4j.rootLogger=WARN');
+  expect(renderLogConfig(3).jvmFlag('/x')).toBe('-Dlog4j.configuration=file:/x');
+  expect(renderLogConfig(4).text).toContain('rootLogger.level = WARN');
+  expect(renderLogConfig(4).text).toContain('logger.raft.name = kafka.server.KafkaRaftServer');
+  expect(renderLogConfig(4).jvmFlag('/x')).toBe('-Dlog4j2.configurationFile=file:/x');
 });
 
 test('cluster ids have Kafka\'s shape: 22 URL-safe base64 characters', () => {
@@ -71,11 +76,9 @@ test('PostgreSQL helpers: passwd lookup, URL encoding, database names', () => {
 });
 
 test('env: exactly the documented keys, one URL per database from DATABASE_ENV', () => {
-  const dbs = stackDatabases([{ name: 's', database: 'cert_ix_auth', register: async () => {} }]);
+  const dbs = stackDatabases();
   expect(dbs).toEqual(Object.keys(DATABASE_ENV));
-  expect(stackDatabases([{ name: 'x', database: 'cert_ix_extra', register: async () => {} }])).toContain('cert_ix_extra');
   expect(databaseEnvKey('cert_ix_asset_verification')).toBe('VERIFICATION_DB_URL');
-  expect(databaseEnvKey('cert_ix_extra')).toBe('EXTRA_DB_URL');
   const env = buildStackEnv({
     kongUrl: 'http://127.0.0.1:1',
     brokers: ['127.0.0.1:2', '127.0.0.1:3'],
@@ -161,4 +164,14 @@ test("the stack's FLOWGATE_CONVENTIONAL_PORTS names every reserved role's port a
   const value = conventionalPortsValue({ http: 41001, admin: 41002, kafka: 41003, redis: 41004 });
   expect(value).toBe('http=41001,admin=41002,kafka=41003,redis=41004');
   expect(parseConventionalPorts(value)).toEqual({ http: [41001], admin: [41002], kafka: [41003], redis: [41004] });
+});
+
+test('STACK_KAFKA_VERSION picks Kafka 4 by default or 3.9, each with its own .cache folder; FLOWGATE_KAFKA_JARS wins', () => {
+  expect(kafkaRelease({})).toBe('4');
+  expect(kafkaRelease({ STACK_KAFKA_VERSION: '4.1' })).toBe('4');
+  expect(kafkaRelease({ STACK_KAFKA_VERSION: ' 3.9 ' })).toBe('3.9');
+  expect(() => kafkaRelease({ STACK_KAFKA_VERSION: '2.8' })).toThrow(/STACK_KAFKA_VERSION must be 4 \(the default\) or 3\.9, got "2\.8"/);
+  expect(resolveKafkaJars(undefined, {})).toMatch(/\.cache\/kafka\/jars$/);
+  expect(resolveKafkaJars(undefined, { STACK_KAFKA_VERSION: '3.9' })).toMatch(/\.cache\/kafka-3\.9\/jars$/);
+  expect(resolveKafkaJars(undefined, { STACK_KAFKA_VERSION: '3.9', FLOWGATE_KAFKA_JARS: '/opt/jars' })).toBe('/opt/jars');
 });

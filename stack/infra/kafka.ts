@@ -1,18 +1,17 @@
 // Apache Kafka (KRaft, one node acting as broker and controller) run on the machine's JDK from the jars scripts/install-deps.sh fetched, and the contract's topics on it.
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { StartupError, errText } from './errors';
 import { freePort } from './ports';
+import { jarsProblem, kafkaJarsVersion, renderLogConfig, resolveKafkaJars } from './kafka-release';
 import { runToCompletion, startProcess, waitUntil, type ManagedProcess } from './process';
-
-export const DEFAULT_KAFKA_JARS = resolve(__dirname, '..', '..', '.cache', 'kafka', 'jars');
 
 export interface KafkaOptions {
   /** the run's temp dir; Kafka gets <dir>/kafka */
   dir: string;
-  /** the broker's jars; defaults to $FLOWGATE_KAFKA_JARS or .cache/kafka/jars */
+  /** the broker's jars; defaults to $FLOWGATE_KAFKA_JARS, else the release STACK_KAFKA_VERSION picks (kafka-release.ts) */
   jarsDir?: string;
   port?: number;
   controllerPort?: number;
@@ -44,6 +43,8 @@ export const KAFKA_ADMIN_USER = 'admin';
 
 export interface KafkaInstance {
   brokers: string[];
+  /** the broker's Kafka version (from its jars), e.g. 4.1.1 */
+  version: string;
   port: number;
   /** the PLAINTEXT listener's port when the kafka-plaintext-listener fault opened one */
   plaintextPort?: number;
@@ -122,18 +123,6 @@ export function scramArgs(users: Record<string, string>): string[] {
   });
 }
 
-// WARN and above, plus the one INFO line that says the server is up.
-export function renderLog4j(): string {
-  return [
-    'log4j.rootLogger=WARN, stdout',
-    'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
-    'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
-    'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
-    'log4j.logger.kafka.server.KafkaRaftServer=INFO',
-    '',
-  ].join('\n');
-}
-
 // Small heap, serial GC and C1 only: a single-node test broker starts in ~2 s this way on 2 cores; TLS seeds from
 // /dev/urandom so the SSL listeners never wait on entropy.
 export const KAFKA_JVM_OPTS = ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true', '-Djava.security.egd=file:/dev/urandom'];
@@ -147,73 +136,79 @@ export function kafkaClusterId(random: () => Buffer = () => randomBytes(16)): st
   }
 }
 
-export function resolveKafkaJars(jarsDir?: string): string {
-  return resolve(jarsDir ?? process.env.FLOWGATE_KAFKA_JARS ?? DEFAULT_KAFKA_JARS);
-}
-
-function checkJars(jarsDir: string): string | undefined {
-  if (!existsSync(jarsDir)) return `the Kafka jars directory ${jarsDir} does not exist`;
-  const jars = readdirSync(jarsDir).filter((f) => f.endsWith('.jar'));
-  if (!jars.some((f) => /^kafka_2\.13-.*\.jar$/.test(f))) return `no kafka_2.13-*.jar in ${jarsDir} (${jars.length} jars there)`;
-  return undefined;
-}
-
 function adminClient(brokers: string[], security: KafkaClientSecurity): Admin {
   // kafkajs' own retries would hide the deadline; readiness polling does the retrying
   return new Kafka({ clientId: 'flowgate-stack-admin', brokers, ...security, logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 0 } }).admin();
 }
 
-export async function startKafka(opts: KafkaOptions): Promise<KafkaInstance> {
-  const t0 = Date.now();
-  const log = opts.log ?? (() => {});
-  const timeoutMs = opts.timeoutMs ?? 60_000;
-  const jarsDir = resolveKafkaJars(opts.jarsDir);
+/** The broker's files under <dir>/kafka: server.properties (mode 0600: the admin's SCRAM password), the PEM key store, the log config. */
+interface KafkaFiles {
+  home: string;
+  propsFile: string;
+  logFile: string;
+  jvm: string[];
+  version: string;
+}
+
+interface KafkaPlan {
+  port: number;
+  controllerPort: number;
+  plaintextPort?: number;
+  /** SCRAM users including the broker's own admin */
+  users: Record<string, string>;
+  adminPassword: string;
+}
+
+async function planKafka(opts: KafkaOptions): Promise<KafkaPlan> {
+  const sec = opts.security;
+  const port = opts.port ?? (await freePort());
+  const controllerPort = opts.controllerPort ?? (await freePort());
+  const plaintextPort = sec?.plaintextListener ? await freePort() : undefined;
+  const adminPassword = sec ? (sec.users[KAFKA_ADMIN_USER] ?? randomBytes(18).toString('hex')) : '';
+  const users = sec ? { ...sec.users, [KAFKA_ADMIN_USER]: adminPassword } : {};
+  return { port, controllerPort, ...(plaintextPort ? { plaintextPort } : {}), users, adminPassword };
+}
+
+function writeKafkaFiles(opts: KafkaOptions, plan: KafkaPlan, jarsDir: string): KafkaFiles {
   const home = join(opts.dir, 'kafka');
   const dataDir = join(home, 'data');
   mkdirSync(dataDir, { recursive: true });
   const logFile = join(home, 'kafka.log');
   writeFileSync(logFile, '');
-
-  const missing = checkJars(jarsDir);
-  if (missing) {
-    throw new StartupError({
-      component: 'kafka',
-      reason: `${missing}; run \`npm ci\` (or \`bash scripts/install-deps.sh\`) to fetch the broker's jars from Maven Central, or point FLOWGATE_KAFKA_JARS at them`,
-      elapsedMs: Date.now() - t0,
-    });
-  }
-
-  const port = opts.port ?? (await freePort());
-  const controllerPort = opts.controllerPort ?? (await freePort());
   const sec = opts.security;
-  const plaintextPort = sec?.plaintextListener ? await freePort() : undefined;
-  const adminPassword = sec ? (sec.users[KAFKA_ADMIN_USER] ?? randomBytes(18).toString('hex')) : '';
-  const users = sec ? { ...sec.users, [KAFKA_ADMIN_USER]: adminPassword } : {};
   let keystoreFile = '';
   if (sec) {
     // Kafka's PEM key store is one file: the (unencrypted PKCS#8) key, then the certificate
     keystoreFile = join(home, 'keystore.pem');
     writeFileSync(keystoreFile, readFileSync(sec.keyFile, 'utf8') + readFileSync(sec.certFile, 'utf8'), { mode: 0o600 });
   }
-  const clientSecurity = (user = KAFKA_ADMIN_USER): KafkaClientSecurity =>
-    sec ? { ssl: { ca: [readFileSync(sec.caFile, 'utf8')], rejectUnauthorized: true }, sasl: { mechanism: 'scram-sha-512', username: user, password: users[user] ?? '' } } : {};
   const propsFile = join(home, 'server.properties');
-  const log4jFile = join(home, 'log4j.properties');
-  // mode 0600: the admin's SCRAM password is in the JAAS line
-  writeFileSync(propsFile, renderServerProperties({ port, controllerPort, logDir: dataDir, ...(sec ? { security: { ...sec, plaintextPort, keystoreFile, adminPassword } } : {}) }), { mode: 0o600 });
-  writeFileSync(log4jFile, renderLog4j());
+  const security = sec ? { security: { ...sec, plaintextPort: plan.plaintextPort, keystoreFile, adminPassword: plan.adminPassword } } : {};
+  writeFileSync(propsFile, renderServerProperties({ port: plan.port, controllerPort: plan.controllerPort, logDir: dataDir, ...security }), { mode: 0o600 });
+  const version = kafkaJarsVersion(jarsDir) ?? '0';
+  const logConfig = renderLogConfig(Number(version.split('.')[0]));
+  const logConfigFile = join(home, logConfig.file);
+  writeFileSync(logConfigFile, logConfig.text);
+  return { home, propsFile, logFile, version, jvm: [...KAFKA_JVM_OPTS, logConfig.jvmFlag(logConfigFile), `-Dkafka.logs.dir=${home}`, '-cp', join(jarsDir, '*')] };
+}
 
-  const java = opts.java ?? process.env.JAVA ?? (process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
-  const jvm = [...KAFKA_JVM_OPTS, `-Dlog4j.configuration=file:${log4jFile}`, `-Dkafka.logs.dir=${home}`, '-cp', join(jarsDir, '*')];
+function javaCommand(opts: KafkaOptions): string {
+  return opts.java ?? process.env.JAVA ?? (process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java');
+}
 
-  await runToCompletion(
-    { component: 'kafka', what: 'formatting KRaft storage with its SCRAM users (kafka.tools.StorageTool format)', command: java, args: [...jvm, 'kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile, ...scramArgs(users)], logFile, cwd: home, timeoutMs: Math.min(timeoutMs, 30_000) },
-    t0,
-  );
-  log(`kafka: storage formatted in ${Date.now() - t0} ms`);
-
+/** Formats the KRaft storage with its SCRAM users, starts the broker and waits until it answers describeCluster. */
+async function runBroker(opts: KafkaOptions, plan: KafkaPlan, files: KafkaFiles, clientSecurity: () => KafkaClientSecurity, t0: number): Promise<ManagedProcess> {
+  const java = javaCommand(opts);
+  // Kafka 4's JVM starts a few seconds slower than 3.9's; on a loaded 2-core machine it needs more than a minute
+  const timeoutMs = opts.timeoutMs ?? 90_000;
+  const { home, logFile, propsFile, jvm } = files;
+  const format = [...jvm, 'kafka.tools.StorageTool', 'format', '-t', kafkaClusterId(), '-c', propsFile, ...scramArgs(plan.users)];
+  // its own log: Kafka 4's format prints the bootstrap records, SCRAM keys included, which must not reach an error's log tail
+  const formatLog = join(home, 'format.log');
+  await runToCompletion({ component: 'kafka', what: 'formatting KRaft storage with its SCRAM users (kafka.tools.StorageTool format)', command: java, args: format, logFile: formatLog, cwd: home, timeoutMs: Math.min(timeoutMs, 30_000) }, t0);
+  opts.log?.(`kafka: storage formatted in ${Date.now() - t0} ms`);
   const proc = startProcess({ component: 'kafka', command: java, args: [...jvm, 'kafka.Kafka', propsFile], logFile, cwd: home, stopSignal: 'SIGTERM', stopGraceMs: 8_000 });
-  const brokers = [`127.0.0.1:${port}`];
+  const brokers = [`127.0.0.1:${plan.port}`];
   try {
     await waitUntil({
       what: `the broker to answer describeCluster on ${brokers[0]}`,
@@ -236,56 +231,83 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaInstance> {
     await proc.stop();
     throw e;
   }
-  log(`kafka: broker ready on ${brokers[0]} in ${Date.now() - t0} ms`);
+  return proc;
+}
 
-  const listTopics = async () => {
-    const admin = adminClient(brokers, clientSecurity());
-    try {
-      await admin.connect();
-      return await admin.listTopics();
-    } finally {
-      await admin.disconnect().catch(() => {});
-    }
-  };
+/** Creates the topics (1 partition, replication 1), then waits until the broker lists every one. */
+async function createTopics(o: { brokers: string[]; security: KafkaClientSecurity; proc: ManagedProcess; logFile: string; log: (m: string) => void }, topics: string[], timeoutMs: number): Promise<void> {
+  const t1 = Date.now();
+  const wanted = [...new Set(topics)];
+  const admin = adminClient(o.brokers, o.security);
+  try {
+    await admin.connect();
+    await admin.createTopics({ topics: wanted.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true, timeout: timeoutMs });
+  } catch (e) {
+    throw new StartupError({ component: 'kafka', reason: `creating ${wanted.length} topics failed: ${errText(e)}`, elapsedMs: Date.now() - t1, logFile: o.logFile });
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+  await waitUntil({
+    what: `the broker to list every contract topic (${wanted.length})`,
+    component: 'kafka',
+    timeoutMs,
+    process: o.proc,
+    startedAt: t1,
+    check: async () => {
+      const have = new Set(await listTopics(o.brokers, o.security));
+      const missing = wanted.filter((t) => !have.has(t));
+      if (missing.length) throw new Error(`still missing ${missing.join(', ')}`);
+      return true;
+    },
+  });
+  o.log(`kafka: ${wanted.length} topics created in ${Date.now() - t1} ms`);
+}
 
+async function listTopics(brokers: string[], security: KafkaClientSecurity): Promise<string[]> {
+  const admin = adminClient(brokers, security);
+  try {
+    await admin.connect();
+    return await admin.listTopics();
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+export async function startKafka(opts: KafkaOptions): Promise<KafkaInstance> {
+  const t0 = Date.now();
+  const log = opts.log ?? (() => {});
+  const jarsDir = resolveKafkaJars(opts.jarsDir);
+  const missing = jarsProblem(jarsDir);
+  if (missing) {
+    const logFile = join(opts.dir, 'kafka', 'kafka.log');
+    throw new StartupError({
+      component: 'kafka',
+      reason: `${missing}; run \`npm ci\` (or \`bash scripts/install-deps.sh\`) to fetch the broker's jars from Maven Central, or point FLOWGATE_KAFKA_JARS at them`,
+      elapsedMs: Date.now() - t0,
+      ...(existsSync(logFile) ? { logFile } : {}),
+    });
+  }
+  const plan = await planKafka(opts);
+  const files = writeKafkaFiles(opts, plan, jarsDir);
+  const sec = opts.security;
+  const clientSecurity = (user = KAFKA_ADMIN_USER): KafkaClientSecurity =>
+    sec ? { ssl: { ca: [readFileSync(sec.caFile, 'utf8')], rejectUnauthorized: true }, sasl: { mechanism: 'scram-sha-512', username: user, password: plan.users[user] ?? '' } } : {};
+  const proc = await runBroker(opts, plan, files, clientSecurity, t0);
+  const brokers = [`127.0.0.1:${plan.port}`];
+  log(`kafka: Kafka ${files.version} ready on ${brokers[0]} in ${Date.now() - t0} ms`);
+  const topicsOf = { brokers, security: clientSecurity(), proc, logFile: files.logFile, log };
   return {
     brokers,
-    port,
-    ...(plaintextPort ? { plaintextPort } : {}),
+    port: plan.port,
+    ...(plan.plaintextPort ? { plaintextPort: plan.plaintextPort } : {}),
+    version: files.version,
     clientSecurity,
-    controllerPort,
+    controllerPort: plan.controllerPort,
     pid: proc.pid,
-    logFile,
+    logFile: files.logFile,
     process: proc,
-    listTopics,
-    async createTopics(topics: string[], topicTimeoutMs = 30_000) {
-      const t1 = Date.now();
-      const wanted = [...new Set(topics)];
-      const admin = adminClient(brokers, clientSecurity());
-      try {
-        await admin.connect();
-        await admin.createTopics({ topics: wanted.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true, timeout: topicTimeoutMs });
-      } catch (e) {
-        throw new StartupError({ component: 'kafka', reason: `creating ${wanted.length} topics failed: ${errText(e)}`, elapsedMs: Date.now() - t1, logFile });
-      } finally {
-        await admin.disconnect().catch(() => {});
-      }
-      let missingTopics: string[] = wanted;
-      await waitUntil({
-        what: `the broker to list every contract topic (missing: ${wanted.length} at first)`,
-        component: 'kafka',
-        timeoutMs: topicTimeoutMs,
-        process: proc,
-        startedAt: t1,
-        check: async () => {
-          const have = new Set(await listTopics());
-          missingTopics = wanted.filter((t) => !have.has(t));
-          if (missingTopics.length) throw new Error(`still missing ${missingTopics.join(', ')}`);
-          return true;
-        },
-      });
-      log(`kafka: ${wanted.length} topics created in ${Date.now() - t1} ms`);
-    },
+    listTopics: () => listTopics(brokers, clientSecurity()),
+    createTopics: (topics, timeoutMs = 30_000) => createTopics(topicsOf, topics, timeoutMs),
     stop: () => proc.stop(),
   };
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { StartupError, errText } from './errors';
 import { freePort } from './ports';
+import { versionOf, type Requirement } from './requirement';
 import { runToCompletion, startProcess, waitUntil, type ManagedProcess } from './process';
 
 export const PG_ROLE = 'flowgate';
@@ -92,22 +93,28 @@ function chownTree(path: string, uid: number, gid: number): void {
   if (statSync(path).isDirectory()) for (const e of readdirSync(path)) chownTree(join(path, e), uid, gid);
 }
 
-export async function startPostgres(opts: PostgresOptions): Promise<PostgresInstance> {
-  const t0 = Date.now();
-  const log = opts.log ?? (() => {});
-  const timeoutMs = opts.timeoutMs ?? 60_000;
+/** The server's folders and log under <dir>/postgres, and the OS user it runs as. */
+interface PgHome {
+  home: string;
+  dataDir: string;
+  sockDir: string;
+  logFile: string;
+  binDir: string;
+  runAs?: { uid: number; gid: number };
+  asUser: { uid?: number; gid?: number; env: NodeJS.ProcessEnv };
+}
+
+function preparePgHome(opts: PostgresOptions, t0: number): PgHome {
   const home = join(opts.dir, 'postgres');
   const dataDir = join(home, 'data');
   const sockDir = join(home, 'sock');
   mkdirSync(sockDir, { recursive: true });
   const logFile = join(home, 'postgres.log');
   writeFileSync(logFile, '');
-
   const binDir = findPgBinDir(opts.binDir);
   if (!binDir) {
     throw new StartupError({ component: 'postgres', reason: 'no PostgreSQL binaries found (looked at $FLOWGATE_PG_BINDIR, /usr/lib/postgresql/15/bin and `pg_config --bindir`); install PostgreSQL 15 (apt-get install postgresql-15)', elapsedMs: Date.now() - t0, logFile });
   }
-
   // initdb and postgres refuse to run as root: as root, run them as the `postgres` OS user, which must own their directory
   let runAs: { uid: number; gid: number } | undefined;
   if (process.getuid?.() === 0) {
@@ -117,41 +124,40 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresInst
     chownTree(home, runAs.uid, runAs.gid);
   }
   const asUser = { uid: runAs?.uid, gid: runAs?.gid, env: { ...process.env, HOME: home, LC_ALL: 'C', LANG: 'C' } };
+  return { home, dataDir, sockDir, logFile, binDir, ...(runAs ? { runAs } : {}), asUser };
+}
 
+async function initdb(h: PgHome, timeoutMs: number, t0: number): Promise<void> {
   await runToCompletion(
     {
       component: 'postgres',
-      what: `initdb of ${dataDir}`,
-      command: join(binDir, 'initdb'),
-      args: ['-D', dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
-      logFile,
-      cwd: home,
+      what: `initdb of ${h.dataDir}`,
+      command: join(h.binDir, 'initdb'),
+      args: ['-D', h.dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'],
+      logFile: h.logFile,
+      cwd: h.home,
       timeoutMs: Math.min(timeoutMs, 60_000),
-      ...asUser,
+      ...h.asUser,
     },
     t0,
   );
-  log(`postgres: initdb done in ${Date.now() - t0} ms`);
+}
 
-  const port = opts.port ?? (await freePort());
-  const host = '127.0.0.1';
-  const hbaFile = join(dataDir, 'pg_hba.conf');
-  const tls = await opts.tls;
-  writeFileSync(hbaFile, renderPgHba({ tls: !!tls }));
+/** pg_hba.conf and the server's key and certificate in the data dir; the server's settings. */
+function configurePg(h: PgHome, host: string, tls: TlsFiles | undefined): string[] {
+  writeFileSync(join(h.dataDir, 'pg_hba.conf'), renderPgHba({ tls: !!tls }));
   // PostgreSQL refuses a key file others can read, or one owned by someone else
   let sslFiles: { key: string; cert: string } | undefined;
   if (tls) {
-    sslFiles = { key: join(dataDir, 'server.key'), cert: join(dataDir, 'server.crt') };
+    sslFiles = { key: join(h.dataDir, 'server.key'), cert: join(h.dataDir, 'server.crt') };
     writeFileSync(sslFiles.key, readFileSync(tls.keyFile), { mode: 0o600 });
     writeFileSync(sslFiles.cert, readFileSync(tls.certFile));
-    if (runAs) for (const f of [hbaFile, sslFiles.key, sslFiles.cert]) chownSync(f, runAs.uid, runAs.gid);
+    if (h.runAs) for (const f of [join(h.dataDir, 'pg_hba.conf'), sslFiles.key, sslFiles.cert]) chownSync(f, h.runAs.uid, h.runAs.gid);
   }
-  const ca = tls ? readFileSync(tls.caFile, 'utf8') : undefined;
-  const clientSsl = () => (ca ? { ca, rejectUnauthorized: true as const } : (false as const));
   // durability is pointless for a throwaway test database; these make DDL and commits cheap
-  const settings = [
+  return [
     `listen_addresses=${host}`,
-    `unix_socket_directories=${sockDir}`,
+    `unix_socket_directories=${h.sockDir}`,
     'fsync=off',
     'synchronous_commit=off',
     'full_page_writes=off',
@@ -162,110 +168,120 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresInst
     'password_encryption=scram-sha-256',
     ...(sslFiles ? ['ssl=on', `ssl_cert_file=${sslFiles.cert}`, `ssl_key_file=${sslFiles.key}`, 'ssl_min_protocol_version=TLSv1.2'] : []),
   ];
+}
+
+/** Runs one superuser statement over the server's socket. */
+async function asSuperuser<T>(superuser: () => Client, fn: (c: Client) => Promise<T>): Promise<T> {
+  const c = superuser();
+  try {
+    await c.connect();
+    return await fn(c);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+/** Starts the server, waits until it accepts connections and creates the login role with a fresh password. */
+async function launchPg(h: PgHome, o: { port: number; host: string; settings: string[]; timeoutMs: number; t0: number; superuser: () => Client; password: string }): Promise<ManagedProcess> {
   const proc = startProcess({
     component: 'postgres',
-    command: join(binDir, 'postgres'),
-    args: ['-D', dataDir, '-p', String(port), ...settings.flatMap((s) => ['-c', s])],
-    logFile,
-    cwd: home,
+    command: join(h.binDir, 'postgres'),
+    args: ['-D', h.dataDir, '-p', String(o.port), ...o.settings.flatMap((s) => ['-c', s])],
+    logFile: h.logFile,
+    cwd: h.home,
     stopSignal: 'SIGINT', // fast shutdown: we throw the data away
     stopGraceMs: 8_000,
-    ...asUser,
+    ...h.asUser,
   });
-
-  const superuser = () => new Client({ host: sockDir, port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 2000 });
-  const password = randomBytes(18).toString('hex');
   try {
     await waitUntil({
-      what: `PostgreSQL to accept connections on ${host}:${port}`,
+      what: `PostgreSQL to accept connections on ${o.host}:${o.port}`,
       component: 'postgres',
-      timeoutMs,
+      timeoutMs: o.timeoutMs,
       process: proc,
-      startedAt: t0,
-      check: async () => {
-        const c = superuser();
-        try {
-          await c.connect();
-          await c.query('SELECT 1');
-          return true;
-        } finally {
-          await c.end().catch(() => {});
-        }
-      },
+      startedAt: o.t0,
+      check: () => asSuperuser(o.superuser, async (c) => (await c.query('SELECT 1'), true)),
     });
-    const c = superuser();
-    await c.connect();
-    try {
-      // the password is never logged: log_min_error_statement=panic keeps statements out of the log
-      await c.query(`CREATE ROLE ${PG_ROLE} LOGIN CREATEDB PASSWORD '${password}'`);
-    } finally {
-      await c.end().catch(() => {});
-    }
+    // the password is never logged: log_min_error_statement=panic keeps statements out of the log
+    await asSuperuser(o.superuser, (c) => c.query(`CREATE ROLE ${PG_ROLE} LOGIN CREATEDB PASSWORD '${o.password}'`));
   } catch (e) {
     await proc.stop();
     if (e instanceof StartupError) throw e;
-    throw new StartupError({ component: 'postgres', reason: `creating the ${PG_ROLE} role failed: ${errText(e)}`, elapsedMs: Date.now() - t0, logFile, cause: e });
+    throw new StartupError({ component: 'postgres', reason: `creating the ${PG_ROLE} role failed: ${errText(e)}`, elapsedMs: Date.now() - o.t0, logFile: h.logFile, cause: e });
   }
+  return proc;
+}
+
+async function migrate(o: { url: string; ssl: ReturnType<PostgresInstance['clientSsl']>; logFile: string }, name: string, migrations: string[], label: string): Promise<void> {
+  const t1 = Date.now();
+  if (!migrations.length) return;
+  // migrations run as the login role over TCP, exactly as the services connect
+  const c = new Client({ connectionString: o.url, ssl: o.ssl, connectionTimeoutMillis: 5000 });
+  let step = `connecting to ${name} for the migrations of ${label}`;
+  try {
+    await c.connect();
+    for (const [i, sql] of migrations.entries()) {
+      step = `migration ${i + 1}/${migrations.length} of ${label} on ${name}`;
+      await c.query(sql);
+    }
+  } catch (e) {
+    throw new StartupError({ component: 'postgres', reason: `${step} failed: ${errText(e)}`, elapsedMs: Date.now() - t1, logFile: o.logFile, cause: e });
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+export async function startPostgres(opts: PostgresOptions): Promise<PostgresInstance> {
+  const t0 = Date.now();
+  const log = opts.log ?? (() => {});
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const h = preparePgHome(opts, t0);
+  await initdb(h, timeoutMs, t0);
+  log(`postgres: initdb done in ${Date.now() - t0} ms`);
+  const port = opts.port ?? (await freePort());
+  const host = '127.0.0.1';
+  const tls = await opts.tls;
+  const settings = configurePg(h, host, tls);
+  const superuser = () => new Client({ host: h.sockDir, port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 2000 });
+  const password = randomBytes(18).toString('hex');
+  const proc = await launchPg(h, { port, host, settings, timeoutMs, t0, superuser, password });
   log(`postgres: ready on ${host}:${port} in ${Date.now() - t0} ms`);
 
-  const url = (database: string) => pgUrl({ user: PG_ROLE, password, host, port, database }) + (tls ? '?sslmode=verify-full' : '');
+  const ca = tls ? readFileSync(tls.caFile, 'utf8') : undefined;
+  const clientSsl = () => (ca ? { ca, rejectUnauthorized: true as const } : (false as const));
   // pg would let the URL's sslmode override an explicit ssl object (and drop the CA): our own clients get the bare URL
   const bareUrl = (database: string) => pgUrl({ user: PG_ROLE, password, host, port, database });
-
   return {
     host,
     port,
     user: PG_ROLE,
     password,
     pid: proc.pid,
-    logFile,
+    logFile: h.logFile,
     process: proc,
-    url,
+    url: (database: string) => bareUrl(database) + (tls ? '?sslmode=verify-full' : ''),
     clientUrl: bareUrl,
     tls: !!tls,
     clientSsl,
     async setAcceptPlaintext(accept: boolean) {
-      writeFileSync(hbaFile, renderPgHba({ tls: !!tls, acceptPlaintext: accept }));
-      const su = superuser();
-      try {
-        await su.connect();
-        await su.query('SELECT pg_reload_conf()');
-      } finally {
-        await su.end().catch(() => {});
-      }
+      writeFileSync(join(h.dataDir, 'pg_hba.conf'), renderPgHba({ tls: !!tls, acceptPlaintext: accept }));
+      await asSuperuser(superuser, (c) => c.query('SELECT pg_reload_conf()'));
       log(`postgres: plaintext connections ${accept ? 'accepted' : 'refused'} (pg_hba.conf reloaded)`);
     },
     async createDatabase(name: string) {
       const t1 = Date.now();
       assertDatabaseName(name);
-      const su = superuser();
-      try {
-        await su.connect();
-        await su.query(`CREATE DATABASE "${name}" OWNER ${PG_ROLE}`);
-      } catch (e) {
-        throw new StartupError({ component: 'postgres', reason: `CREATE DATABASE ${name} failed: ${errText(e)}`, elapsedMs: Date.now() - t1, logFile, cause: e });
-      } finally {
-        await su.end().catch(() => {});
-      }
+      await asSuperuser(superuser, (c) => c.query(`CREATE DATABASE "${name}" OWNER ${PG_ROLE}`)).catch((e) => {
+        throw new StartupError({ component: 'postgres', reason: `CREATE DATABASE ${name} failed: ${errText(e)}`, elapsedMs: Date.now() - t1, logFile: h.logFile, cause: e });
+      });
     },
-    async migrate(name: string, migrations: string[], label = name) {
-      const t1 = Date.now();
-      if (!migrations.length) return;
-      // migrations run as the login role over TCP, exactly as the services connect
-      const c = new Client({ connectionString: bareUrl(name), ssl: clientSsl(), connectionTimeoutMillis: 5000 });
-      let step = `connecting to ${name} for the migrations of ${label}`;
-      try {
-        await c.connect();
-        for (const [i, sql] of migrations.entries()) {
-          step = `migration ${i + 1}/${migrations.length} of ${label} on ${name}`;
-          await c.query(sql);
-        }
-      } catch (e) {
-        throw new StartupError({ component: 'postgres', reason: `${step} failed: ${errText(e)}`, elapsedMs: Date.now() - t1, logFile, cause: e });
-      } finally {
-        await c.end().catch(() => {});
-      }
-    },
+    migrate: (name: string, migrations: string[], label = name) => migrate({ url: bareUrl(name), ssl: clientSsl(), logFile: h.logFile }, name, migrations, label),
     stop: () => proc.stop(),
   };
+}
+
+/** What PostgreSQL needs here: its server binaries. */
+export function postgresRequirements(v: boolean): Requirement[] {
+  const pgDir = findPgBinDir();
+  return [{ name: 'PostgreSQL 15 binaries', found: !!pgDir, where: pgDir, version: pgDir && v ? versionOf(join(pgDir, 'postgres'), ['--version']) : undefined, how: 'apt-get install postgresql-15 (or point FLOWGATE_PG_BINDIR at its bin folder)', required: true }];
 }

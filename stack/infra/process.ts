@@ -1,7 +1,7 @@
 // Runs one infrastructure process of the stack: own process group, output to a log file in the run's temp dir, readiness polling with a deadline, and a stop that leaves nothing running.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { StartupError, errText, tailOfFile } from './errors';
+import { StartupError, errText, tailOfFile, type Component } from './errors';
 import { forgetGroup, reapGroupOnDeath } from './reaper';
 
 export interface ExitInfo {
@@ -10,7 +10,7 @@ export interface ExitInfo {
 }
 
 export interface ManagedProcessOptions {
-  component: string;
+  component: Component;
   command: string;
   args: string[];
   logFile: string;
@@ -37,7 +37,7 @@ function installExitHook(): void {
 }
 
 export class ManagedProcess {
-  readonly component: string;
+  readonly component: Component;
   readonly logFile: string;
   readonly child: ChildProcess;
   readonly pid: number;
@@ -217,7 +217,7 @@ export function delay(ms: number): Promise<void> {
 export interface WaitOptions<T> {
   /** what we wait for, in words: it is the error message when the deadline passes */
   what: string;
-  component: string;
+  component: Component;
   timeoutMs: number;
   /** returns a value when the condition holds, undefined (or throws) while it does not */
   check: () => Promise<T | undefined | false>;

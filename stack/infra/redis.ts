@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { freePort } from './ports';
 import { startProcess, waitUntil, type ManagedProcess } from './process';
+import { onPath, versionOf, type Requirement } from './requirement';
 
 export interface RedisOptions {
   /** the run's temp dir; Redis gets <dir>/redis */
@@ -128,4 +129,10 @@ export async function startRedis(opts: RedisOptions): Promise<RedisInstance> {
     log(`redis: CONFIG ${deny ? 'denied to' : 'allowed again for'} ${REDIS_USER}`);
   };
   return { port, password, url, tls: !!opts.tls, clientOptions, setPlaintextPort, setConfigDenied, pid: proc.pid, logFile, process: proc, stop: () => proc.stop() };
+}
+
+/** What Redis needs here: redis-server. */
+export function redisRequirements(v: boolean): Requirement[] {
+  const redis = onPath('redis-server');
+  return [{ name: 'Redis 7 (redis-server)', found: !!redis, where: redis, version: redis && v ? versionOf(redis, ['--version'], /v=(\S+)/) : undefined, how: 'apt-get install redis-server', required: true }];
 }

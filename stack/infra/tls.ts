@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartupError, errText } from './errors';
+import { onPath, versionOf, type Requirement } from './requirement';
 
 export const TLS_COMPONENTS = ['gateway', 'kafka', 'redis', 'postgres'] as const;
 export type TlsComponent = (typeof TLS_COMPONENTS)[number];
@@ -70,6 +71,12 @@ export async function generateRunCertificates(dir: string): Promise<RunCertifica
     const caFile = join(home, 'ca.pem');
     return { dir: home, caFile, ca: readFileSync(caFile, 'utf8'), server: { gateway, kafka, redis, postgres }, faultCerts };
   } catch (e) {
-    throw new StartupError({ component: 'tls', reason: `generating the run's certificates with openssl failed: ${errText(e)} (is \`openssl\` on PATH?)`, elapsedMs: Date.now() - t0, cause: e });
+    throw new StartupError({ component: 'certificates', reason: `generating the run's certificates with openssl failed: ${errText(e)} (is \`openssl\` on PATH?)`, elapsedMs: Date.now() - t0, cause: e });
   }
+}
+
+/** What the run's certificates need here: openssl. */
+export function certificateRequirements(v: boolean): Requirement[] {
+  const openssl = onPath('openssl');
+  return [{ name: 'openssl', found: !!openssl, where: openssl, version: openssl && v ? versionOf(openssl, ['version']) : undefined, how: 'apt-get install openssl', required: true }];
 }

@@ -21,7 +21,9 @@ test('Kafka: SASL_SSL with the CA, as docker-compose.test.yml gives the services
 test('Kafka: bad settings fail naming the variable', () => {
   expect(() => kafkaSecurityFromEnv({ KAFKA_SSL: 'maybe' }, read)).toThrow(/KAFKA_SSL must be/);
   expect(() => kafkaSecurityFromEnv({ KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }, read)).toThrow(/KAFKA_SASL_MECHANISM must be/);
-  expect(() => kafkaSecurityFromEnv({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u' }, read)).toThrow(/KAFKA_SASL_PASSWORD are required/);
+  expect(() => kafkaSecurityFromEnv({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u' }, read)).toThrow(/KAFKA_SASL_PASSWORD is required/);
+  // credentials without a mechanism would connect unauthenticated: refused, as the harness refuses them
+  expect(() => kafkaSecurityFromEnv({ KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }, read)).toThrow(/KAFKA_SASL_MECHANISM is required/);
 });
 
 test('PostgreSQL and Redis: verify-full and rediss:// against DB_SSL_CA_FILE and REDIS_TLS_CA_FILE, checked against the compose host names', () => {

@@ -37,8 +37,3 @@ export const SERVICES: ServiceModule[] = [
   clientDashboard,
   otp,
 ];
-
-/** Databases the services own, each once (subscription and account-provisioning share one, as in the seed). */
-export function serviceDatabases(): string[] {
-  return [...new Set(SERVICES.map((s) => s.database).filter((d): d is string => !!d))];
-}

@@ -9,6 +9,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { contracts } from '../../contracts';
 import { TARGET_VARS as TARGET_SWITCHES } from '../../helpers/config/target';
 import { KONG_FILE } from '../../stack/gateway/routes';
+import { DATABASE_NAMES } from '../../contracts/databases';
 
 const repoRoot = join(__dirname, '..', '..');
 // The Compose Specification's schema as the dclint package ships it (its exports map hides the file, so resolve from package.json).
@@ -16,19 +17,7 @@ const COMPOSE_SCHEMA = join(dirname(require.resolve('dclint/package.json')), 'sc
 const COMPOSE_FILE = join(repoRoot, 'docker-compose.test.yml');
 const ENV_EXAMPLE = join(repoRoot, '.env.example');
 
-const DATABASES = [
-  'cert_ix_auth',
-  'cert_ix_email',
-  'cert_ix_subscription',
-  'cert_ix_assets',
-  'cert_ix_asset_verification',
-  'cert_ix_scans',
-  'cert_ix_tools_service',
-  'cert_ix_vulnerabilities',
-  'cert_ix_checkout',
-  'cert_ix_payments',
-  'cert_ix_invoices',
-];
+const DATABASES: string[] = DATABASE_NAMES;
 
 // the variables a target takes (DESIGN §3 and the issue); .env.example must document each
 const TARGET_VARS = [
