@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { scriptArgs } from './args';
+import { EXIT } from './exit-codes';
+import { smokeOptionsProblem } from './smoke-args';
 import { benchFile, breakdown, checkTargets, formatBench, lagOf, spread, type RawRun } from '../helpers/render/bench';
 import type { StackHandle } from '../stack';
 
@@ -21,8 +23,14 @@ const { values, rest } = scriptArgs({
 });
 const runsArg = String(values.runs ?? 5);
 if (!/^\d+$/.test(runsArg) || Number(runsArg) < 1) {
-  console.error(`flowgate: --runs must be a positive integer, got ${JSON.stringify(values.runs)}`);
-  process.exit(2);
+  console.error(`flowgate: --runs must be a positive integer, got ${JSON.stringify(values.runs)} (exit ${EXIT.USAGE})`);
+  process.exit(EXIT.USAGE);
+}
+// Each smoke run's options are checked now, not after a stack has started for them.
+const smokeProblem = smokeOptionsProblem(rest);
+if (smokeProblem) {
+  console.error(`flowgate: ${smokeProblem} (exit ${EXIT.USAGE})`);
+  process.exit(EXIT.USAGE);
 }
 const runs = Number(runsArg);
 const root = join(__dirname, '..');

@@ -4,6 +4,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { scriptArgs } from './args';
+import { EXIT } from './exit-codes';
+import { smokeOptionsProblem } from './smoke-args';
 import type { StackHandle } from '../stack';
 
 const { values, rest } = scriptArgs({
@@ -17,8 +19,14 @@ const { values, rest } = scriptArgs({
 });
 const runs = Number(values.runs ?? 10);
 if (!/^\d+$/.test(String(values.runs ?? 10)) || runs < 1) {
-  console.error(`flowgate: --runs must be a positive integer, got ${JSON.stringify(values.runs)}`);
-  process.exit(2);
+  console.error(`flowgate: --runs must be a positive integer, got ${JSON.stringify(values.runs)} (exit ${EXIT.USAGE})`);
+  process.exit(EXIT.USAGE);
+}
+// Each smoke run's options are checked now, not after a stack has started for them.
+const smokeProblem = smokeOptionsProblem(rest);
+if (smokeProblem) {
+  console.error(`flowgate: ${smokeProblem} (exit ${EXIT.USAGE})`);
+  process.exit(EXIT.USAGE);
 }
 const plaintext = values.plaintext === true;
 const passthrough = rest;

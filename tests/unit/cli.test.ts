@@ -37,15 +37,19 @@ for (const [name, script] of Object.entries(SCRIPTS)) {
   });
 }
 
-test('an unknown flag to a flowgate script is named (exit 2); smoke passes Playwright options through', () => {
-  for (const script of [SCRIPTS.soak, SCRIPTS['merge-reports'], SCRIPTS.stack, SCRIPTS.doctor, SCRIPTS.sweep]) {
+test('an unknown flag or a bad value to a flowgate script is a usage error naming it (exit 64)', () => {
+  for (const script of Object.values(SCRIPTS)) {
     const r = run(script, ['--frobnicate']);
-    expect(r.code, `${script}: ${r.out}`).toBe(2);
+    expect(r.code, `${script}: ${r.out}`).toBe(64);
     expect(r.out).toContain("'--frobnicate'");
   }
   const soak = run(SCRIPTS.soak, ['--runs', 'many']);
-  expect(soak.code).toBe(2);
+  expect(soak.code).toBe(64);
   expect(soak.out).toContain('--runs must be a positive integer, got "many"');
+  // a smoke run's options are checked by soak before any stack starts for them
+  const soakSmoke = run(SCRIPTS.soak, ['--runs', '1', '--', '--relase']);
+  expect(soakSmoke.code, soakSmoke.out).toBe(64);
+  expect(soakSmoke.out).toContain("Unknown option '--relase'");
 });
 
 test('npm run smoke: bad run settings and a missing embedded stack are "could not evaluate" (exit 2) saying what is wrong', async ({}, testInfo) => {
@@ -70,12 +74,12 @@ test('npm run smoke: bad run settings and a missing embedded stack are "could no
   expect(both.out).toContain('FLOWGATE_TARGET=embedded contradicts KONG_URL being set');
 });
 
-test('npm run sweep: no target, a bad --older-than or a profile with a DELETE it cannot prove safe is "could not sweep" (exit 2), naming what', async ({}, testInfo) => {
+test('npm run sweep: no target or a profile with a DELETE it cannot prove safe is "could not sweep" (exit 2), a bad --older-than a usage error (64), naming what', async ({}, testInfo) => {
   const none = run(SCRIPTS.sweep, []);
   expect(none.code, none.out).toBe(2);
   expect(none.out).toMatch(/no target is configured: .*set AUTH_DB_URL, .*SUBSCRIPTION_DB_URL/);
   const age = run(SCRIPTS.sweep, ['--older-than', 'yesterday'], { AUTH_DB_URL: 'postgres://u:p@127.0.0.1:1/x' });
-  expect(age.code, age.out).toBe(2);
+  expect(age.code, age.out).toBe(64);
   expect(age.out).toContain('--older-than must be a duration such as 90s, 15m, 3h or 2d (0s sweeps everything), got "yesterday"');
   const profile = JSON.parse(require('node:fs').readFileSync(join(ROOT, 'contracts', 'profiles', 'reference.json'), 'utf8'));
   profile.cleanup.delete.push({ db: 'ASSETS_DB_URL', by: 'tenantId', sql: 'DELETE FROM assets' });
