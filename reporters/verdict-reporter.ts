@@ -9,6 +9,7 @@ import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '.
 import { releaseExtras, withExtras } from './release-extras';
 import { CLEANUP_ATTACHMENT, parseCleanupNotes } from '../helpers/ownership';
 import { renderConsoleTable, renderMarkdown } from './render';
+import { painter } from '../helpers/render/colour';
 import { loadSignoffs } from '../helpers/verdict/signoffs';
 import { P0_GAPS } from '../helpers/verdict/gaps';
 import { targetName, type TargetKind } from '../helpers/config/target';
@@ -98,7 +99,7 @@ class VerdictReporter implements Reporter {
     // serialized JSON could cut a closing quote and break the file.
     writeFileSync(join(outDir, 'go-no-go.json'), JSON.stringify(safe, null, 2) + '\n');
     writeFileSync(join(outDir, 'go-no-go.md'), redact(withExtras(renderMarkdown(safe), extras.markdownHead, extras.markdownTail)));
-    if (this.options.print !== false) process.stdout.write(redact(renderConsoleTable(safe) + (extras.consoleLine ? `${extras.consoleLine}\n` : '')));
+    if (this.options.print !== false) process.stdout.write(redact(renderConsoleTable(safe, painter(process.stdout)) + (extras.consoleLine ? `${extras.consoleLine}\n` : '')));
     extras.commit();
     return safe.verdict === 'GO' ? undefined : { status: 'failed' };
   }

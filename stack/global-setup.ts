@@ -4,6 +4,8 @@ import { ConfigError } from '../helpers/errors';
 import { decideTarget } from '../helpers/config/target';
 import { targetRefusals } from '../helpers/config/target-safety';
 import { startStack } from './index';
+import { withStackProgress } from '../helpers/render/progress';
+import { painter } from '../helpers/render/colour';
 import { configSecrets, recordSecrets } from '../helpers/scan/run-secrets';
 
 export default async function globalSetup(): Promise<(() => Promise<void>) | void> {
@@ -16,7 +18,8 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | voi
   if (refusals.length) throw new ConfigError(refusals, 'the target (refused before any request)');
   if (target.kind === 'staging') return;
   const started = Date.now();
-  const stack = await startStack({ faults: process.env.STACK_FAULTS, log: (m) => parseBool(process.env.FLOWGATE_STACK_LOG) && console.log(`[stack] ${m}`) });
+  // What is starting and for how long, while it starts (helpers/render/progress.ts).
+  const stack = await withStackProgress(process.stdout, painter(process.stdout), (progress) => startStack({ faults: process.env.STACK_FAULTS, log: (m) => parseBool(process.env.FLOWGATE_STACK_LOG) && console.log(`[stack] ${m}`), ...progress }));
   // Workers inherit the environment: they see the embedded stack exactly as they would see staging.
   Object.assign(process.env, stack.env);
   // The stack's secrets are made here, in the runner: the run's artifact scan (npm run smoke) learns them from the ledger.
