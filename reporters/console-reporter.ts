@@ -9,6 +9,8 @@ export interface ConsoleReporterOptions {
   verbose?: boolean;
   /** where to write; process.stdout by default (a test gives a fake terminal) */
   out?: NodeJS.WriteStream;
+  /** colours; by default styleText's for `out` (none off a terminal or with NO_COLOR) */
+  paint?: Paint;
 }
 
 /** The most lines of a failed test's own output printed; the report has all of it. */
@@ -35,7 +37,7 @@ export default class ConsoleReporter implements Reporter {
 
   constructor(options: ConsoleReporterOptions = {}) {
     this.out = options.out ?? process.stdout;
-    this.paint = painter(this.out);
+    this.paint = options.paint ?? painter(this.out);
     this.verbose = options.verbose ?? process.env.FLOWGATE_VERBOSE === '1';
   }
 
