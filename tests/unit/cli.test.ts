@@ -1,7 +1,8 @@
-// flowgate's commands from the outside: --help prints usage and exits 0 touching nothing, bad flags and settings exit 2 naming them.
+// flowgate's commands from the outside: --help prints usage and exits 0 touching nothing, a bad flag exits 64 deleting nothing, bad settings exit 2 naming them.
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,7 +10,44 @@ const ROOT = join(__dirname, '..', '..');
 // an empty env file, so a developer's .env does not become the target
 const EMPTY_ENV = join(mkdtempSync(join(tmpdir(), 'flowgate-cli-')), 'empty.env');
 writeFileSync(EMPTY_ENV, '');
-const SCRIPTS = { smoke: 'scripts/smoke.ts', soak: 'scripts/soak.ts', 'merge-reports': 'scripts/merge-reports.ts', stack: 'stack/cli.ts', doctor: 'scripts/doctor.ts', sweep: 'scripts/sweep.ts' };
+const SCRIPTS = {
+  smoke: 'scripts/smoke.ts',
+  test: 'scripts/test.ts',
+  report: 'scripts/report.ts',
+  'merge-reports': 'scripts/merge-reports.ts',
+  soak: 'scripts/soak.ts',
+  bench: 'scripts/bench.ts',
+  doctor: 'scripts/doctor.ts',
+  sweep: 'scripts/sweep.ts',
+  stack: 'stack/cli.ts',
+};
+// Folders that other tests write to while these run (or that no script writes): left out of the snapshot.
+const NOT_WATCHED = new Set(['node_modules', '.git', '.cache', 'test-results']);
+
+/** Every file under dir with its size and modification time: a script that wrote, deleted or touched a file changes it. */
+function snapshot(dir: string, top = dir): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (NOT_WATCHED.has(e.name)) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) Object.assign(out, snapshot(p, top));
+    else if (e.isFile()) {
+      const st = statSync(p);
+      out[relative(top, p)] = `${st.size} ${st.mtimeMs}`;
+    }
+  }
+  return out;
+}
+
+/** A reports folder holding a last run's results, as a mistyped command must leave it. */
+function sentinelReports(dir: string): string {
+  mkdirSync(join(dir, 'allure-results'), { recursive: true });
+  writeFileSync(join(dir, 'go-no-go.json'), '{"verdict":"GO"}');
+  writeFileSync(join(dir, 'go-no-go.md'), '# GO');
+  writeFileSync(join(dir, 'junit.xml'), '<testsuites/>');
+  writeFileSync(join(dir, 'allure-results', 'x-result.json'), '{}');
+  return dir;
+}
 
 function run(script: string, args: string[], env: Record<string, string | undefined> = {}) {
   const base = { ...process.env };
@@ -22,20 +60,32 @@ function run(script: string, args: string[], env: Record<string, string | undefi
 test.describe.configure({ mode: 'parallel' });
 
 for (const [name, script] of Object.entries(SCRIPTS)) {
-  test(`npm run ${name} -- --help prints usage, exits 0 and leaves the reports folder alone`, async ({}, testInfo) => {
-    const reports = testInfo.outputPath('reports');
-    mkdirSync(join(reports, 'allure-results'), { recursive: true });
-    writeFileSync(join(reports, 'go-no-go.json'), '{"verdict":"GO"}');
-    writeFileSync(join(reports, 'junit.xml'), '<testsuites/>');
-    const before = readdirSync(reports).sort();
+  test(`npm ${name === 'test' ? '' : 'run '}${name} -- --help prints usage and the exit codes, exits 0 and changes no file`, async ({}, testInfo) => {
+    const reports = sentinelReports(testInfo.outputPath('reports'));
+    const before = { tree: snapshot(ROOT), reports: snapshot(reports) };
     for (const flag of ['--help', '-h']) {
       const r = run(script, [flag], { FLOWGATE_REPORTS_DIR: reports });
       expect(r.code, r.out).toBe(0);
-      expect(r.out).toContain(`usage: npm run ${name}`);
+      expect(r.out).toContain(`usage: npm ${name === 'test' ? 'test' : `run ${name}`}`);
+      expect(r.out).toContain('exit 64: usage error');
+      expect(r.out, 'no test run, no "0 passed, 1 failed"').not.toMatch(/\d+ passed, \d+ failed/);
     }
-    expect(readdirSync(reports).sort()).toEqual(before);
+    expect(snapshot(reports)).toEqual(before.reports);
+    expect(snapshot(ROOT)).toEqual(before.tree);
   });
 }
+
+test('npm run smoke -- --relase (a typo) exits 64 and deletes nothing: the last verdict, JUnit and Allure results stay', async ({}, testInfo) => {
+  const reports = sentinelReports(testInfo.outputPath('reports'));
+  const before = snapshot(reports);
+  for (const typo of [['--relase'], ['relase'], ['--project=autth'], ['--shard=3/2'], ['--release', '--grep']]) {
+    const r = run(SCRIPTS.smoke, typo, { FLOWGATE_REPORTS_DIR: reports });
+    expect(r.code, `${typo.join(' ')}: ${r.out}`).toBe(64);
+    expect(r.out).toContain('nothing was run or deleted');
+  }
+  expect(snapshot(reports)).toEqual(before);
+  expect(readFileSync(join(reports, 'go-no-go.json'), 'utf8')).toBe('{"verdict":"GO"}');
+});
 
 test('an unknown flag or a bad value to a flowgate script is a usage error naming it (exit 64)', () => {
   for (const script of Object.values(SCRIPTS)) {
