@@ -1,11 +1,12 @@
 // npm run bench -- --runs N: times N warm runs of the gate and breaks one into phases, its critical path and the event-observation lag.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { scriptArgs } from './args';
 import { EXIT } from './exit-codes';
-import { smokeOptionsProblem } from './smoke-args';
+import { refuseBadSmokeOptions } from './smoke-args';
+import { interruptChild, stopOnSignal } from './signals';
 import { benchFile, breakdown, checkTargets, formatBench, lagOf, spread, type RawRun } from '../helpers/render/bench';
 import type { StackHandle } from '../stack';
 
@@ -18,7 +19,8 @@ const { values, rest } = scriptArgs({
   and the lag from the broker's append to the observer seeing each awaited event (p50, p95) over all runs.
   --cold first times one npm run smoke that starts its own embedded stack (no target variables), before anything else
   runs, and checks it against the cold target too. The table ends with issue 15's targets, met or not.
-  Writes the same as JSON to reports/bench.json (--out FILE for another). Exit 0 when every run was GO.`,
+  Writes the same as JSON to reports/bench.json (--out FILE for another). Exit 0 when every run was GO, 1 when one
+  was not, 2 when no run recorded its timings or the stack could not start.`,
   options: { runs: { type: 'string' }, out: { type: 'string' }, cold: { type: 'boolean' } },
 });
 const runsArg = String(values.runs ?? 5);
@@ -27,11 +29,7 @@ if (!/^\d+$/.test(runsArg) || Number(runsArg) < 1) {
   process.exit(EXIT.USAGE);
 }
 // Each smoke run's options are checked now, not after a stack has started for them.
-const smokeProblem = smokeOptionsProblem(rest);
-if (smokeProblem) {
-  console.error(`flowgate: ${smokeProblem} (exit ${EXIT.USAGE})`);
-  process.exit(EXIT.USAGE);
-}
+refuseBadSmokeOptions(rest);
 const runs = Number(runsArg);
 const root = join(__dirname, '..');
 const out = String(values.out ?? join(root, 'reports', 'bench.json'));
@@ -41,6 +39,7 @@ function smoke(env: Record<string, string>): Promise<{ status: number | null; ou
     const spawnAt = Date.now();
     // Asynchronous on purpose: the embedded stack lives in this process, and a blocking spawn would freeze it.
     const child = spawn(process.execPath, ['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/smoke.ts', ...rest], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    current = child;
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -66,8 +65,15 @@ async function coldRun(env: Record<string, string>): Promise<{ ms: number; verdi
   }
 }
 
+/** The smoke run under way, stopped with the stack on Ctrl-C. */
+let current: ChildProcess | undefined;
+
 async function main() {
   let stack: StackHandle | undefined;
+  stopOnSignal('the smoke run and the stack', async () => {
+    await interruptChild(current);
+    await stack?.stop();
+  });
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   let cold: { ms: number; verdict: string } | undefined;
   if (values.cold) {

@@ -1,6 +1,7 @@
 // npm run smoke's own options and what it passes on to Playwright: shared with soak and bench, which check a smoke run's options before starting anything.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXIT } from './exit-codes';
 import { parseScriptArgs, type PassThrough, type ScriptArgs } from './args';
 import { PROJECT_NAMES } from '../helpers/verdict/catalogue';
 import { playwrightPassThrough } from './playwright-args';
@@ -16,4 +17,12 @@ export function smokePassThrough(): PassThrough {
 export function smokeOptionsProblem(argv: string[]): string | undefined {
   const p = parseScriptArgs({ usage: 'npm run smoke options (after the second --)', options: SMOKE_OPTIONS, passThrough: smokePassThrough() }, argv);
   return p.kind === 'error' ? p.text.split('\n')[0] : p.kind === 'help' ? 'npm run smoke -- --help shows the options of a smoke run' : undefined;
+}
+
+/** Exits 64 naming the problem when options meant for each smoke run are bad: said before any run or stack starts. */
+export function refuseBadSmokeOptions(argv: string[]): void {
+  const problem = smokeOptionsProblem(argv);
+  if (!problem) return;
+  console.error(`flowgate: ${problem} (exit ${EXIT.USAGE})`);
+  process.exit(EXIT.USAGE);
 }
