@@ -42,7 +42,9 @@ export default defineConfig({
     ['./reporters/redact-reporter.ts'],
     // npm run bench times the run (fixtures, hooks, reports); first, so its onEnd marks where the reports begin.
     ...(readVar(process.env, 'BENCH_RAW_FILE') ? ([['./reporters/bench-reporter.ts']] as const) : []),
-    ['list', { printSteps: true }],
+    // One line per test, a failed test's steps (every step with npm run smoke -- --verbose), a live count on a terminal;
+    // --list keeps Playwright's listing (its 'list' reporter lists in that mode).
+    process.argv.includes('--list') ? ['list'] : ['./reporters/console-reporter.ts'],
     ['./reporters/verdict-reporter.ts', { outputDir: out.reportsDir }],
     ['junit', { outputFile: out.junit, includeProjectInTestName: true }],
     [

@@ -2,6 +2,7 @@
 import { firstLine, formatMs } from '../helpers/errors';
 import { targetLabel } from '../helpers/config/target';
 import { type CriterionStatus, type FlowStatus, headline, type VerdictResult } from '../helpers/verdict/verdict';
+import { type Paint, plain, toneOf } from '../helpers/render/colour';
 
 const FLOW_MARK: Record<FlowStatus, string> = { passed: '✅ passed', failed: '❌ failed', flaky: '⚠️ flaky', skipped: '⏭️ skipped', 'not-run': '⛔ not-run' };
 const CRIT_MARK: Record<CriterionStatus, string> = { pass: '✅ pass', fail: '❌ fail', 'not-run': '⛔ not-run', 'awaiting-sign-off': '✍️ awaiting sign-off', 'signed-off': '🖊️ signed off' };
@@ -61,16 +62,21 @@ export function renderMarkdown(r: VerdictResult): string {
 // Always at least one space between columns; an over-long cell is cut with an ellipsis.
 const pad = (s: string, n: number) => (s.length >= n ? `${s.slice(0, n - 2)}… ` : s + ' '.repeat(n - s.length));
 
-/** The short table printed at the end of a run. */
-export function renderConsoleTable(r: VerdictResult): string {
+/** The short table printed at the end of a run; `paint` colours the verdict and the statuses (helpers/render/colour.ts). */
+export function renderConsoleTable(r: VerdictResult, paint: Paint = plain): string {
   const lines: string[] = [];
   const bar = '─'.repeat(78);
-  lines.push(bar, `flowgate verdict: ${headline(r)}${r.couldNotEvaluate ? ' (could not evaluate)' : ''}${r.target.kongUrl ? `   gateway: ${r.target.kongUrl}` : ''}${r.runId ? `   run: ${r.runId}` : ''}`, bar);
+  const verdictTone = r.couldNotEvaluate ? 'unknown' : toneOf(r.verdict);
+  const head = `flowgate verdict: ${headline(r)}${r.couldNotEvaluate ? ' (could not evaluate)' : ''}`;
+  lines.push(bar, `${paint(verdictTone, head)}${r.target.kongUrl ? `   gateway: ${r.target.kongUrl}` : ''}${r.runId ? `   run: ${r.runId}` : ''}`, bar);
   lines.push(`${pad('criterion', 64)}${pad('status', 19)}evidence`);
   for (const c of r.criteria) {
     const n = c.evidence.reduce((a, e) => a + e.observed.length, 0);
-    lines.push(`${pad(`${String(c.id).padStart(2)} ${c.title}`, 64)}${pad(c.status, 19)}${c.signoff ? `by ${c.signoff.by}, ${c.signoff.date}` : c.evidence.length ? String(n) : ''}`);
-    for (const g of c.rows ?? []) lines.push(`     ${pad(g.gap, 7)}${pad(g.status, 19)}${firstLine(g.detail).slice(0, 120)}`);
+    lines.push(`${pad(`${String(c.id).padStart(2)} ${c.title}`, 64)}${paint(toneOf(c.status), pad(c.status, 19))}${c.signoff ? `by ${c.signoff.by}, ${c.signoff.date}` : c.evidence.length ? String(n) : ''}`);
+    // remediated gaps on one line: the rows that need someone's attention stand out
+    const done = (c.rows ?? []).filter((g) => g.status === 'remediated');
+    if (done.length) lines.push(`     ${paint('go', pad('remediated', 26))}${done.map((g) => g.gap).join(', ')}`);
+    for (const g of (c.rows ?? []).filter((g) => g.status !== 'remediated')) lines.push(`     ${pad(g.gap, 7)}${paint(toneOf(g.status), pad(g.status, 19))}${firstLine(g.detail).slice(0, 120)}`);
   }
   const fired = r.triggers.filter((t) => t.fired);
   lines.push('', `triggers fired: ${fired.length ? '' : 'none'}`);
@@ -78,7 +84,7 @@ export function renderConsoleTable(r: VerdictResult): string {
   lines.push('', `${pad('flow', 13)}${pad('status', 9)}${pad('duration', 10)}failing step / error`);
   for (const f of r.flows) {
     const fail = f.failingStep ? `${f.failingStep.title}: ${f.failingStep.error}` : '';
-    lines.push(`${pad(f.name, 13)}${pad(f.status, 9)}${pad(formatMs(f.durationMs), 10)}${fail.slice(0, 200)}`);
+    lines.push(`${pad(f.name, 13)}${paint(toneOf(f.status), pad(f.status, 9))}${pad(formatMs(f.durationMs), 10)}${fail.slice(0, 200)}`);
   }
   if (r.notes.length) {
     lines.push('', 'notes:');

@@ -9,6 +9,7 @@ import { createRedactor, redactDeep, secretsFromConfig, secretsFromEnv } from '.
 import { releaseExtras, withExtras } from './release-extras';
 import { CLEANUP_ATTACHMENT, parseCleanupNotes } from '../helpers/ownership';
 import { renderConsoleTable, renderMarkdown } from './render';
+import { painter } from '../helpers/render/colour';
 import { loadSignoffs } from '../helpers/verdict/signoffs';
 import { GAP_IDS } from '../contracts/p0-gaps';
 import { targetName, type TargetKind } from '../helpers/config/target';
@@ -100,7 +101,7 @@ class VerdictReporter implements Reporter {
     const files = outputsIn(outDir, env);
     writeFileSync(files.verdictJson, JSON.stringify(safe, null, 2) + '\n');
     writeFileSync(files.verdictMd, redact(withExtras(renderMarkdown(safe), extras.markdownHead, extras.markdownTail)));
-    if (this.options.print !== false) process.stdout.write(redact(renderConsoleTable(safe) + (extras.consoleLine ? `${extras.consoleLine}\n` : '')));
+    if (this.options.print !== false) process.stdout.write(redact(renderConsoleTable(safe, painter(process.stdout)) + (extras.consoleLine ? `${extras.consoleLine}\n` : '')));
     extras.commit();
     return safe.verdict === 'GO' ? undefined : { status: 'failed' };
   }

@@ -1,9 +1,12 @@
 // npm run bench -- --runs N: times N warm runs of the gate and breaks one into phases, its critical path and the event-observation lag.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg, tmpdir } from 'node:os';
 import { scriptArgs } from './args';
+import { EXIT } from './exit-codes';
+import { refuseBadSmokeOptions } from './smoke-args';
+import { interruptChild, stopOnSignal } from './signals';
 import { benchFile, breakdown, checkTargets, formatBench, lagOf, ratioOf, spread, type RawRun } from '../helpers/render/bench';
 import { parseBashTimes, treeCpuSeconds } from '../helpers/render/cpu';
 import type { StackHandle } from '../stack';
@@ -21,14 +24,17 @@ const { values, rest } = scriptArgs({
   and the lag from the broker's append to the observer seeing each awaited event (p50, p95) over all runs.
   --cold first times one npm run smoke that starts its own embedded stack (no target variables), before anything else
   runs. The table ends with the targets (gate / baseline, CPU of a run, observation lag), met or not.
-  Writes the same as JSON to reports/bench.json (--out FILE for another). Exit 0 when every run was GO.`,
+  Writes the same as JSON to reports/bench.json (--out FILE for another). Exit 0 when every run was GO, 1 when one
+  was not (or a baseline run failed), 2 when no run recorded its timings or the stack could not start.`,
   options: { runs: { type: 'string' }, out: { type: 'string' }, cold: { type: 'boolean' } },
 });
 const runsArg = String(values.runs ?? 5);
 if (!/^\d+$/.test(runsArg) || Number(runsArg) < 1) {
-  console.error(`flowgate: --runs must be a positive integer, got ${JSON.stringify(values.runs)}`);
-  process.exit(2);
+  console.error(`flowgate: --runs must be a positive integer, got ${JSON.stringify(values.runs)} (exit ${EXIT.USAGE})`);
+  process.exit(EXIT.USAGE);
 }
+// Each smoke run's options are checked now, not after a stack has started for them.
+refuseBadSmokeOptions(rest);
 const runs = Number(runsArg);
 const root = join(__dirname, '..');
 const out = String(values.out ?? join(reportsDir(), OUTPUT_NAMES.bench));
@@ -67,6 +73,7 @@ function timed(script: string, args: string[], env: Record<string, string>): Pro
     const node = [process.execPath, '--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', script, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
     // Asynchronous on purpose: the embedded stack lives in this process, and a blocking spawn would freeze it.
     const child = spawn('bash', ['-c', `${node}; s=$?; times >&3; exit $s`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    current = child;
     let output = '';
     let times = '';
     child.stdout!.on('data', (d) => (output += d));
@@ -108,8 +115,15 @@ async function coldRun(env: Record<string, string>): Promise<{ ms: number; verdi
   }
 }
 
+/** The smoke run under way, stopped with the stack on Ctrl-C. */
+let current: ChildProcess | undefined;
+
 async function main() {
   let stack: StackHandle | undefined;
+  stopOnSignal('the smoke run and the stack', async () => {
+    await interruptChild(current);
+    await stack?.stop();
+  });
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   let cold: { ms: number; verdict: string } | undefined;
   if (values.cold) {

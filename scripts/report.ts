@@ -4,6 +4,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allureHistoryFor, harden, readVerdict, reportPaths } from '../reporters/allure-config';
 import { forgetRun } from '../reporters/allure-history';
+import { scriptArgs } from './args';
+
+// Arguments first: --help builds nothing and adds no history point.
+scriptArgs({
+  usage: `usage: npm run report
+  Builds the Allure report of the last run (or merge) from reports/allure-results, named after and opening on its
+  verdict: one HTML file in reports/allure-report/index.html that opens from disk (no server).
+  Exit 0 when the report was built, 2 when there are no results to build it from (run npm run smoke first) or
+  Allure failed (its own exit code otherwise).`,
+  options: {},
+});
 
 const root = join(__dirname, '..');
 const paths = reportPaths();

@@ -14,14 +14,18 @@ import { decideRunTarget } from '../helpers/config/run-target';
 import type { TargetKind } from '../helpers/config/target';
 import { ConfigError } from '../helpers/errors';
 import { FLOW_NAMES } from '../contracts/flows';
+import { EXIT, signalExit } from './exit-codes';
+import { PLAYWRIGHT_OPTIONS_HELP } from './playwright-args';
+import { SMOKE_OPTIONS, smokePassThrough } from './smoke-args';
 import { configSecrets, createLedger, LEDGER_VAR, readLedger, removeLedger } from '../helpers/scan/run-secrets';
 import { scanRunArtifacts } from './artifact-verdict';
 
-// Arguments first: --help must not delete the previous results.
+// Arguments first, every one of them (Playwright's too): --help or a typo must not delete the previous results.
 const { rest, values } = scriptArgs({
-  usage: `usage: npm run smoke [-- <Playwright Test options>]
+  usage: `usage: npm run smoke [-- [--release] [--plaintext] [--verbose] [<Playwright Test options>]]
   Runs preflight, the ${FLOW_NAMES.join(', ')} flows, the auth-bypass probes and the transport and source checks against the target, writes
-  reports/go-no-go.json, go-no-go.md, junit.xml and allure-results, and exits 0 GO, 1 NO-GO, 2 could not evaluate.
+  reports/go-no-go.json, go-no-go.md, junit.xml and allure-results, and exits 0 GO, 1 NO-GO, 2 could not evaluate
+  (target unreachable, refused or misconfigured, or no verdict written).
   The target comes from the environment or .env (see .env.example; FLOWGATE_ENV_FILE names another file).
   FLOWGATE_TARGET=embedded|staging says which; unset, no target variable (KONG_URL, KAFKA_BROKERS, *_DB_URL, REDIS_URL)
   means embedded: the reference stack is started for the run (npm run doctor says whether it can run here).
@@ -31,9 +35,12 @@ const { rest, values } = scriptArgs({
   A target named or hosted as production (prod, production, live) is refused before any request (exit 2); no override.
   --plaintext: run a staging target configured in clear (http gateway, redis://, a database URL without
   sslmode=verify-full/verify-ca, Kafka SASL without TLS) on purpose; without it such a target is refused (exit 2).
-  Other options go to Playwright Test, e.g. --grep auth, --shard=1/2, --reporter=line (npx playwright test --help).`,
-  options: { release: { type: 'boolean' }, plaintext: { type: 'boolean' } },
-  passThrough: true,
+  --verbose: print every step of every test as it ends (by default only a failed test's steps).
+  ${PLAYWRIGHT_OPTIONS_HELP}
+  Each is checked before anything is deleted: an unknown option, a project that does not exist, a bad --shard, or a
+  filter matching no test file is a usage error. Colour on a terminal only (NO_COLOR=1 turns it off, FORCE_COLOR=1 on).`,
+  options: SMOKE_OPTIONS,
+  passThrough: smokePassThrough(),
 });
 
 const root = join(__dirname, '..');
@@ -50,8 +57,8 @@ try {
   process.env.FLOWGATE_PLAINTEXT = values.plaintext === true ? 'true' : 'false';
 } catch (e) {
   if (!(e instanceof ConfigError)) throw e;
-  console.error(`flowgate: ${e.message}\ncould not evaluate (exit 2).`);
-  process.exit(2);
+  console.error(`flowgate: ${e.message}\ncould not evaluate (exit ${EXIT.NOT_EVALUATED}).`);
+  process.exit(EXIT.NOT_EVALUATED);
 }
 if (kind === 'embedded') {
   // Loaded only for the embedded stack: a staging run does not pay for it.
@@ -78,6 +85,8 @@ for (const d of RUN_OUTPUTS) rmSync(join(reports, d), { recursive: true, force: 
 
 const shard = args.find((a) => a.startsWith('--shard'));
 const env = { ...process.env };
+// The console reporter prints every step with --verbose, only a failed test's otherwise.
+if (values.verbose) env.FLOWGATE_VERBOSE = '1';
 if (shard) {
   // Each shard keeps its blob in its own folder, so shards run on one machine do not overwrite each other.
   const id = (shard.split('=')[1] ?? args[args.indexOf(shard) + 1] ?? 'x').replace('/', '-of-');
@@ -107,7 +116,13 @@ process.on('exit', () => removeLedger(ledger));
 
 // The runner's execArgv passes the code cache on to every worker it forks.
 const child = spawn(process.execPath, ['--require', join(__dirname, 'code-cache.cjs'), require.resolve('@playwright/test/cli'), 'test', ...args], { cwd: root, env, stdio: 'inherit' });
-const forward = (sig: NodeJS.Signals) => child.kill(sig);
+// Ctrl-C or SIGTERM: Playwright stops its workers and runs the global teardown (which stops the stack), then this exits 130 or 143.
+let signalled: NodeJS.Signals | undefined;
+const forward = (sig: NodeJS.Signals) => {
+  signalled ??= sig;
+  process.stderr.write(`flowgate: ${sig}: stopping the run and the stack\n`);
+  child.kill(sig);
+};
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
 
@@ -123,5 +138,6 @@ child.on('exit', async (code, signal) => {
     root,
   });
   removeLedger(ledger);
+  if (signalled) process.exit(signalExit(signalled));
   process.exit(values.release ? releaseExit(reports, exit) : exit);
 });

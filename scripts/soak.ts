@@ -1,9 +1,12 @@
 // npm run soak -- --runs N: runs the healthy flows N times in a row (one embedded stack, or the configured target) and counts verdicts.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { scriptArgs } from './args';
+import { EXIT } from './exit-codes';
+import { refuseBadSmokeOptions } from './smoke-args';
+import { interruptChild, stopOnSignal } from './signals';
 import type { StackHandle } from '../stack';
 import { outputsIn } from '../helpers/config/paths';
 import { verdictOrUndefined } from '../helpers/config/verdict-file';
@@ -14,14 +17,16 @@ const { values, rest } = scriptArgs({
   for all runs when there is no KONG_URL, and counts GO / NO-GO / could not evaluate with the median and slowest time.
   --plaintext uses the debugging stack (to measure what TLS and SASL cost; its runs are NO-GO on criteria 4, 5, 6) and
   passes --plaintext to each smoke run, which refuses a target in clear without it.
-  Exit 0 when every run was GO. Options after a second -- go to each smoke run, e.g. -- --grep auth.`,
+  Exit 0 when every run was GO, 1 when one was not, 2 when the stack could not start. Options after a second -- go to each smoke run, e.g. -- --grep auth.`,
   options: { runs: { type: 'string' }, plaintext: { type: 'boolean' } },
 });
 const runs = Number(values.runs ?? 10);
 if (!/^\d+$/.test(String(values.runs ?? 10)) || runs < 1) {
-  console.error(`flowgate: --runs must be a positive integer, got ${JSON.stringify(values.runs)}`);
-  process.exit(2);
+  console.error(`flowgate: --runs must be a positive integer, got ${JSON.stringify(values.runs)} (exit ${EXIT.USAGE})`);
+  process.exit(EXIT.USAGE);
 }
+// Each smoke run's options are checked now, not after a stack has started for them.
+refuseBadSmokeOptions(rest);
 const plaintext = values.plaintext === true;
 const passthrough = rest;
 const root = join(__dirname, '..');
@@ -29,6 +34,7 @@ const root = join(__dirname, '..');
 function run(args: string[], env: Record<string, string>, timeoutMs: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    current = child;
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -41,8 +47,15 @@ function run(args: string[], env: Record<string, string>, timeoutMs: number): Pr
   });
 }
 
+/** The smoke run under way, stopped with the stack on Ctrl-C. */
+let current: ChildProcess | undefined;
+
 async function main() {
   let stack: StackHandle | undefined;
+  stopOnSignal('the smoke run and the stack', async () => {
+    await interruptChild(current);
+    await stack?.stop();
+  });
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   if (!env.KONG_URL) {
     // Loaded only when it starts one (a required module: the scripts run as CommonJS under tsx/cjs).

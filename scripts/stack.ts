@@ -4,6 +4,7 @@ import { startStack, StartupError, type StackHandle } from '../stack';
 import { scriptArgs } from './args';
 import { readVar } from '../helpers/config/read';
 import { ConfigError } from '../helpers/errors';
+import { signalExit } from './exit-codes';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = scriptArgs(
@@ -17,7 +18,9 @@ async function main(argv: string[]): Promise<number> {
   --list-faults      list the faults STACK_FAULTS can inject, and exit
   STACK_FAULTS=a,b   faults to inject at start
   STACK_VERBOSE=1    print the services' logs on stderr
-  npm run doctor says whether this machine has what the stack needs.`,
+  npm run doctor says whether this machine has what the stack needs.
+  Exit 130 after Ctrl-C (143 after SIGTERM) once everything is stopped, 1 when stopping failed, 2 when the stack
+  could not start (what failed is named).`,
       options: { 'list-faults': { type: 'boolean' }, plaintext: { type: 'boolean' } },
     },
     argv,
@@ -46,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
     abort.abort();
     if (handle)
       handle.stop().then(
-        () => done(0),
+        () => done(signalExit(sig)),
         (e) => {
           process.stderr.write(`stack: ${e instanceof Error ? e.message : e}\n`);
           done(1);
@@ -59,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     handle = await startStack({ faults: readVar(process.env, 'STACK_FAULTS'), log, signal: abort.signal, plaintext: values.plaintext === true });
   } catch (e) {
-    if (signalled) return 0; // interrupted while starting: startStack already stopped what it had started
+    if (signalled) return signalExit(signalled); // interrupted while starting: startStack already stopped what it had started
     if (e instanceof StartupError || e instanceof UnknownFault) {
       process.stderr.write(`${e.message}\n`);
       return 2;
@@ -69,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
   if (signalled) {
     // the signal arrived just as the start completed
     await handle.stop();
-    return 0;
+    return signalExit(signalled);
   }
 
   // the env lines are the point of this command: these are the only place secrets are printed

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { scriptArgs } from './args';
+import { EXIT } from './exit-codes';
 import { DB_VARS, DEFAULTS, loadEnvFile, OPTIONAL_DBS, pemProblem, pgClientConfig } from '../helpers/config/config';
 import { ConfigError, firstLine, withoutCredentials } from '../helpers/errors';
 import { parseDuration } from '../helpers/ownership';
@@ -30,6 +31,12 @@ const { values } = scriptArgs({
   over its bound (rolled back, named), 2 on configuration (no target, a malformed variable, a refused profile).`,
   options: { 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' }, plaintext: { type: 'boolean' } },
 });
+const olderThan = String(values['older-than'] ?? DEFAULT_OLDER_THAN);
+const ageMs = parseDuration(olderThan) ?? -1;
+if (ageMs < 0) {
+  console.error(`flowgate sweep: --older-than must be a duration such as 90s, 15m, 3h or 2d (0s sweeps everything), got ${JSON.stringify(olderThan.slice(0, 40))} (exit ${EXIT.USAGE})`);
+  process.exit(EXIT.USAGE);
+}
 
 function fail(err: unknown): never {
   const text = err instanceof ConfigError ? err.message : `${(err as any)?.name ?? 'Error'}: ${firstLine(String((err as any)?.message ?? err))}`;
@@ -38,9 +45,6 @@ function fail(err: unknown): never {
 }
 
 async function main(): Promise<number> {
-  const olderThan = String(values['older-than'] ?? DEFAULT_OLDER_THAN);
-  const ageMs = parseDuration(olderThan);
-  if (ageMs === undefined) throw new ConfigError([`--older-than must be a duration such as 90s, 15m, 3h or 2d (0s sweeps everything), got ${JSON.stringify(olderThan.slice(0, 40))}`], 'the arguments');
   const dryRun = values['dry-run'] === true;
 
   loadEnvFile();

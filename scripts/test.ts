@@ -1,9 +1,26 @@
 // npm test: flowgate's own tests (unit, stack, harness runs) on Playwright Test, closing with the line "N passed, N failed".
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { scriptArgs } from './args';
+import { EXIT, signalExit } from './exit-codes';
+import { PLAYWRIGHT_OPTIONS_HELP, playwrightPassThrough } from './playwright-args';
 
 const root = join(__dirname, '..');
+// The folders tests/selftest.config.ts takes test files from: a filter must match one of them.
+const TEST_DIRS = ['contracts', 'helpers', 'reporters', 'fixtures', 'clients', 'stack', 'tests', 'scripts'];
+const testFiles = TEST_DIRS.flatMap((d) => (readdirSync(join(root, d), { recursive: true }) as string[]).filter((f) => f.endsWith('.test.ts')).map((f) => `${d}/${f}`));
+
+// Arguments first: --help or a typo must not delete the last results nor start a run.
+const { rest } = scriptArgs({
+  usage: `usage: npm test [-- <Playwright Test options>] [<test-file filter> …]
+  Runs flowgate's own tests (tests/selftest.config.ts: projects unit, stack, harness; about 15 minutes in full) and
+  closes with the line "N passed, N failed" and the fault matrix the harness tests recorded.
+  Exit 0 when every test passed, 1 when one failed or the run wrote no results.
+  ${PLAYWRIGHT_OPTIONS_HELP}`,
+  options: {},
+  passThrough: playwrightPassThrough(['unit', 'stack', 'harness'], testFiles),
+});
 const jsonFile = join(root, 'test-results', 'selftest.json');
 const matrixFile = join(root, 'test-results', 'fault-matrix.tsv');
 rmSync(jsonFile, { force: true });
@@ -21,19 +38,25 @@ function printMatrix() {
   console.log('');
 }
 
-const child = spawn(process.execPath, ['--require', join(root, 'scripts', 'code-cache.cjs'), require.resolve('@playwright/test/cli'), 'test', '-c', 'tests/selftest.config.ts', ...process.argv.slice(2)], {
+const child = spawn(process.execPath, ['--require', join(root, 'scripts', 'code-cache.cjs'), require.resolve('@playwright/test/cli'), 'test', '-c', 'tests/selftest.config.ts', ...rest], {
   cwd: root,
   stdio: 'inherit',
   env: process.env,
 });
-process.on('SIGINT', () => child.kill('SIGINT'));
-process.on('SIGTERM', () => child.kill('SIGTERM'));
+let signalled: NodeJS.Signals | undefined;
+const forward = (sig: NodeJS.Signals) => {
+  signalled ??= sig;
+  child.kill(sig);
+};
+process.on('SIGINT', forward);
+process.on('SIGTERM', forward);
 
 child.on('exit', (code, signal) => {
+  if (signalled) process.exit(signalExit(signalled));
   if (!existsSync(jsonFile)) {
     console.log(`0 passed, 1 failed`);
     console.error(`flowgate: the self tests wrote no results (playwright exited ${signal ?? code})`);
-    process.exit(1);
+    process.exit(EXIT.NO_GO);
   }
   printMatrix();
   const report = JSON.parse(readFileSync(jsonFile, 'utf8'));
@@ -42,5 +65,5 @@ child.on('exit', (code, signal) => {
   const failed = (s.unexpected ?? 0) + (report.errors?.length ?? 0);
   const skipped = s.skipped ?? 0;
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-  process.exit(failed > 0 || code !== 0 ? 1 : 0);
+  process.exit(failed > 0 || code !== 0 ? EXIT.NO_GO : EXIT.GO);
 });

@@ -1,7 +1,8 @@
-// flowgate's commands from the outside: --help prints usage and exits 0 touching nothing, bad flags and settings exit 2 naming them.
+// flowgate's commands from the outside: --help prints usage and exits 0 touching nothing, a bad flag exits 64 deleting nothing, bad settings exit 2 naming them.
 import { test, expect } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,7 +10,44 @@ const ROOT = join(__dirname, '..', '..');
 // an empty env file, so a developer's .env does not become the target
 const EMPTY_ENV = join(mkdtempSync(join(tmpdir(), 'flowgate-cli-')), 'empty.env');
 writeFileSync(EMPTY_ENV, '');
-const SCRIPTS = { smoke: 'scripts/smoke.ts', soak: 'scripts/soak.ts', 'merge-reports': 'scripts/merge-reports.ts', stack: 'scripts/stack.ts', doctor: 'scripts/doctor.ts', sweep: 'scripts/sweep.ts' };
+const SCRIPTS = {
+  smoke: 'scripts/smoke.ts',
+  test: 'scripts/test.ts',
+  report: 'scripts/report.ts',
+  'merge-reports': 'scripts/merge-reports.ts',
+  soak: 'scripts/soak.ts',
+  bench: 'scripts/bench.ts',
+  doctor: 'scripts/doctor.ts',
+  sweep: 'scripts/sweep.ts',
+  stack: 'scripts/stack.ts',
+};
+// Folders that other tests write to while these run (or that no script writes): left out of the snapshot.
+const NOT_WATCHED = new Set(['node_modules', '.git', '.cache', 'test-results']);
+
+/** Every file under dir with its size and modification time: a script that wrote, deleted or touched a file changes it. */
+function snapshot(dir: string, top = dir): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (NOT_WATCHED.has(e.name)) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) Object.assign(out, snapshot(p, top));
+    else if (e.isFile()) {
+      const st = statSync(p);
+      out[relative(top, p)] = `${st.size} ${st.mtimeMs}`;
+    }
+  }
+  return out;
+}
+
+/** A reports folder holding a last run's results, as a mistyped command must leave it. */
+function sentinelReports(dir: string): string {
+  mkdirSync(join(dir, 'allure-results'), { recursive: true });
+  writeFileSync(join(dir, 'go-no-go.json'), '{"verdict":"GO"}');
+  writeFileSync(join(dir, 'go-no-go.md'), '# GO');
+  writeFileSync(join(dir, 'junit.xml'), '<testsuites/>');
+  writeFileSync(join(dir, 'allure-results', 'x-result.json'), '{}');
+  return dir;
+}
 
 function run(script: string, args: string[], env: Record<string, string | undefined> = {}) {
   const base = { ...process.env };
@@ -22,30 +60,46 @@ function run(script: string, args: string[], env: Record<string, string | undefi
 test.describe.configure({ mode: 'parallel' });
 
 for (const [name, script] of Object.entries(SCRIPTS)) {
-  test(`npm run ${name} -- --help prints usage, exits 0 and leaves the reports folder alone`, async ({}, testInfo) => {
-    const reports = testInfo.outputPath('reports');
-    mkdirSync(join(reports, 'allure-results'), { recursive: true });
-    writeFileSync(join(reports, 'go-no-go.json'), '{"verdict":"GO"}');
-    writeFileSync(join(reports, 'junit.xml'), '<testsuites/>');
-    const before = readdirSync(reports).sort();
+  test(`npm ${name === 'test' ? '' : 'run '}${name} -- --help prints usage and the exit codes, exits 0 and changes no file`, async ({}, testInfo) => {
+    const reports = sentinelReports(testInfo.outputPath('reports'));
+    const before = { tree: snapshot(ROOT), reports: snapshot(reports) };
     for (const flag of ['--help', '-h']) {
       const r = run(script, [flag], { FLOWGATE_REPORTS_DIR: reports });
       expect(r.code, r.out).toBe(0);
-      expect(r.out).toContain(`usage: npm run ${name}`);
+      expect(r.out).toContain(`usage: npm ${name === 'test' ? 'test' : `run ${name}`}`);
+      expect(r.out).toContain('exit 64: usage error');
+      expect(r.out, 'no test run, no "0 passed, 1 failed"').not.toMatch(/\d+ passed, \d+ failed/);
     }
-    expect(readdirSync(reports).sort()).toEqual(before);
+    expect(snapshot(reports)).toEqual(before.reports);
+    expect(snapshot(ROOT)).toEqual(before.tree);
   });
 }
 
-test('an unknown flag to a flowgate script is named (exit 2); smoke passes Playwright options through', () => {
-  for (const script of [SCRIPTS.soak, SCRIPTS['merge-reports'], SCRIPTS.stack, SCRIPTS.doctor, SCRIPTS.sweep]) {
+test('npm run smoke -- --relase (a typo) exits 64 and deletes nothing: the last verdict, JUnit and Allure results stay', async ({}, testInfo) => {
+  const reports = sentinelReports(testInfo.outputPath('reports'));
+  const before = snapshot(reports);
+  for (const typo of [['--relase'], ['relase'], ['--project=autth'], ['--shard=3/2'], ['--release', '--grep']]) {
+    const r = run(SCRIPTS.smoke, typo, { FLOWGATE_REPORTS_DIR: reports });
+    expect(r.code, `${typo.join(' ')}: ${r.out}`).toBe(64);
+    expect(r.out).toContain('nothing was run or deleted');
+  }
+  expect(snapshot(reports)).toEqual(before);
+  expect(readFileSync(join(reports, 'go-no-go.json'), 'utf8')).toBe('{"verdict":"GO"}');
+});
+
+test('an unknown flag or a bad value to a flowgate script is a usage error naming it (exit 64)', () => {
+  for (const script of Object.values(SCRIPTS)) {
     const r = run(script, ['--frobnicate']);
-    expect(r.code, `${script}: ${r.out}`).toBe(2);
+    expect(r.code, `${script}: ${r.out}`).toBe(64);
     expect(r.out).toContain("'--frobnicate'");
   }
   const soak = run(SCRIPTS.soak, ['--runs', 'many']);
-  expect(soak.code).toBe(2);
+  expect(soak.code).toBe(64);
   expect(soak.out).toContain('--runs must be a positive integer, got "many"');
+  // a smoke run's options are checked by soak before any stack starts for them
+  const soakSmoke = run(SCRIPTS.soak, ['--runs', '1', '--', '--relase']);
+  expect(soakSmoke.code, soakSmoke.out).toBe(64);
+  expect(soakSmoke.out).toContain("Unknown option '--relase'");
 });
 
 test('npm run smoke: bad run settings and a missing embedded stack are "could not evaluate" (exit 2) saying what is wrong', async ({}, testInfo) => {
@@ -70,12 +124,12 @@ test('npm run smoke: bad run settings and a missing embedded stack are "could no
   expect(both.out).toContain('FLOWGATE_TARGET=embedded contradicts KONG_URL being set');
 });
 
-test('npm run sweep: no target, a bad --older-than or a profile with a DELETE it cannot prove safe is "could not sweep" (exit 2), naming what', async ({}, testInfo) => {
+test('npm run sweep: no target or a profile with a DELETE it cannot prove safe is "could not sweep" (exit 2), a bad --older-than a usage error (64), naming what', async ({}, testInfo) => {
   const none = run(SCRIPTS.sweep, []);
   expect(none.code, none.out).toBe(2);
   expect(none.out).toMatch(/no target is configured: .*set AUTH_DB_URL, .*SUBSCRIPTION_DB_URL/);
   const age = run(SCRIPTS.sweep, ['--older-than', 'yesterday'], { AUTH_DB_URL: 'postgres://u:p@127.0.0.1:1/x' });
-  expect(age.code, age.out).toBe(2);
+  expect(age.code, age.out).toBe(64);
   expect(age.out).toContain('--older-than must be a duration such as 90s, 15m, 3h or 2d (0s sweeps everything), got "yesterday"');
   const profile = JSON.parse(require('node:fs').readFileSync(join(ROOT, 'contracts', 'profiles', 'reference.json'), 'utf8'));
   profile.cleanup.delete.push({ db: 'ASSETS_DB_URL', by: 'tenantId', sql: 'DELETE FROM assets' });
