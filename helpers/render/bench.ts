@@ -108,6 +108,46 @@ const fixtures = (s: RawStep | undefined) => (s?.steps ?? []).flatMap((x) => (x.
 const endOf = (t: RawTest) => Math.max(t.startAt + t.durationMs, ...t.steps.map((s) => s.startAt + s.durationMs));
 const label = (t: RawTest) => `${t.project} › ${t.title}`;
 
+/** The critical path: the slot whose last test ended last, its tests in order, and what its first test waited for. */
+function criticalPath(run: RawRun, tests: RawTest[], t0: number, lastEnd: number): { path: Segment[]; lastSlot: number } {
+  const last = tests.find((t) => endOf(t) === lastEnd);
+  const lastSlot = last?.parallelIndex ?? 0;
+  const path: Segment[] = [];
+  const seg = (name: string, from: number, to: number) => {
+    if (to > from) path.push({ name, startMs: from - t0, ms: to - from });
+  };
+  if (run.spawnAt !== undefined) seg('runner start', run.spawnAt, run.beginAt);
+  const chain = tests.filter((t) => t.parallelIndex === lastSlot);
+  let cursor = run.beginAt;
+  if (chain.length) {
+    // Its first test waited for the tests that had ended when it started on other slots only if it depends on them
+    // (the flows on preflight): shown as the chain's head when preflight ran elsewhere.
+    const pre = tests.find((t) => t.project === 'preflight');
+    if (pre && pre.parallelIndex !== lastSlot && endOf(pre) <= chain[0].startAt && chain[0].project !== 'preflight' && chain[0].project !== 'source') {
+      seg(`wait for ${label(pre)} (slot ${pre.parallelIndex})`, cursor, endOf(pre));
+      cursor = endOf(pre);
+    }
+  }
+  let worker = -1;
+  for (const t of chain) {
+    const startName = t.workerIndex !== worker ? `worker ${t.workerIndex} start (${t.project})` : 'between tests';
+    seg(startName, cursor, t.startAt);
+    worker = t.workerIndex;
+    const before = hook(t, 'Before Hooks');
+    const after = hook(t, 'After Hooks');
+    const heavy = fixtures(before).filter((f) => f.ms >= 100).map((f) => `${f.name} ${f.ms}`).join(', ');
+    seg(`set-up of ${label(t)}${heavy ? ` (${heavy} ms)` : ''}`, t.startAt, t.startAt + (before?.durationMs ?? 0));
+    const bodyEnd = after?.startAt ?? endOf(t);
+    seg(`body of ${label(t)}`, t.startAt + (before?.durationMs ?? 0), bodyEnd);
+    seg(`teardown of ${label(t)}`, bodyEnd, endOf(t));
+    cursor = Math.max(cursor, endOf(t));
+  }
+  seg('worker teardown', cursor, run.endAt);
+  seg('verdict and reports', run.endAt, run.exitAt);
+  if (run.closeAt !== undefined) seg('process exit', run.exitAt, run.closeAt);
+  return { path, lastSlot };
+}
+
 /** One run's breakdown: phases (what the time went to), tests, the critical path and the observation lag. */
 export function breakdown(run: RawRun): Breakdown {
   const t0 = run.spawnAt ?? run.beginAt;
@@ -153,42 +193,7 @@ export function breakdown(run: RawRun): Breakdown {
   add('verdict and reports (onEnd → onExit)', run.exitAt - run.endAt);
   if (run.closeAt !== undefined) add('process exit (onExit → exit)', run.closeAt - run.exitAt);
 
-  // The critical path: the slot whose last test ended last, its tests in order, and what its first test waited for.
-  const last = tests.find((t) => endOf(t) === lastEnd);
-  const lastSlot = last?.parallelIndex ?? 0;
-  const path: Segment[] = [];
-  const seg = (name: string, from: number, to: number) => {
-    if (to > from) path.push({ name, startMs: from - t0, ms: to - from });
-  };
-  if (run.spawnAt !== undefined) seg('runner start', run.spawnAt, run.beginAt);
-  const chain = tests.filter((t) => t.parallelIndex === lastSlot);
-  let cursor = run.beginAt;
-  if (chain.length) {
-    // Its first test waited for the tests that had ended when it started on other slots only if it depends on them
-    // (the flows on preflight): shown as the chain's head when preflight ran elsewhere.
-    const pre = tests.find((t) => t.project === 'preflight');
-    if (pre && pre.parallelIndex !== lastSlot && endOf(pre) <= chain[0].startAt && chain[0].project !== 'preflight' && chain[0].project !== 'source') {
-      seg(`wait for ${label(pre)} (slot ${pre.parallelIndex})`, cursor, endOf(pre));
-      cursor = endOf(pre);
-    }
-  }
-  let worker = -1;
-  for (const t of chain) {
-    const startName = t.workerIndex !== worker ? `worker ${t.workerIndex} start (${t.project})` : 'between tests';
-    seg(startName, cursor, t.startAt);
-    worker = t.workerIndex;
-    const before = hook(t, 'Before Hooks');
-    const after = hook(t, 'After Hooks');
-    const heavy = fixtures(before).filter((f) => f.ms >= 100).map((f) => `${f.name} ${f.ms}`).join(', ');
-    seg(`set-up of ${label(t)}${heavy ? ` (${heavy} ms)` : ''}`, t.startAt, t.startAt + (before?.durationMs ?? 0));
-    const bodyEnd = after?.startAt ?? endOf(t);
-    seg(`body of ${label(t)}`, t.startAt + (before?.durationMs ?? 0), bodyEnd);
-    seg(`teardown of ${label(t)}`, bodyEnd, endOf(t));
-    cursor = Math.max(cursor, endOf(t));
-  }
-  seg('worker teardown', cursor, run.endAt);
-  seg('verdict and reports', run.endAt, run.exitAt);
-  if (run.closeAt !== undefined) seg('process exit', run.exitAt, run.closeAt);
+  const { path, lastSlot } = criticalPath(run, tests, t0, lastEnd);
 
   return {
     wallMs: close - t0,
