@@ -1,4 +1,5 @@
 // The console of a run: one line per test with its outcome and duration, a live count on a terminal, a test's steps and output only when it fails (every test's with verbose).
+import { readVar } from '../helpers/config/read';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
 import { stripAnsi } from '../helpers/errors';
 import { painter, type Paint } from '../helpers/render/colour';
@@ -38,7 +39,7 @@ export default class ConsoleReporter implements Reporter {
   constructor(options: ConsoleReporterOptions = {}) {
     this.out = options.out ?? process.stdout;
     this.paint = options.paint ?? painter(this.out);
-    this.verbose = options.verbose ?? process.env.FLOWGATE_VERBOSE === '1';
+    this.verbose = options.verbose ?? readVar(process.env, 'FLOWGATE_VERBOSE') === true;
   }
 
   printsToStdio(): boolean {

@@ -1,7 +1,7 @@
 // npm run doctor: one line per requirement of the embedded stack (found/missing, version, how to get it), or with --target one line per check of a configured target; exit 0 when it can run.
 import { scriptArgs } from './args';
 import { formatRequirement, missingForEmbedded, requirements } from '../stack/requirements';
-import { loadEnvFile, parseTargetConfig, type TargetConfig } from '../helpers/config/config';
+import { loadConfig, parseTargetConfig, type TargetConfig } from '../helpers/config/config';
 import { decideTarget } from '../helpers/config/target';
 import { redactorFromEnv } from '../helpers/config/secrets';
 import { ConfigError } from '../helpers/errors';
@@ -22,7 +22,7 @@ const { values } = scriptArgs({
 });
 
 async function doctorTarget(): Promise<number> {
-  loadEnvFile(process.env.FLOWGATE_ENV_FILE);
+  loadConfig();
   const redact = redactorFromEnv(process.env);
   const decided = decideTarget(process.env);
   if (!decided.ok || decided.kind !== 'staging') {

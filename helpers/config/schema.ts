@@ -96,8 +96,9 @@ export const CONFIG_VARS = {
   FLOWGATE_REPORTS_DIR: { scope: 'harness', group: 'run', parse: p.path, doc: "folder of the run's output (go-no-go.json/md, junit.xml, allure-results, history); default reports/" },
   FLOWGATE_SHARDS_EXPECTED: { scope: 'harness', group: 'run', parse: p.positiveInt, doc: 'npm run merge-reports: how many shards the run had; a missing shard is NO-GO' },
   FLOWGATE_STACK_LOG: { scope: 'harness', group: 'run', parse: p.boolean, doc: "true prints the embedded stack's progress during npm run smoke" },
-  FLOWGATE_CODE_CACHE: { scope: 'harness', group: 'run', parse: p.boolean, doc: "V8's compiled code of node_modules kept on disk between processes (scripts/code-cache.cjs); default true" },
-  FLOWGATE_CODE_CACHE_DIR: { scope: 'harness', group: 'run', parse: p.path, doc: 'where that cache lives; default node_modules/.cache/flowgate-v8' },
+  FLOWGATE_VERBOSE: { scope: 'harness', group: 'run', parse: p.boolean, doc: 'true: the console shows every step of every test, not only a failed test\'s (npm run smoke -- --verbose sets it)' },
+  FLOWGATE_CODE_CACHE: { scope: 'harness', group: 'run', parse: p.boolean, doc: "Node's compile cache (module.enableCompileCache) kept on disk between processes (scripts/code-cache.cjs); default true" },
+  FLOWGATE_CODE_CACHE_DIR: { scope: 'harness', group: 'run', parse: p.path, doc: 'where that cache lives; default node_modules/.cache/flowgate-compile' },
   FLOWGATE_CODE_CACHE_STATS: { scope: 'harness', group: 'run', parse: p.boolean, doc: "true prints, at each process's exit, how many cached modules it used, rejected and wrote" },
 
   FLOWGATE_HISTORY: { scope: 'harness', group: 'history', parse: p.path, doc: "one line per run that sinceLastGo and flaky pass rates read; default the reports folder's history.jsonl" },
@@ -112,6 +113,7 @@ export const CONFIG_VARS = {
   FLOWGATE_SKIP_CHROMIUM: { scope: 'stack', group: 'stack', parse: p.boolean, doc: "true: npm ci does not install Debian's chromium" },
   STACK_FAULTS: { scope: 'stack', group: 'stack', parse: p.text, doc: 'comma-separated faults the embedded stack injects at start (npm run stack -- --list-faults lists them)' },
   STACK_VERBOSE: { scope: 'stack', group: 'stack', parse: p.boolean, doc: "true: npm run stack prints the services' logs on stderr" },
+  STACK_KAFKA_VERSION: { scope: 'stack', group: 'stack', parse: p.text, doc: 'the embedded broker\'s Kafka line: unset runs 4.4; 3.9 runs 3.9.1 (fetched by STACK_KAFKA_VERSION=3.9 bash scripts/install-deps.sh), for a staging that still runs it' },
 
   FLOWGATE_TARGET_CONFIG: { scope: 'harness', group: 'internal', parse: p.text, secret: true, doc: 'global setup: the target decided and parsed once, as JSON, for the workers (helpers/config/run-target.ts)' },
   FLOWGATE_ALLURE_RESULTS_DIR: { scope: 'harness', group: 'internal', parse: p.path, doc: "npm run smoke: a shard's own Allure results folder" },
