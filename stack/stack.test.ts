@@ -256,13 +256,13 @@ test.describe('npm run stack', () => {
   // should tsx's relay SIGKILL the CLI on a loaded machine, the watchdog (infra/reaper.ts) still leaves nothing behind
   test('prints KEY=value lines and the ready line, and Ctrl-C stops it leaving nothing behind', async () => {
     test.setTimeout(150_000);
-    await runCliUntilReadyThenSignal(['npm', 'run', '--silent', 'stack'], 'SIGINT', (code, signal) => expect(code === 0 || signal === 'SIGINT', `npm exit ${code} ${signal}`).toBe(true));
+    await runCliUntilReadyThenSignal(['npm', 'run', '--silent', 'stack'], 'SIGINT', (code, signal) => expect(code === 130 || signal === 'SIGINT', `npm exit ${code} ${signal}`).toBe(true));
   });
 
-  test('the CLI itself exits 0 after SIGTERM, leaving nothing behind', async () => {
+  test('the CLI itself exits 143 (terminated) after SIGTERM, leaving nothing behind', async () => {
     test.setTimeout(150_000);
     // plain node with tsx's loader: the tsx binary's own signal relay may SIGKILL a child that acknowledges late (see infra/reaper.ts)
-    await runCliUntilReadyThenSignal([process.execPath, '--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/stack.ts'], 'SIGTERM', (code) => expect(code).toBe(0), true);
+    await runCliUntilReadyThenSignal([process.execPath, '--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/stack.ts'], 'SIGTERM', (code) => expect(code).toBe(143), true);
   });
 });
 
