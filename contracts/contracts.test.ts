@@ -10,7 +10,7 @@ test('every route names a service declared in x-services', () => {
   for (const r of c.routes) expect(names.has(r.service), `${r.method} ${r.path} → ${r.service}`).toBe(true);
 });
 
-test('the seed §5 paths are in the contract', () => {
+test('the compliance matrix §5 paths are in the contract', () => {
   for (const p of ['POST /api/v1/register/individual', 'GET /api/v1/register/verify-email/{token}', 'POST /api/v1/auth/login',
     'GET /api/v1/auth/check-session', 'POST /api/v1/auth/logout', 'GET /api/v1/subscriptions/current', 'POST /api/v1/assets',
     'PATCH /api/v1/assets/{id}', 'POST /api/v1/verification/proofs', 'GET /api/v1/scans/{id}/results', 'GET /api/v1/vulnerabilities',
@@ -43,8 +43,8 @@ test('the schema-version header must be exactly "1.0"', () => {
   expect(c.validateHeaders('cert-ix.asset.created', {}).errors.join()).toContain('schema-version');
 });
 
-test('the P0 list is seed §1\'s eleven P0 services, go-tools mapped to scan-engine-worker, each in x-services as P0 with a health path', () => {
-  // Written out from seed §1 (every row with Criticality P0), not read from the contract.
+test('the P0 list is compliance matrix §1\'s eleven P0 services, go-tools mapped to scan-engine-worker, each in x-services as P0 with a health path', () => {
+  // Written out from compliance matrix §1 (every row with Criticality P0), not read from the contract.
   expect(SEED_P0_SERVICES.map((s) => s.seed).sort()).toEqual(['qr-auth-service', 'otp-service', 'client-dashboard', 'asset-management-service',
     'vulnerability-management-service', 'go-tools', 'scan-api-service', 'payment-processing-service', 'checkout-orchestration-service',
     'email-service', 'subscription-service'].sort());
@@ -53,19 +53,19 @@ test('the P0 list is seed §1\'s eleven P0 services, go-tools mapped to scan-eng
   expect(p0Label('scan-engine-worker')).toBe('go-tools (scan-engine-worker)');
   expect(c.p0Services().map((s) => s.name)).toEqual(p0ServiceNames());
   for (const s of c.p0Services()) expect(s.health, s.name).toBe(`/health/${s.name}`);
-  // the contract has no P0 service the seed does not list
+  // the contract has no P0 service the compliance matrix does not list
   expect(c.services.filter((s) => s.criticality === 'P0').map((s) => s.name).sort()).toEqual(p0ServiceNames().sort());
 });
 
-test('a contract without a seed P0 service, or with one below P0, is an error naming it', () => {
+test('a contract without a P0 service of the compliance matrix, or with one below P0, is an error naming it', () => {
   const openapi = loadContractFile('openapi.yaml');
   const without = { ...openapi, 'x-services': Object.fromEntries(Object.entries<any>(openapi['x-services']).filter(([n]) => n !== 'otp-service')) };
-  expect(() => new Contracts(without, loadContractFile('asyncapi.yaml'), { validatorCache: false }).p0Services()).toThrow('seed §1 P0 service "otp-service" (x-services "otp-service") is missing from openapi.yaml x-services');
+  expect(() => new Contracts(without, loadContractFile('asyncapi.yaml'), { validatorCache: false }).p0Services()).toThrow('compliance matrix §1 P0 service "otp-service" (x-services "otp-service") is missing from openapi.yaml x-services');
   const demoted = { ...openapi, 'x-services': { ...openapi['x-services'], 'scan-engine-worker': { ...openapi['x-services']['scan-engine-worker'], criticality: 'P1' } } };
-  expect(() => new Contracts(demoted, loadContractFile('asyncapi.yaml'), { validatorCache: false }).p0Services()).toThrow('seed §1 P0 service "go-tools" is P1 in openapi.yaml x-services, expected P0');
+  expect(() => new Contracts(demoted, loadContractFile('asyncapi.yaml'), { validatorCache: false }).p0Services()).toThrow('compliance matrix §1 P0 service "go-tools" is P1 in openapi.yaml x-services, expected P0');
 });
 
-test('seed §6 freezes cert-ix.payment.* and cert-ix.checkout.* whole: a topic no channel names is held to the header and the family envelope', () => {
+test('compliance matrix §6 freezes cert-ix.payment.* and cert-ix.checkout.* whole: a topic no channel names is held to the header and the family envelope', () => {
   expect(c.families.map((f) => f.name)).toEqual(['cert-ix.payment.*', 'cert-ix.checkout.*']);
   const pay = c.familyOf('cert-ix.payment.refunded')!;
   expect(pay.channels).toEqual(['cert-ix.payment.succeeded', 'cert-ix.payment.failed']);

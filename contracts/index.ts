@@ -30,7 +30,7 @@ export interface ServiceContract {
   health: string;
   /** 'METHOD /path' of routes only other services may call: never reachable through the gateway */
   internal: string[];
-  /** seed §1's name when the contract models the service under another (go-tools → scan-engine-worker) */
+  /** compliance matrix §1's name when the contract models the service under another (go-tools → scan-engine-worker) */
   seed?: string;
 }
 
@@ -46,9 +46,9 @@ export interface TopicContract {
   headersSchema: object;
 }
 
-/** A topic family seed §6 freezes whole (`cert-ix.payment.*`): every topic under the prefix, named by a channel or not. */
+/** A topic family compliance matrix §6 freezes whole (`cert-ix.payment.*`): every topic under the prefix, named by a channel or not. */
 export interface TopicFamily {
-  /** as the seed writes it, e.g. cert-ix.payment.* */
+  /** as the compliance matrix writes it, e.g. cert-ix.payment.* */
   name: string;
   /** matches every concrete topic of the family (one or more segments after the prefix) */
   regex: RegExp;
@@ -244,14 +244,14 @@ export class Contracts {
   }
 
   /**
-   * The seed §1 P0 services (contracts/p0-services.ts) as their x-services entries: what criterion 10, completeness and the
-   * probes count against. A seed P0 service the contract lacks, or lists below P0, is an error naming it.
+   * The compliance matrix §1 P0 services (contracts/p0-services.ts) as their x-services entries: what criterion 10, completeness and the
+   * probes count against. A P0 service of the compliance matrix that the contract lacks, or lists below P0, is an error naming it.
    */
   p0Services(): ServiceContract[] {
     return SEED_P0_SERVICES.map(({ seed, service }) => {
       const s = this.services.find((x) => x.name === service);
-      if (!s) throw new Error(`contracts: seed §1 P0 service "${seed}" (x-services "${service}") is missing from openapi.yaml x-services`);
-      if (s.criticality !== 'P0') throw new Error(`contracts: seed §1 P0 service "${seed}" is ${s.criticality} in openapi.yaml x-services, expected P0`);
+      if (!s) throw new Error(`contracts: compliance matrix §1 P0 service "${seed}" (x-services "${service}") is missing from openapi.yaml x-services`);
+      if (s.criticality !== 'P0') throw new Error(`contracts: compliance matrix §1 P0 service "${seed}" is ${s.criticality} in openapi.yaml x-services, expected P0`);
       return s;
     });
   }
@@ -368,7 +368,7 @@ export class Contracts {
 }
 
 /**
- * A family from its seed name (`cert-ix.payment.*`) and the channels under its prefix: the envelope is the fields every
+ * A family from its name in the compliance matrix (`cert-ix.payment.*`) and the channels under its prefix: the envelope is the fields every
  * channel requires, each with the first channel's schema when all channels agree on it (a field they type differently is
  * required, of any type). A family no channel is in has no envelope to hold a topic to, which is a contract error.
  */

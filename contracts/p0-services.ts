@@ -1,10 +1,10 @@
-// Seed §1's P0 services (every row with Criticality P0), each named as the seed names it and mapped to its x-services entry.
+// The compliance matrix §1's P0 services (every row with Criticality P0), each named as the compliance matrix names it and mapped to its x-services entry.
 //
 // Criterion 10, the completeness check and the auth-bypass probes count against this list, not against x-services:
 // a P0 service dropped from (or never added to) the contract must show as missing, not shrink what is due.
 
 export interface SeedP0Service {
-  /** the name in seed §1 */
+  /** the name in compliance matrix §1 */
   seed: string;
   /** the name in openapi.yaml x-services (the same, unless the contract models it under another name) */
   service: string;
@@ -25,7 +25,7 @@ export const SEED_P0_SERVICES: readonly SeedP0Service[] = [
   { seed: 'subscription-service', service: 'subscription-service' },
 ];
 
-/** The contract (x-services) names of the seed's P0 services, in seed order. */
+/** The contract (x-services) names of the compliance matrix's P0 services, in the compliance matrix's order. */
 export function p0ServiceNames(): string[] {
   return SEED_P0_SERVICES.map((s) => s.service);
 }

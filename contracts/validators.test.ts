@@ -21,7 +21,7 @@ test('asyncapi.yaml parses without errors (@asyncapi/parser)', async () => {
   expect(document).toBeTruthy();
 });
 
-test('the working contracts changed only additively since contracts/frozen/ (seed §6)', () => {
+test('the working contracts changed only additively since contracts/frozen/ (compliance matrix §6)', () => {
   expect(diffOpenApi(yaml('frozen', 'openapi.yaml'), yaml('openapi.yaml')), 'breaking changes in openapi.yaml').toEqual([]);
   expect(diffAsyncApi(yaml('frozen', 'asyncapi.yaml'), yaml('asyncapi.yaml')), 'breaking changes in asyncapi.yaml').toEqual([]);
   expect(yaml('frozen', 'asyncapi.yaml').info.version, 'the baseline is the 1.0 freeze').toBe('1.0');

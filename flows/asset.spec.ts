@@ -1,4 +1,4 @@
-// Flow 3: asset CRUD with quota sync within the seed's 30 s, asset events and audit rows carrying the trace id.
+// Flow 3: asset CRUD with quota sync within the compliance matrix's 30 s, asset events and audit rows carrying the trace id.
 import { test, expect, login } from '../fixtures';
 import { polling } from '../helpers/poll';
 import { BudgetExceeded, EventNotObserved } from '../helpers/errors';
@@ -23,7 +23,7 @@ test.describe('asset flow', () => {
     let deleted: Change | undefined;
 
     /**
-     * "Quota syncs within 30 s" (seed §5) is ONE budget, measured from the create/delete response: the quota event and
+     * "Quota syncs within 30 s" (compliance matrix §5) is ONE budget, measured from the create/delete response: the quota event and
      * the usage read share the deadline answeredAt + quotaMs, however long the steps in between took. (Two waits with
      * the full budget each, started after steps 3 and 4, let a sync of nearly three budgets pass.)
      */

@@ -63,7 +63,7 @@ test('3. No hardcoded secrets in the deployed source — secretlint and flowgate
   });
 });
 
-/** Seed §3's gaps a scan of the given source decides; without a source, or without the files a rule reads, a code review still decides. */
+/** The compliance matrix §3's gaps a scan of the given source decides; without a source, or without the files a rule reads, a code review still decides. */
 const GAP_RULES: { gap: GapId; tag: string; title: string; decide(s: { tree: SourceTree; scan: ScanResult }): GapDecision }[] = [
   { gap: 'P0-06', tag: gapTag('P0-06'), title: 'P0-06. DB_SSL defaults to on: no DB_SSL=false, ssl: false, sslmode=disable or opt-in DB_SSL in the source — FLOWGATE_SOURCE_DIR', decide: (s) => dbSslRule(s.tree.files) },
   { gap: 'P0-07', tag: gapTag('P0-07'), title: 'P0-07. No secret hardcoded in a compose file or a committed .env file — FLOWGATE_SOURCE_DIR', decide: (s) => composeEnvSecretsRule(s.tree.files, s.scan.findings) },
@@ -88,7 +88,7 @@ for (const g of GAP_RULES) {
 }
 
 test('11. Contracts changed only additively since the frozen 1.0 baseline — contracts/frozen/', { tag: [criterionTag(11)] }, async () => {
-  const step = 'F. Compare contracts/*.yaml with contracts/frozen/ — additive-only (seed §6)';
+  const step = 'F. Compare contracts/*.yaml with contracts/frozen/ — additive-only (compliance matrix §6)';
   await test.step(step, async () => {
     // parsed as in contracts/index.ts: the YAML's parse is kept by the hash of the text, so it is these files' content
     const yaml = (...p: string[]) => loadContractFile(p.join('/'));

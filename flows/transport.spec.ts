@@ -1,4 +1,4 @@
-// Criteria 4, 5, 6 and P0-06 by connection tests (seed §7: "curl -k test against Kong + all public ports", "config audit + connection test").
+// Criteria 4, 5, 6 and P0-06 by connection tests (compliance matrix §7: "curl -k test against Kong + all public ports", "config audit + connection test").
 import { readFileSync } from 'node:fs';
 import * as allure from 'allure-js-commons';
 import { ConfigResourceTypes } from 'kafkajs';

@@ -1,4 +1,4 @@
-// One unit test per additive-only rule (seed §6): each breaking edit is named by rule and path; an additive edit passes.
+// One unit test per additive-only rule (compliance matrix §6): each breaking edit is named by rule and path; an additive edit passes.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

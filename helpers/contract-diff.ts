@@ -1,4 +1,4 @@
-// Seed §6's additive-only rule: the working contracts against their frozen 1.0 baseline (contracts/frozen/), naming every breaking change by path.
+// The compliance matrix §6's additive-only rule: the working contracts against their frozen 1.0 baseline (contracts/frozen/), naming every breaking change by path.
 export type BreakingRule = 'removed-topic' | 'removed-route' | 'removed-field' | 'removed-enum-value' | 'type-change' | 'new-required-field';
 
 export interface BreakingChange {

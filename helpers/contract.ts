@@ -1,4 +1,4 @@
-// Checks one observed Kafka event or HTTP response against the frozen contract (seed §6), throwing a typed error that quotes it.
+// Checks one observed Kafka event or HTTP response against the frozen contract (compliance matrix §6), throwing a typed error that quotes it.
 import type { Contracts } from '../contracts';
 import { ContractViolation, UnexpectedResponse } from './errors';
 
@@ -35,7 +35,7 @@ export function checkEvent(c: ContractSource, msg: ObservedMessage): { payload: 
   const fail = () =>
     new ContractViolation({ topic: msg.topic, partition: msg.partition, offset: msg.offset, headers, value: raw ?? null, problems });
 
-  // A topic of a family seed §6 freezes whole is held to the family's envelope even before a channel names it.
+  // A topic of a family compliance matrix §6 freezes whole is held to the family's envelope even before a channel names it.
   if (!c.topicFor(msg.topic) && !c.familyOf?.(msg.topic)) {
     problems.push(`topic ${msg.topic} is not in the frozen contract`);
     throw fail();

@@ -23,11 +23,11 @@ export function renderMarkdown(r: VerdictResult): string {
     for (const n of r.notes) out.push(`- ${n.split('\n').map((l) => l.replace(/\|/g, '\\|').trim()).filter(Boolean).join('\n  ')}`);
     out.push('');
   }
-  out.push('## Criteria (seed §7)', '', '| # | criterion | status | detail |', '|---|---|---|---|');
+  out.push('## Criteria (compliance matrix §7)', '', '| # | criterion | status | detail |', '|---|---|---|---|');
   for (const c of r.criteria) out.push(`| ${c.id} | ${md(c.title)} | ${CRIT_MARK[c.status]} | ${md(c.detail)} |`);
   const gaps = r.criteria.find((c) => c.rows?.length);
   if (gaps?.rows) {
-    out.push('', `## Criterion ${gaps.id}: P0 gaps (seed §3)`, '', '| gap | service | status | detail |', '|---|---|---|---|');
+    out.push('', `## Criterion ${gaps.id}: P0 gaps (compliance matrix §3)`, '', '| gap | service | status | detail |', '|---|---|---|---|');
     for (const g of gaps.rows) out.push(`| ${g.gap} | ${g.service} | ${GAP_MARK[g.status] ?? g.status} | ${md(g.detail)} |`);
   }
   out.push('', '## Sign-offs', '');

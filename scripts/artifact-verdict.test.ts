@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { scanRunArtifacts } from './artifact-verdict';
 
 const SECRET = 'sasl-Pa55word-for-the-test';
-const MD = '# Go/No-Go: **GO — release ready — target embedded**\n\n- target: embedded\n- exit code: 0\n- flaky passes count as NO-GO\n\n## Criteria (seed §7)\n\n| # | criterion |\n';
+const MD = '# Go/No-Go: **GO — release ready — target embedded**\n\n- target: embedded\n- exit code: 0\n- flaky passes count as NO-GO\n\n## Criteria (compliance matrix §7)\n\n| # | criterion |\n';
 
 function run(files: Record<string, string>) {
   const root = mkdtempSync(join(tmpdir(), 'flowgate-root-'));

@@ -19,7 +19,7 @@ const PLANTED = `\n# added by the source-literal-secret fault\nx-mail:\n  SENDGR
 const SSL_VAR = ['DB', 'SSL'].join('_');
 const CSRF_VAR = ['CSRF', 'ENCRYPTION', 'KEY'].join('_');
 
-/** A file of the snapshot, and how a fault rewrites it (the seed's P0-06 and P0-10 as they look in code). */
+/** A file of the snapshot, and how a fault rewrites it (the compliance matrix's P0-06 and P0-10 as they look in code). */
 interface Plant {
   fault: (typeof SOURCE_FAULTS)[number];
   file: string;

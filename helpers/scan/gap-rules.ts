@@ -1,4 +1,4 @@
-// Seed §3's P0 gaps a scan of the given source decides (P0-06 DB_SSL off by default, P0-07 secrets in compose/.env, P0-10 CSRF key random fallback): the rules and their decision.
+// The compliance matrix §3's P0 gaps a scan of the given source decides (P0-06 DB_SSL off by default, P0-07 secrets in compose/.env, P0-10 CSRF key random fallback): the rules and their decision.
 import type { FileKind } from './secret-rules';
 
 export interface SourceFile {

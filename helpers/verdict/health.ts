@@ -33,7 +33,7 @@ export function judgeHealth(c: Pick<Contracts, 'validateSchema'>, a: Omit<Health
 
 /**
  * The seed P0 services (`expected`, x-services names) that no health answer in `checks` is for: criterion 10 counts against the
- * seed's list, so a service preflight never asked is missing, not silently left out.
+ * compliance matrix's list, so a service preflight never asked is missing, not silently left out.
  */
 export function healthNotChecked(expected: readonly string[], checks: readonly Pick<HealthCheck, 'service'>[]): string[] {
   const asked = new Set(checks.map((h) => h.service));

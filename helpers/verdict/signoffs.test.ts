@@ -33,7 +33,7 @@ test('a missing field names FLOWGATE_SIGNOFFS, the entry and the field', () => {
 });
 
 test('an unknown criterion, a repeated one, a bad date, an unknown field: each named with its entry', () => {
-  expect(() => parseSignoffs(VALID.replace('criterion: 3', 'criterion: 13'), IDS)).toThrow(/entry 2: criterion 13 is not a seed §7 criterion/);
+  expect(() => parseSignoffs(VALID.replace('criterion: 3', 'criterion: 13'), IDS)).toThrow(/entry 2: criterion 13 is not a compliance matrix §7 criterion/);
   expect(() => parseSignoffs(VALID.replace('criterion: 3', 'criterion: 1'), IDS)).toThrow(/entry 2: criterion 1 is signed off twice/);
   expect(() => parseSignoffs(VALID.replace('2026-11-21', '21.11.2026'), IDS)).toThrow(/entry 2 \(criterion 3\) date must match format "date"/);
   expect(() => parseSignoffs(VALID.replace('    note:', '    signature: x\n    note:'), IDS)).toThrow(/entry 1 \(criterion 1\) has an unknown field "signature"/);
@@ -49,11 +49,11 @@ test('an unreadable file is a ConfigError naming the variable and the path', () 
   expect(loadSignoffs({ FLOWGATE_SIGNOFFS: ok }, IDS)).toHaveLength(2);
 });
 
-test('target and covers are read; covers only on criterion 1, only seed §3 gaps, each once', () => {
+test('target and covers are read; covers only on criterion 1, only compliance matrix §3 gaps, each once', () => {
   const text = VALID.replace('    note: "P0-07', '    target: staging\n    covers: [P0-07, P0-08]\n    note: "P0-07');
   expect(parseSignoffs(text, IDS, 'f', GAPS)[0]).toEqual({ criterion: 1, by: 'Dana Reviewer', date: '2026-11-20', evidence: 'https://tracker.example/REVIEW-123', note: 'P0-07, P0-08, P0-10 reviewed in code', target: 'staging', covers: ['P0-07', 'P0-08'] });
   expect(() => parseSignoffs(VALID.replace('    by: Sam Auditor', '    by: Sam Auditor\n    covers: [P0-07]'), IDS, 'f', GAPS)).toThrow(/entry 2 \(criterion 3\): covers lists P0 gap rows, which only criterion 1 has/);
-  expect(() => parseSignoffs(text.replace('P0-08]', 'P0-11]'), IDS, 'f', GAPS)).toThrow(/entry 1 \(criterion 1\): covers names P0-11, not a seed §3 gap \(P0-01–P0-10\)/);
+  expect(() => parseSignoffs(text.replace('P0-08]', 'P0-11]'), IDS, 'f', GAPS)).toThrow(/entry 1 \(criterion 1\): covers names P0-11, not a compliance matrix §3 gap \(P0-01–P0-10\)/);
   expect(() => parseSignoffs(text.replace('P0-08]', 'gap 8]'), IDS, 'f', GAPS)).toThrow(/entry 1 \(criterion 1\) covers\/1 must match pattern/);
   expect(() => parseSignoffs(text.replace('P0-08]', 'P0-07]'), IDS, 'f', GAPS)).toThrow(/entry 1 \(criterion 1\) covers must NOT have duplicate items/);
   expect(() => parseSignoffs(text.replace('target: staging', 'target: " "'), IDS, 'f', GAPS)).toThrow(/entry 1 \(criterion 1\) target must match pattern/);

@@ -21,7 +21,7 @@ export interface SignOff {
   covers?: string[];
 }
 
-/** What a gap row id looks like (seed §3: P0-01 … P0-10). */
+/** What a gap row id looks like (compliance matrix §3: P0-01 … P0-10). */
 const GAP_ID = '^P0-\\d{2}$';
 
 const SCHEMA = {
@@ -87,13 +87,13 @@ export function parseSignoffs(text: string, knownCriteria: readonly number[], fi
   const problems: string[] = [];
   const seen = new Set<number>();
   doc.signoffs.forEach((s: SignOff, i: number) => {
-    if (!knownCriteria.includes(s.criterion)) problems.push(`entry ${i + 1}: criterion ${s.criterion} is not a seed §7 criterion (${knownCriteria[0]}–${knownCriteria[knownCriteria.length - 1]})`);
+    if (!knownCriteria.includes(s.criterion)) problems.push(`entry ${i + 1}: criterion ${s.criterion} is not a compliance matrix §7 criterion (${knownCriteria[0]}–${knownCriteria[knownCriteria.length - 1]})`);
     else if (seen.has(s.criterion)) problems.push(`entry ${i + 1}: criterion ${s.criterion} is signed off twice`);
     seen.add(s.criterion);
     // Only criterion 1 has rows; a list on another criterion would read as a scope it does not have.
     if (s.covers && s.criterion !== 1) problems.push(`entry ${i + 1} (criterion ${s.criterion}): covers lists P0 gap rows, which only criterion 1 has`);
     const unknown = (s.covers ?? []).filter((g) => knownGaps && !knownGaps.includes(g));
-    if (unknown.length) problems.push(`entry ${i + 1} (criterion ${s.criterion}): covers names ${unknown.join(', ')}, not a seed §3 gap (${knownGaps![0]}–${knownGaps![knownGaps!.length - 1]})`);
+    if (unknown.length) problems.push(`entry ${i + 1} (criterion ${s.criterion}): covers names ${unknown.join(', ')}, not a compliance matrix §3 gap (${knownGaps![0]}–${knownGaps![knownGaps!.length - 1]})`);
   });
   if (problems.length) throw new ConfigError(problems, source);
   return doc.signoffs.map((s: SignOff) => ({

@@ -301,7 +301,7 @@ test('criterion 10: every P0 health answer ok → pass with latency; a degraded 
   expect(none.verdict).toBe('NO-GO');
 });
 
-test('criterion 10 counts against seed §1\'s P0 list: a service preflight did not ask is not-run, naming it (go-tools by its seed name); the pass lists them all', () => {
+test('criterion 10 counts against compliance matrix §1\'s P0 list: a service preflight did not ask is not-run, naming it (go-tools by its seed name); the pass lists them all', () => {
   const withPreflight = (checks: typeof HEALTHY_SERVICES) => computeVerdict(run(healthy().map((t) => (t.project === 'preflight' ? flowTest('preflight', { tags: [], evidence: [healthEvidence(checks)] }) : t))));
   const ok = computeVerdict(run(healthy()));
   expect(crit(ok, 10).detail).toContain('all 11 seed P0 services answered status ok naming themselves');

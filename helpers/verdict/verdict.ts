@@ -180,7 +180,7 @@ function applySignoffs(criteria: CriterionResult[], signoffs: SignOff[], run: Pi
   const standing = { now: new Date(run.finishedAt), maxAgeDays: run.signoffMaxAgeDays ?? SIGNOFF_MAX_AGE_DAYS, target: run.target.name };
   return signoffs.map((s) => {
     const c = criteria.find((x) => x.id === s.criterion);
-    if (!c) return { ...s, applied: false, reason: `criterion ${s.criterion} is not a seed §7 criterion` };
+    if (!c) return { ...s, applied: false, reason: `criterion ${s.criterion} is not a compliance matrix §7 criterion` };
     if (c.status !== 'awaiting-sign-off')
       return { ...s, applied: false, reason: `ignored: the run decided criterion ${c.id} from evidence (${c.status}); evidence beats opinion${c.status === 'fail' ? ', and a failed criterion is never signed off' : ''}` };
     const lapse = signoffLapse(s, standing);

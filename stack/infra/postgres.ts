@@ -71,7 +71,7 @@ export function lookupUser(passwd: string, name: string): { uid: number; gid: nu
   return undefined;
 }
 
-/** Database names are identifiers we interpolate into DDL: only the seed's snake_case names are accepted. */
+/** Database names are identifiers we interpolate into DDL: only the compliance matrix's snake_case names are accepted. */
 export function assertDatabaseName(name: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid database name "${name}" (lower-case letters, digits and _ only)`);
 }

@@ -28,7 +28,7 @@ const mod: ServiceModule = {
     const pool = db(ctx);
     const audit = async (action: Action, assetId: string, req: any) => {
       const u = userOf(req);
-      // P0-02: the seed's gap is an audit trail without the correlation id
+      // P0-02: the compliance matrix's gap is an audit trail without the correlation id
       const traceId = ctx.faults.on('P0-02-asset-audit-no-trace') ? null : req.traceId;
       await pool.query('INSERT INTO asset_audit (action, asset_id, tenant_id, user_id, trace_id) VALUES ($1, $2, $3, $4, $5)', [action, assetId, u.tenantId, u.userId, traceId]);
     };

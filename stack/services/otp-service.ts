@@ -1,4 +1,4 @@
-// Model of otp-service (seed §1, P0): no flow crosses it, so the model is its health endpoint (criterion 10) and nothing more.
+// Model of otp-service (compliance matrix §1, P0): no flow crosses it, so the model is its health endpoint (criterion 10) and nothing more.
 import type { ServiceModule } from '../types';
 
 const mod: ServiceModule = {

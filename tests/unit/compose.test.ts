@@ -19,7 +19,7 @@ const ENV_EXAMPLE = join(repoRoot, '.env.example');
 
 const DATABASES: string[] = DATABASE_NAMES;
 
-// the variables a target takes (DESIGN §3 and the issue); .env.example must document each
+// the variables a target takes (the design and the issue); .env.example must document each
 const TARGET_VARS = [
   'FLOWGATE_TARGET_NAME', 'KONG_URL', 'KONG_EXTRA_HEADERS', 'KONG_CA_FILE', 'FLOWGATE_PUBLIC_ENDPOINTS',
   'KAFKA_BROKERS', 'KAFKA_SSL', 'KAFKA_SSL_CA_FILE', 'KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_OBSERVER_GROUP_PREFIX',

@@ -140,7 +140,7 @@ function algNone(token: string): boolean {
 }
 
 /**
- * The unsafe fallback of the seed's P0-01/P0-03 gaps, used only while such a fault is on: whatever tenant an
+ * The unsafe fallback of the compliance matrix's P0-01/P0-03 gaps, used only while such a fault is on: whatever tenant an
  * unverified decode names, else the x-tenant-id header, else a shared fallback tenant.
  */
 export function unsafeFallbackUser(req: FastifyRequest): AuthUser {
