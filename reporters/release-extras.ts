@@ -23,7 +23,7 @@ export interface ExtrasInput {
 
 export interface Extras {
   /** new fields of go-no-go.json */
-  fields: { sinceLastGo?: HistoryUpdate['sinceLastGo']; flakyPassRates?: HistoryUpdate['flakyPassRates']; timelines?: { flow: string; test: string; file: string }[] };
+  fields: { environment?: Record<string, string>; sinceLastGo?: HistoryUpdate['sinceLastGo']; flakyPassRates?: HistoryUpdate['flakyPassRates']; timelines?: { flow: string; test: string; file: string }[] };
   /** the lines go-no-go.md gains below its headline */
   markdownHead: string[];
   /** the section go-no-go.md gains at its end */
@@ -97,7 +97,8 @@ export function releaseExtras(input: ExtrasInput): Extras {
     ? ['', '## Timelines', '', ...timelines.map((t) => `- ${t.flow}: [${t.test}](${relative(outDir, t.file)})`)]
     : [];
   return {
-    fields: { ...(cmp.sinceLastGo ? { sinceLastGo: cmp.sinceLastGo } : {}), flakyPassRates: cmp.flakyPassRates, ...(timelines.length ? { timelines: timelines.map((t) => ({ ...t, file: relative(outDir, t.file) })) } : {}) },
+    // the environment the verdict was reached in (the Node that ran it, the libraries), as the Allure report shows it
+    fields: { environment: allureEnvironment(verdict), ...(cmp.sinceLastGo ? { sinceLastGo: cmp.sinceLastGo } : {}), flakyPassRates: cmp.flakyPassRates, ...(timelines.length ? { timelines: timelines.map((t) => ({ ...t, file: relative(outDir, t.file) })) } : {}) },
     markdownHead: partial ? [] : [`> ${cmp.line}`],
     markdownTail,
     consoleLine: partial ? undefined : `history: ${cmp.line}`,

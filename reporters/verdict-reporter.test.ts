@@ -191,6 +191,8 @@ test.describe('verdict reporter on a real Playwright run', () => {
     expect(r.json.verdict, r.stdout).toBe('GO');
     expect(r.json.exitCode).toBe(0);
     expect(r.code).toBe(0);
+    // the verdict records the Node it was reached on: a supported one (22.22 or later)
+    expect(r.json.environment?.node).toMatch(/^v(2[3-9]|[3-9]\d|22\.(2[2-9]|[3-9]\d))\./);
     for (const id of [2, 4, 5, 6, 7, 8, 9, 12]) expect(crit(r.json, id).status, `criterion ${id}`).toBe('pass');
     for (const id of [3, 10, 11]) expect(crit(r.json, id).status, `criterion ${id}`).toBe('pass');
     expect(crit(r.json, 5).evidence[0].observed[0]).toMatchObject({ kind: 'transport', data: { endpoint: '127.0.0.1:9005', ok: true } });

@@ -169,6 +169,8 @@ export interface FlowResult {
 }
 
 export interface VerdictResult {
+  /** where the verdict was reached: the Node that ran it, flowgate's and the libraries' versions (the reporter adds it) */
+  environment?: Record<string, string>;
   /** the automated evidence: GO when nothing failed, nothing required is missing and no trigger fired */
   verdict: 'GO' | 'NO-GO';
   /** ready when all twelve criteria are pass or signed-off */
