@@ -6,7 +6,7 @@ import { startStack } from '../../stack';
 import { runSmoke, setFaults, targetEnv, cleanup, test } from './harness';
 
 const BOUND_S = 150;
-const afterPreflight = /✓\s+\d+ \[preflight\]/;
+const afterPreflight = /✓ passed\s+\[preflight\]/;
 
 const cases = [
   { name: 'Kafka broker stopped mid-run', component: 'kafka', categories: ['infrastructure unreachable', 'budget exceeded'] },
