@@ -96,3 +96,10 @@ test('the steps shown: the flows’ own and any that failed, nested under the sh
     ['expect.toBe', 1],
   ]);
 });
+
+test('an error outside every test (global setup refusing the target) is said whole: the lines after the first name the variable', () => {
+  const { out, text } = fakeOut(false);
+  const r = new ConsoleReporter({ out, paint: plain });
+  r.onError({ message: 'ConfigError: 1 problem in the target (refused before any request):\n  - FLOWGATE_TARGET_NAME "live" says "live"' } as any);
+  expect(text()).toContain('error: ConfigError: 1 problem in the target (refused before any request):\n  - FLOWGATE_TARGET_NAME "live" says "live"');
+});

@@ -86,7 +86,10 @@ export default class ConsoleReporter implements Reporter {
   }
 
   onError(error: TestError): void {
-    this.write(this.paint('no-go', `error: ${firstLine(error.message)}`));
+    // an error outside every test (global setup refusing a target, a config error) is the whole story of the run:
+    // said in full (the redacting reporter has already run over it), capped like a test's output
+    const lines = (error.message ?? String(error.value ?? 'unknown error')).trimEnd().split('\n').slice(0, MAX_OUTPUT_LINES);
+    this.write(this.paint('no-go', `error: ${lines.join('\n')}`));
   }
 
   onEnd(_result: FullResult): void {
