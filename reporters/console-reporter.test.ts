@@ -103,3 +103,15 @@ test('an error outside every test (global setup refusing the target) is said who
   r.onError({ message: 'ConfigError: 1 problem in the target (refused before any request):\n  - FLOWGATE_TARGET_NAME "live" says "live"' } as any);
   expect(text()).toContain('error: ConfigError: 1 problem in the target (refused before any request):\n  - FLOWGATE_TARGET_NAME "live" says "live"');
 });
+
+test('verbose: each numbered step is said as it begins, with its project; not without --verbose', () => {
+  const step = { title: '3. Start scan — POST /api/v1/scans', category: 'test.step', parent: undefined } as any;
+  const inner = { title: 'expect.toBe', category: 'expect', parent: step } as any;
+  for (const verbose of [true, false]) {
+    const { out, text } = fakeOut(false);
+    const r = new ConsoleReporter({ out, paint: plain, verbose });
+    r.onStepBegin(fakeTest('scan', 'scan flow'), passing, step);
+    r.onStepBegin(fakeTest('scan', 'scan flow'), passing, inner);
+    expect(text()).toBe(verbose ? '  ▸ [auth] 3. Start scan — POST /api/v1/scans\n' : '');
+  }
+});

@@ -59,6 +59,12 @@ export default class ConsoleReporter implements Reporter {
     this.drawStatus();
   }
 
+  /** --verbose: each numbered step as it begins, so a watcher sees where a run is (a flow's own steps, not their inner calls) */
+  onStepBegin(test: TestCase, _result: TestResult, step: TestStep): void {
+    if (!this.verbose || step.category !== 'test.step' || step.parent) return;
+    this.write(this.paint('dim', `  ▸ [${test.parent.project()?.name ?? ''}] ${step.title}`));
+  }
+
   onStdOut(chunk: string | Buffer, test?: TestCase): void {
     this.keepOutput(chunk, test);
   }

@@ -212,8 +212,9 @@ test.describe('cleanup on a shared target', () => {
     await q('AUTH_DB_URL', `INSERT INTO users (id, tenant_id, email, password_hash, status) VALUES ($1, $2, $3, 'scrypt$x$y', 'active')`, [`usr_stray_${hex}`, customerTenant, stray]);
     try {
       let pgid = 0;
-      // Killed once the flows have made something (a flow past its first step has its account, and usually more).
-      const run = await runSmoke(env, [], {
+      // Killed once the flows have made something (a flow past its first step has its account, and usually more):
+      // --verbose says each numbered step as it begins.
+      const run = await runSmoke(env, ['--verbose'], {
         env: { FLOWGATE_RUN_ID: runId },
         onOutput: {
           match: /\[(scan|asset|payment)\] [3-9]\. /,
