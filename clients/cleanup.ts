@@ -74,6 +74,30 @@ function failure(db: string, err: any): string {
   return `cleanup failed: ${db}: ${firstLine(String(err?.message ?? err))}; rolled back, its rows stay (npm run sweep removes them later)`;
 }
 
+/** One cleanup's inputs and what it gathers as it goes: the rows removed and the notes for the verdict, in the order they happen. */
+interface CleanupRun {
+  probes: DbProbes;
+  spec: CleanupSpec;
+  ids: OwnedIds;
+  opts: CleanupOptions;
+  timeoutMs: number;
+  removed: CleanupOutcome['removed'];
+  notes: string[];
+}
+
+/** The ids a statement keyed by `k` may delete: tenants only once proven owned. */
+type Values = (k: CleanupKey) => string[];
+
+const uniq = (xs: string[] | undefined) => [...new Set((xs ?? []).filter((x) => typeof x === 'string'))];
+
+/** The open transaction of the users' database, when it is open, and the tenants proven owned in it. */
+interface Anchor {
+  client: PoolClient | undefined;
+  owned: string[];
+  /** the anchor was needed but could not be opened or checked: nothing keyed by tenant may go */
+  broken: boolean;
+}
+
 /**
  * Deletes what `ids` reach, by the profile's statements. Tenant-keyed statements run only for tenants whose every user
  * is in `ownAccounts`, checked in the transaction of the database that holds the users; that transaction also deletes
@@ -82,18 +106,24 @@ function failure(db: string, err: any): string {
  * in one transaction each, rolled back whole when a statement would delete more rows than the ids can have made.
  */
 export async function cleanupOwned(probes: DbProbes, spec: CleanupSpec, ids: OwnedIds, opts: CleanupOptions): Promise<CleanupOutcome> {
-  const timeoutMs = opts.timeoutMs ?? CLEANUP_STATEMENT_TIMEOUT_MS;
-  const notes: string[] = [];
-  const removed: CleanupOutcome['removed'] = [];
-  const uniq = (xs: string[] | undefined) => [...new Set((xs ?? []).filter((x) => typeof x === 'string'))];
+  const run: CleanupRun = { probes, spec, ids, opts, timeoutMs: opts.timeoutMs ?? CLEANUP_STATEMENT_TIMEOUT_MS, removed: [], notes: [] };
+  // 1. Ownership, in the transaction of the users' database (kept open until the end).
+  const anchor = await checkOwnership(run);
+  const values: Values = (k) => (k === 'tenantId' ? anchor.owned : uniq(ids[k]));
+  // 2. Every other database, side by side, one transaction each.
+  const othersFailed = await cleanOtherDatabases(run, values, anchor.broken);
+  // 3. The accounts themselves last, in the ownership check's transaction: only when nothing else was left behind.
+  if (anchor.client) await cleanAnchor(run, anchor.client, values, othersFailed);
+  return { removed: run.removed, notes: run.notes, ownedTenants: anchor.owned };
+}
+
+/** Opens the users' database's transaction when anything needs it, and proves which tenants hold only `ownAccounts`' users. */
+async function checkOwnership({ probes, spec, ids, opts, timeoutMs, notes }: CleanupRun): Promise<Anchor> {
   const tenants = uniq(ids.tenantId);
   const anchorDb = spec.tenantUsers.db;
-
-  // 1. Ownership, in the transaction of the users' database (kept open until the end).
   let anchor: PoolClient | undefined;
   const owned: string[] = [];
-  const anchorStmts = spec.delete.filter((s) => s.db === anchorDb);
-  const needsAnchor = tenants.length > 0 || anchorStmts.some((s) => s.by !== 'tenantId' && uniq(ids[s.by]).length > 0);
+  const needsAnchor = tenants.length > 0 || spec.delete.some((s) => s.db === anchorDb && s.by !== 'tenantId' && uniq(ids[s.by]).length > 0);
   if (needsAnchor) {
     try {
       anchor = await begin(probes, anchorDb, timeoutMs);
@@ -117,64 +147,69 @@ export async function cleanupOwned(probes: DbProbes, spec: CleanupSpec, ids: Own
       anchor = undefined;
     }
   }
-  const anchorBroken = needsAnchor && !anchor;
-  const values = (k: CleanupKey) => (k === 'tenantId' ? owned : uniq(ids[k]));
+  return { client: anchor, owned, broken: needsAnchor && !anchor };
+}
 
-  // 2. Every other database, side by side, one transaction each.
+/** Runs every database other than the users' one side by side, one transaction each; says whether any of them failed. */
+async function cleanOtherDatabases(run: CleanupRun, values: Values, anchorBroken: boolean): Promise<boolean> {
   const byDb = new Map<string, CleanupDelete[]>();
-  for (const s of spec.delete) if (s.db !== anchorDb) byDb.set(s.db, [...(byDb.get(s.db) ?? []), s]);
+  for (const s of run.spec.delete) if (s.db !== run.spec.tenantUsers.db) byDb.set(s.db, [...(byDb.get(s.db) ?? []), s]);
   let othersFailed = false;
   await Promise.all(
     [...byDb].map(async ([db, stmts]) => {
       // Tenant-keyed rows wait for the check; without it, only what the test's own ids reach goes.
       const todo = stmts.filter((s) => values(s.by).length && !(s.by === 'tenantId' && anchorBroken));
       if (!todo.length) return;
-      if (!probes.configured(db)) {
-        notes.push(`cleanup skipped: ${db} is not configured, so its rows (${[...new Set(todo.map((s) => s.table))].join(', ')}) stay`);
+      if (!run.probes.configured(db)) {
+        run.notes.push(`cleanup skipped: ${db} is not configured, so its rows (${[...new Set(todo.map((s) => s.table))].join(', ')}) stay`);
         return;
       }
-      let client: PoolClient | undefined;
-      const mine: CleanupOutcome['removed'] = [];
-      try {
-        client = await begin(probes, db, timeoutMs);
-        await runStatements(client, todo, values, mine);
-      } catch (err: any) {
-        othersFailed = true;
-        notes.push(failure(db, err));
-        if (client) await rollback(client);
-        return;
-      }
-      try {
-        await finish(client, !opts.dryRun);
-        removed.push(...mine);
-      } catch (err: any) {
-        othersFailed = true;
-        notes.push(failure(db, err));
-      }
+      if (!(await cleanDatabase(run, db, todo, values))) othersFailed = true;
     }),
   );
+  return othersFailed;
+}
 
-  // 3. The accounts themselves last, in the ownership check's transaction: only when nothing else was left behind.
-  if (anchor) {
-    if (othersFailed) {
-      await rollback(anchor);
-      notes.push(`cleanup kept the account(s) ${uniq(ids.email).join(', ')} in ${anchorDb} so npm run sweep can find what was left`);
-    } else {
-      const mine: CleanupOutcome['removed'] = [];
-      let ran = false;
-      try {
-        await runStatements(anchor, anchorStmts, values, mine);
-        ran = true;
-      } catch (err: any) {
-        notes.push(failure(anchorDb, err));
-        await rollback(anchor);
-      }
-      if (ran)
-        await finish(anchor, !opts.dryRun).then(
-          () => void removed.push(...mine),
-          (err) => void notes.push(failure(anchorDb, err)),
-        );
-    }
+/** One database's statements in one transaction, committed (rolled back in a dry run) or rolled back whole on failure; true when it went through. */
+async function cleanDatabase({ probes, opts, timeoutMs, removed, notes }: CleanupRun, db: string, todo: CleanupDelete[], values: Values): Promise<boolean> {
+  let client: PoolClient | undefined;
+  const mine: CleanupOutcome['removed'] = [];
+  try {
+    client = await begin(probes, db, timeoutMs);
+    await runStatements(client, todo, values, mine);
+  } catch (err: any) {
+    notes.push(failure(db, err));
+    if (client) await rollback(client);
+    return false;
   }
-  return { removed, notes, ownedTenants: owned };
+  try {
+    await finish(client, !opts.dryRun);
+    removed.push(...mine);
+    return true;
+  } catch (err: any) {
+    notes.push(failure(db, err));
+    return false;
+  }
+}
+
+/** The users' database's own statements (the accounts) in the ownership check's transaction; kept whole when another database failed. */
+async function cleanAnchor({ spec, ids, opts, removed, notes }: CleanupRun, anchor: PoolClient, values: Values, othersFailed: boolean): Promise<void> {
+  const anchorDb = spec.tenantUsers.db;
+  if (othersFailed) {
+    await rollback(anchor);
+    notes.push(`cleanup kept the account(s) ${uniq(ids.email).join(', ')} in ${anchorDb} so npm run sweep can find what was left`);
+    return;
+  }
+  const mine: CleanupOutcome['removed'] = [];
+  try {
+    await runStatements(anchor, spec.delete.filter((s) => s.db === anchorDb), values, mine);
+  } catch (err: any) {
+    notes.push(failure(anchorDb, err));
+    await rollback(anchor);
+    return;
+  }
+  await finish(anchor, !opts.dryRun).then(
+    () => void removed.push(...mine),
+    (err) => void notes.push(failure(anchorDb, err)),
+  );
 }

@@ -1,12 +1,12 @@
 // Reads contracts/openapi.yaml and contracts/asyncapi.yaml once: the one source of routes, topics and schemas for stack and harness.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv, { _, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import standaloneCode from 'ajv/dist/standalone';
 import { SEED_P0_SERVICES } from './p0-services';
+import { ValidatorCache, VALIDATOR_CACHE, type ValidationResult } from './validator-cache';
+
+export { formatErrors, type ValidationResult } from './validator-cache';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -57,11 +57,6 @@ export interface TopicFamily {
   /** the payload fields every channel of the family requires, with the schema they share */
   envelopeSchema: object;
   headersSchema: object;
-}
-
-export interface ValidationResult {
-  ok: boolean;
-  errors: string[];
 }
 
 const CONTRACTS_DIR = __dirname;
@@ -123,20 +118,6 @@ export function loadContractFile(file: string): any {
   return doc;
 }
 
-const AJV_OPTIONS: Options = {
-  allErrors: true,
-  strict: false,
-  // Standalone code, so a compiled validator can be kept as a module (below); its formats come from ajv-formats.
-  code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
-};
-/**
- * Compiled validators, kept as ajv standalone modules named by the hash of the schema and the ajv versions: each
- * worker compiled the 20–30 it uses again (0.1–0.3 CPU-s each on a 2-core machine). Under node_modules, where the
- * modules' require("ajv/…") resolves; `false` compiles in memory only.
- */
-const VALIDATOR_CACHE = join(__dirname, '..', 'node_modules', '.cache', 'flowgate-ajv');
-const AJV_VERSIONS = `ajv ${require('ajv/package.json').version}, ajv-formats ${require('ajv-formats/package.json').version}`;
-
 export class Contracts {
   readonly openapi: any;
   readonly asyncapi: any;
@@ -149,16 +130,15 @@ export class Contracts {
   readonly scanEngines: string[];
   readonly scanPriorities: string[];
   readonly headers: { trace: string; csrf: string; captchaTestKey: string; stripeSignature: string };
-  private ajvInstance?: Ajv;
-  private readonly validators = new Map<string, ValidateFunction>();
-  private readonly validatorCache: string | false;
+  private readonly validators: ValidatorCache;
   /** where this instance's validators came from (its test reads them) */
-  readonly validatorStats = { fromCache: 0, compiled: 0 };
+  readonly validatorStats: ValidatorCache['stats'];
 
   constructor(openapi = loadContractFile('openapi.yaml'), asyncapi = loadContractFile('asyncapi.yaml'), opts: { validatorCache?: string | false } = {}) {
     this.openapi = openapi;
     this.asyncapi = asyncapi;
-    this.validatorCache = opts.validatorCache ?? VALIDATOR_CACHE;
+    this.validators = new ValidatorCache(opts.validatorCache ?? VALIDATOR_CACHE);
+    this.validatorStats = this.validators.stats;
 
     const resolveO = refResolver(openapi);
     this.routes = [];
@@ -277,83 +257,29 @@ export class Contracts {
     return `cert-ix.scans.${engine}.${priority}`;
   }
 
-  /** ajv itself only when a validator is not in the cache. */
-  private get ajv(): Ajv {
-    if (!this.ajvInstance) {
-      this.ajvInstance = new Ajv(AJV_OPTIONS);
-      addFormats(this.ajvInstance);
-    }
-    return this.ajvInstance;
-  }
-
-  private validator(key: string, schema: object): ValidateFunction {
-    let v = this.validators.get(key);
-    if (!v) {
-      v = this.cachedValidator(schema);
-      if (!v) {
-        v = this.ajv.compile(schema);
-        this.validatorStats.compiled++;
-      }
-      this.validators.set(key, v);
-    }
-    return v;
-  }
-
-  /** The validator kept for this schema, compiled and kept (for the next process) when it is not there yet; undefined with no cache. */
-  private cachedValidator(schema: object): ValidateFunction | undefined {
-    if (!this.validatorCache) return undefined;
-    const file = join(this.validatorCache, `${createHash('sha256').update(AJV_VERSIONS).update(JSON.stringify(AJV_OPTIONS)).update(JSON.stringify(schema)).digest('hex').slice(0, 32)}.js`);
-    try {
-      const kept = require(file) as ValidateFunction;
-      this.validatorStats.fromCache++;
-      return kept;
-    } catch {
-      // not kept yet (or unreadable): compile below
-    }
-    const v = this.ajv.compile(schema);
-    this.validatorStats.compiled++;
-    try {
-      mkdirSync(this.validatorCache, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, standaloneCode(this.ajv, v));
-      renameSync(tmp, file);
-    } catch {
-      // a read-only node_modules only costs the next process a compile
-    }
-    return v;
-  }
-
   /** Payload against the topic's JSON schema; unknown fields are tolerated because the schemas leave them open. */
   validatePayload(topic: string, payload: unknown): ValidationResult {
     const t = this.topicFor(topic);
     const f = t ? undefined : this.familyOf(topic);
-    if (f) return this.check(`family:${f.name}`, f.envelopeSchema, payload);
+    if (f) return this.validators.check(`family:${f.name}`, f.envelopeSchema, payload);
     if (!t) return { ok: false, errors: [`topic ${topic} is not in the frozen contract`] };
-    const v = this.validator(`topic:${t.name}`, t.payloadSchema);
-    return v(payload) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
+    return this.validators.check(`topic:${t.name}`, t.payloadSchema, payload);
   }
 
   /** Headers (as strings) against the topic's header schema (schema-version "1.0"). */
   validateHeaders(topic: string, headers: Record<string, string | undefined>): ValidationResult {
     const t = this.topicFor(topic);
     const f = t ? undefined : this.familyOf(topic);
-    if (f) return this.check(`family-headers:${f.name}`, f.headersSchema, headers);
+    if (f) return this.validators.check(`family-headers:${f.name}`, f.headersSchema, headers);
     if (!t) return { ok: false, errors: [`topic ${topic} is not in the frozen contract`] };
-    const v = this.validator(`headers:${t.name}`, t.headersSchema);
-    return v(headers) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
-  }
-
-  private check(key: string, schema: object, value: unknown): ValidationResult {
-    const v = this.validator(key, schema);
-    return v(value) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
+    return this.validators.check(`headers:${t.name}`, t.headersSchema, headers);
   }
 
   /** A value against a named schema of openapi.yaml's components (e.g. `Health`). */
   validateSchema(name: string, value: unknown): ValidationResult {
     const schema = this.openapi.components?.schemas?.[name];
     if (!schema) return { ok: false, errors: [`no schema ${name} in openapi.yaml components`] };
-    const v = this.validator(`schema:${name}`, openApiToJsonSchema(refResolver(this.openapi)(schema)));
-    return v(value) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
+    return this.validators.check(`schema:${name}`, openApiToJsonSchema(refResolver(this.openapi)(schema)), value);
   }
 
   /** A response body against the route's schema for that status. */
@@ -362,8 +288,7 @@ export class Contracts {
     const schema = r.responses[String(status)];
     if (!(String(status) in r.responses)) return { ok: false, errors: [`status ${status} is not in the contract of ${operationId}`] };
     if (!schema) return { ok: true, errors: [] };
-    const v = this.validator(`response:${operationId}:${status}`, schema);
-    return v(body) ? { ok: true, errors: [] } : { ok: false, errors: formatErrors(v.errors) };
+    return this.validators.check(`response:${operationId}:${status}`, schema, body);
   }
 }
 
@@ -391,10 +316,6 @@ function familyOf(name: string, topics: TopicContract[], headersSchema: object):
     envelopeSchema: { type: 'object', required: shared, properties },
     headersSchema,
   };
-}
-
-export function formatErrors(errors: ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'allowedValue' in e.params ? ` (${JSON.stringify((e.params as any).allowedValue)})` : ''}`);
 }
 
 let shared: Contracts | undefined;

@@ -1,4 +1,4 @@
-// The kept validators (contracts/index.ts): a second process reads them instead of compiling, and they judge every value as a fresh compile does.
+// The kept validators (contracts/validator-cache.ts, through Contracts): a second process reads them instead of compiling, and they judge every value as a fresh compile does.
 import { test, expect } from '@playwright/test';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,9 @@
 // The artifact scan: every file a run leaves (zips entry by entry, base64 bodies decoded) searched for the secrets the run knows and for secretlint's patterns; findings name the file and mask the value.
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { MIN_SECRET_LENGTH } from '../redact';
+import { fileChunks, filesUnder } from './folder-files';
+import { PatternBatch } from './pattern-batch';
 import { bufferSource, fileSource, readEntry, streamEntry, ZipError, zipEntries, type ZipSource } from './zip-entries';
 
 /** A value the run knows to be secret, with what it is (a variable's name, "access token" …) for the finding. */
@@ -77,7 +79,6 @@ const SNIFF = 8000;
 /** Runs of base64 this long are decoded and scanned: a blob report keeps attachment bodies as base64. */
 const B64_RUN = /[A-Za-z0-9+/]{16,}={0,2}/g;
 const MAX_NESTED_ZIP = 256 * 1024 * 1024;
-const PATTERN_BATCH = 4 * 1024 * 1024;
 
 interface Needle {
   kind: string;
@@ -107,9 +108,7 @@ class Scanner {
   private readonly inNames?: RegExp;
   private readonly maxNeedle: number;
   private readonly byKey = new Map<string, ArtifactFinding>();
-  private batch: { file: string; where: Where; text: string }[] = [];
-  private batchBytes = 0;
-  private lint?: (text: string) => Promise<{ messageId: string; range: [number, number] }[]>;
+  private readonly patterns = new PatternBatch<{ file: string; where: Where }>((d, messageId, value) => this.add(d.file, `secretlint:${messageId}`, value, d.where));
 
   constructor(secrets: KnownSecret[], private readonly opts: ScanOptions) {
     for (const s of secrets) {
@@ -187,43 +186,12 @@ class Scanner {
 
   private async pattern(file: string, where: Where, text: string): Promise<void> {
     if (this.opts.patterns === false) return;
-    this.batch.push({ file, where, text });
-    this.batchBytes += text.length;
-    if (this.batchBytes >= PATTERN_BATCH) await this.flush();
+    await this.patterns.push({ file, where }, text);
   }
 
-  /** secretlint over many documents at once (one call costs as much as hundreds of small ones); hits are mapped back by offset. */
+  /** secretlint over the documents still queued. */
   async flush(): Promise<void> {
-    if (!this.batch.length) return;
-    const docs = this.batch;
-    this.batch = [];
-    this.batchBytes = 0;
-    if (!this.lint) {
-      // secretlint ships as ES modules; Node 22 and later load them with require (as criterion 3's scan does).
-      const { lintSource } = require('@secretlint/core');
-      const { creator } = require('@secretlint/secretlint-rule-preset-recommend');
-      const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: creator }] };
-      this.lint = async (content) => (await lintSource({ source: { filePath: 'artifacts.txt', content, contentType: 'text' }, options: { config, maskSecrets: false } })).messages;
-    }
-    const starts: number[] = [];
-    let at = 0;
-    for (const d of docs) {
-      starts.push(at);
-      // Two newlines: no pattern secretlint knows spans a blank line, so documents cannot join into a false hit.
-      at += d.text.length + 2;
-    }
-    const all = docs.map((d) => d.text).join('\n\n');
-    for (const m of await this.lint(all)) {
-      const [s, e] = m.range;
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= s) lo = mid;
-        else hi = mid - 1;
-      }
-      this.add(docs[lo].file, `secretlint:${m.messageId}`, all.slice(s, e), docs[lo].where);
-    }
+    await this.patterns.flush();
   }
 
   /** One window of a document: its first `overlap` bytes were already seen at the end of the previous window. */
@@ -322,45 +290,6 @@ function isBase64Byte(c: number): boolean {
 
 function isZip(b: Buffer): boolean {
   return b.length >= 4 && b.readUInt32LE(0) === 0x04034b50;
-}
-
-function filesUnder(dir: string, skip: (p: string) => boolean): string[] {
-  let list;
-  try {
-    list = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  return list.flatMap((e) => {
-    const p = join(dir, e.name);
-    if (skip(p)) return [];
-    if (e.isDirectory()) return filesUnder(p, skip);
-    if (e.isFile()) return [p];
-    // A link to a file is read; a link to a folder is not followed (it could loop, or lead out of the run's folder).
-    if (e.isSymbolicLink()) {
-      try {
-        return statSync(p).isFile() ? [p] : [];
-      } catch {
-        return [];
-      }
-    }
-    return [];
-  });
-}
-
-function* fileChunks(path: string, size: number, chunk: number): Generator<Buffer> {
-  const fd = openSync(path, 'r');
-  try {
-    for (let pos = 0; pos < size; ) {
-      const buf = Buffer.alloc(Math.min(chunk, size - pos));
-      const n = readSync(fd, buf, 0, buf.length, pos);
-      if (n === 0) break;
-      pos += n;
-      yield n === buf.length ? buf : buf.subarray(0, n);
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**

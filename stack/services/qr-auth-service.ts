@@ -3,7 +3,7 @@ import { createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'no
 import { promisify } from 'node:util';
 import type { Pool } from 'pg';
 import type { ServiceContext, ServiceModule } from '../types';
-import { bindRoutes, httpError, userOf } from './common/app';
+import { bindRoutes, httpError, userOf, type RouteHandler } from './common/app';
 import { blacklistKey, es256Keys, issuedKey, issueToken, JWT_TTL_SECONDS } from './common/auth';
 import { auditHash, GENESIS_HASH } from './common/audit-chain';
 import { captchaKey } from './captcha-service';
@@ -62,6 +62,130 @@ async function requireCsrf(ctx: ServiceContext, req: any) {
     throw httpError(400, 'csrf_invalid', `missing or unknown ${ctx.contracts.headers.csrf}`);
 }
 
+/** What a client fetches before it signs in: the JWKS and a CSRF token. */
+function keyRoutes(ctx: ServiceContext): Record<string, RouteHandler> {
+  return {
+    async getJwks() {
+      // keys only while tokens are ES256: an HS256 stack has no public key to publish
+      return { keys: ctx.faults.on('auth-alg-confusion-accepted') ? [es256Keys(ctx.secrets.jwtSecret).jwk] : [] };
+    },
+    async getCsrfToken(req, reply) {
+      if (ctx.faults.on('auth-csrf-unavailable'))
+        return reply.code(503).send({ error: 'service_unavailable', message: 'CSRF store unavailable', traceId: req.traceId });
+      const token = randomBytes(24).toString('base64url');
+      await ctx.redis.set(csrfKey(ctx.secrets.csrfEncryptionKey, token), '1', 'EX', CSRF_TTL_SECONDS);
+      return { csrfToken: token };
+    },
+  };
+}
+
+/** A user pending verification and their verification token, in one transaction; a 409 when the email is taken. */
+async function insertPendingUser(pool: Pool, u: { userId: string; tenantId: string; email: string; passwordHash: string; firstName: string; lastName: string; verificationToken: string }) {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO users (id, tenant_id, email, password_hash, first_name, last_name, status) VALUES ($1, $2, $3, $4, $5, $6, 'pending_verification')`,
+      [u.userId, u.tenantId, u.email, u.passwordHash, u.firstName, u.lastName],
+    );
+    await client.query('INSERT INTO email_verifications (token, user_id) VALUES ($1, $2)', [u.verificationToken, u.userId]);
+    await client.query('COMMIT');
+  } catch (e: any) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    if (e?.code === '23505') throw httpError(409, 'email_taken', 'email already registered');
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** Signing up: register (CSRF and CAPTCHA checked, audited, with its events) and verify the email. */
+function signupRoutes(ctx: ServiceContext): Record<string, RouteHandler> {
+  const pool = db(ctx);
+  return {
+    async registerIndividual(req, reply) {
+      await requireCsrf(ctx, req);
+      const body = req.body as { email: string; password: string; firstName: string; lastName: string; captcha: { challengeId: string; solution: string } };
+      // single use: the challenge is taken out of Redis whether or not the answer is right
+      const expected = await ctx.redis.getdel(captchaKey(body.captcha.challengeId));
+      if (expected === null || String(body.captcha.solution).trim() !== expected) throw httpError(400, 'captcha_invalid', 'CAPTCHA challenge unknown, expired or wrongly solved');
+      const email = body.email.trim().toLowerCase();
+      const userId = newId('usr');
+      const tenantId = ctx.faults.on('shared-tenant') ? SHARED_TENANT_ID : newId('ten');
+      const verificationToken = randomBytes(24).toString('base64url');
+      const passwordHash = await hashPassword(body.password);
+      await insertPendingUser(pool, { userId, tenantId, email, passwordHash, firstName: body.firstName, lastName: body.lastName, verificationToken });
+      await appendAudit(pool, { action: 'register', userId, tenantId, traceId: req.traceId, details: { email } });
+      const at = nowIso();
+      await emit(
+        ctx,
+        'cert-ix.auth.user.registered.success',
+        { userId, tenantId, email, firstName: body.firstName, lastName: body.lastName, verificationToken, registeredAt: at, traceId: req.traceId },
+        { key: userId, omitSchemaVersion: ctx.faults.on('auth-registered-no-header') },
+      );
+      await emit(ctx, 'cert-ix.subscription.plan.free.request', { userId, tenantId, requestedAt: at, traceId: req.traceId }, { key: tenantId });
+      return reply.code(201).send({ userId, tenantId, email, status: 'pending_verification' });
+    },
+
+    async verifyEmail(req) {
+      const { token } = req.params as { token: string };
+      const used = await pool.query<{ user_id: string }>('UPDATE email_verifications SET used_at = now() WHERE token = $1 AND used_at IS NULL RETURNING user_id', [token]);
+      const userId = used.rows[0]?.user_id;
+      if (!userId) throw httpError(404, 'not_found', 'unknown or already used verification token');
+      if (!ctx.faults.on('auth-verify-no-activate'))
+        await pool.query(`UPDATE users SET status = 'active', verified_at = now() WHERE id = $1`, [userId]);
+      return { verified: true, userId };
+    },
+  };
+}
+
+/** The session: login (a JWT, audited, with its event), the session check and logout (the token blacklisted, audited). */
+function sessionRoutes(ctx: ServiceContext): Record<string, RouteHandler> {
+  const pool = db(ctx);
+  return {
+    async login(req) {
+      await requireCsrf(ctx, req);
+      const body = req.body as { email: string; password: string };
+      const email = body.email.trim().toLowerCase();
+      const found = await pool.query('SELECT id, tenant_id, email, password_hash, status FROM users WHERE email = $1', [email]);
+      const u = found.rows[0];
+      if (!u || !(await verifyPassword(body.password, u.password_hash))) throw httpError(401, 'invalid_credentials', 'wrong email or password');
+      if (u.status !== 'active') throw httpError(403, 'email_not_verified', 'verify your email before logging in');
+      // auth-alg-confusion-accepted puts the stack in ES256 mode (tokens with a kid, the key at getJwks) with a confused verifier
+      const { token, jti } = await issueToken(ctx.secrets.jwtSecret, { userId: u.id, tenantId: u.tenant_id, email: u.email }, ctx.faults.on('auth-alg-confusion-accepted') ? 'ES256' : 'HS256');
+      if (ctx.faults.on('vuln-requires-issued-jti')) await ctx.redis.set(issuedKey(jti), '1', 'EX', JWT_TTL_SECONDS);
+      if (!ctx.faults.on('auth-login-audit-missing'))
+        await appendAudit(pool, { action: 'login', userId: u.id, tenantId: u.tenant_id, traceId: req.traceId, details: { sessionId: jti } });
+      await emit(ctx, 'cert-ix.auth.user.login.success', { userId: u.id, tenantId: u.tenant_id, sessionId: jti, loggedInAt: nowIso(), traceId: req.traceId }, { key: u.id });
+      const user = { id: u.id, email: u.email, tenantId: u.tenant_id };
+      if (ctx.faults.on('auth-login-contract-broken')) {
+        // Real-looking secrets in an answer that breaks its schema: what a failing run must not write into its reports.
+        const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
+        await ctx.redis.set(refreshKey(refreshToken), u.id, 'EX', JWT_TTL_SECONDS * 24);
+        return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn: String(JWT_TTL_SECONDS), user };
+      }
+      return { accessToken: token, tokenType: 'Bearer', expiresIn: JWT_TTL_SECONDS, user };
+    },
+
+    async checkSession(req) {
+      const u = userOf(req);
+      return { valid: true, user: { id: u.userId, email: u.email, tenantId: u.tenantId } };
+    },
+
+    async logout(req) {
+      const u = userOf(req);
+      if (!ctx.faults.on('auth-logout-no-blacklist')) {
+        // kept until the token would have expired anyway; at least one second so the key is never born dead
+        const ttl = Math.max(1, u.exp - Math.floor(Date.now() / 1000));
+        await ctx.redis.set(blacklistKey(u.jti), '1', 'EX', ttl);
+      }
+      if (!ctx.faults.on('auth-logout-audit-missing'))
+        await appendAudit(pool, { action: 'logout', userId: u.userId, tenantId: u.tenantId, traceId: req.traceId, details: { sessionId: u.jti } });
+      return { loggedOut: true };
+    },
+  };
+}
+
 const mod: ServiceModule = {
   name: 'qr-auth-service',
   database: 'cert_ix_auth',
@@ -79,110 +203,7 @@ const mod: ServiceModule = {
     `CREATE INDEX IF NOT EXISTS audit_log_user_idx ON audit_log (user_id, action)`,
   ],
   async register(app, ctx) {
-    const pool = db(ctx);
-    bindRoutes(app, ctx, {
-      async getJwks() {
-        // keys only while tokens are ES256: an HS256 stack has no public key to publish
-        return { keys: ctx.faults.on('auth-alg-confusion-accepted') ? [es256Keys(ctx.secrets.jwtSecret).jwk] : [] };
-      },
-      async getCsrfToken(req, reply) {
-        if (ctx.faults.on('auth-csrf-unavailable'))
-          return reply.code(503).send({ error: 'service_unavailable', message: 'CSRF store unavailable', traceId: req.traceId });
-        const token = randomBytes(24).toString('base64url');
-        await ctx.redis.set(csrfKey(ctx.secrets.csrfEncryptionKey, token), '1', 'EX', CSRF_TTL_SECONDS);
-        return { csrfToken: token };
-      },
-
-      async registerIndividual(req, reply) {
-        await requireCsrf(ctx, req);
-        const body = req.body as { email: string; password: string; firstName: string; lastName: string; captcha: { challengeId: string; solution: string } };
-        // single use: the challenge is taken out of Redis whether or not the answer is right
-        const expected = await ctx.redis.getdel(captchaKey(body.captcha.challengeId));
-        if (expected === null || String(body.captcha.solution).trim() !== expected) throw httpError(400, 'captcha_invalid', 'CAPTCHA challenge unknown, expired or wrongly solved');
-        const email = body.email.trim().toLowerCase();
-        const userId = newId('usr');
-        const tenantId = ctx.faults.on('shared-tenant') ? SHARED_TENANT_ID : newId('ten');
-        const verificationToken = randomBytes(24).toString('base64url');
-        const passwordHash = await hashPassword(body.password);
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          await client.query(
-            `INSERT INTO users (id, tenant_id, email, password_hash, first_name, last_name, status) VALUES ($1, $2, $3, $4, $5, $6, 'pending_verification')`,
-            [userId, tenantId, email, passwordHash, body.firstName, body.lastName],
-          );
-          await client.query('INSERT INTO email_verifications (token, user_id) VALUES ($1, $2)', [verificationToken, userId]);
-          await client.query('COMMIT');
-        } catch (e: any) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          if (e?.code === '23505') throw httpError(409, 'email_taken', 'email already registered');
-          throw e;
-        } finally {
-          client.release();
-        }
-        await appendAudit(pool, { action: 'register', userId, tenantId, traceId: req.traceId, details: { email } });
-        const at = nowIso();
-        await emit(
-          ctx,
-          'cert-ix.auth.user.registered.success',
-          { userId, tenantId, email, firstName: body.firstName, lastName: body.lastName, verificationToken, registeredAt: at, traceId: req.traceId },
-          { key: userId, omitSchemaVersion: ctx.faults.on('auth-registered-no-header') },
-        );
-        await emit(ctx, 'cert-ix.subscription.plan.free.request', { userId, tenantId, requestedAt: at, traceId: req.traceId }, { key: tenantId });
-        return reply.code(201).send({ userId, tenantId, email, status: 'pending_verification' });
-      },
-
-      async verifyEmail(req) {
-        const { token } = req.params as { token: string };
-        const used = await pool.query<{ user_id: string }>('UPDATE email_verifications SET used_at = now() WHERE token = $1 AND used_at IS NULL RETURNING user_id', [token]);
-        const userId = used.rows[0]?.user_id;
-        if (!userId) throw httpError(404, 'not_found', 'unknown or already used verification token');
-        if (!ctx.faults.on('auth-verify-no-activate'))
-          await pool.query(`UPDATE users SET status = 'active', verified_at = now() WHERE id = $1`, [userId]);
-        return { verified: true, userId };
-      },
-
-      async login(req) {
-        await requireCsrf(ctx, req);
-        const body = req.body as { email: string; password: string };
-        const email = body.email.trim().toLowerCase();
-        const found = await pool.query('SELECT id, tenant_id, email, password_hash, status FROM users WHERE email = $1', [email]);
-        const u = found.rows[0];
-        if (!u || !(await verifyPassword(body.password, u.password_hash))) throw httpError(401, 'invalid_credentials', 'wrong email or password');
-        if (u.status !== 'active') throw httpError(403, 'email_not_verified', 'verify your email before logging in');
-        // auth-alg-confusion-accepted puts the stack in ES256 mode (tokens with a kid, the key at getJwks) with a confused verifier
-        const { token, jti } = await issueToken(ctx.secrets.jwtSecret, { userId: u.id, tenantId: u.tenant_id, email: u.email }, ctx.faults.on('auth-alg-confusion-accepted') ? 'ES256' : 'HS256');
-        if (ctx.faults.on('vuln-requires-issued-jti')) await ctx.redis.set(issuedKey(jti), '1', 'EX', JWT_TTL_SECONDS);
-        if (!ctx.faults.on('auth-login-audit-missing'))
-          await appendAudit(pool, { action: 'login', userId: u.id, tenantId: u.tenant_id, traceId: req.traceId, details: { sessionId: jti } });
-        await emit(ctx, 'cert-ix.auth.user.login.success', { userId: u.id, tenantId: u.tenant_id, sessionId: jti, loggedInAt: nowIso(), traceId: req.traceId }, { key: u.id });
-        const user = { id: u.id, email: u.email, tenantId: u.tenant_id };
-        if (ctx.faults.on('auth-login-contract-broken')) {
-          // Real-looking secrets in an answer that breaks its schema: what a failing run must not write into its reports.
-          const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
-          await ctx.redis.set(refreshKey(refreshToken), u.id, 'EX', JWT_TTL_SECONDS * 24);
-          return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn: String(JWT_TTL_SECONDS), user };
-        }
-        return { accessToken: token, tokenType: 'Bearer', expiresIn: JWT_TTL_SECONDS, user };
-      },
-
-      async checkSession(req) {
-        const u = userOf(req);
-        return { valid: true, user: { id: u.userId, email: u.email, tenantId: u.tenantId } };
-      },
-
-      async logout(req) {
-        const u = userOf(req);
-        if (!ctx.faults.on('auth-logout-no-blacklist')) {
-          // kept until the token would have expired anyway; at least one second so the key is never born dead
-          const ttl = Math.max(1, u.exp - Math.floor(Date.now() / 1000));
-          await ctx.redis.set(blacklistKey(u.jti), '1', 'EX', ttl);
-        }
-        if (!ctx.faults.on('auth-logout-audit-missing'))
-          await appendAudit(pool, { action: 'logout', userId: u.userId, tenantId: u.tenantId, traceId: req.traceId, details: { sessionId: u.jti } });
-        return { loggedOut: true };
-      },
-    });
+    bindRoutes(app, ctx, { ...keyRoutes(ctx), ...signupRoutes(ctx), ...sessionRoutes(ctx) });
   },
 };
 export default mod;
