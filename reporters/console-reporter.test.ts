@@ -57,6 +57,7 @@ test('a passing test is one line without tags; a failing one shows its steps, th
       '      · 1. Get CSRF token — GET /api/csrf (0.1 s)',
       '      ✘ 3. Register user — POST /register (0.1 s)',
       '          UnexpectedResponse: POST /register expected 201, got 500',
+      '          body: …',
       '      │ [auth] observer: waited 2 s for user.registered',
       '2 tests: 1 passed, 1 failed in 0.0 s',
       '',

@@ -1,6 +1,6 @@
 // Unit tests of the run's console lines: a test line without tags, a failed step with its error, the live count and the summary.
 import { test, expect } from '@playwright/test';
-import { countLine, duration, stepLines, summaryLine, testLine, untagged } from './run-lines';
+import { countLine, duration, ERROR_LINES, stepLines, summaryLine, testLine, untagged } from './run-lines';
 import type { Paint } from './colour';
 
 const marked: Paint = (tone, text) => `<${tone}>${text}</${tone}>`;
@@ -14,7 +14,7 @@ test('a test line: outcome, project, title without its tags, duration; coloured 
   expect(duration(61_500)).toBe('1 m 2 s');
 });
 
-test("a failed test's steps: indented by depth, the failed ones marked with their error's first line", () => {
+test("a failed test's steps: indented by depth, the failed ones marked with their error's lines (what, expected, got)", () => {
   const lines = stepLines([
     { title: '1. Get CSRF token — GET /api/csrf', depth: 0, failed: false, durationMs: 120 },
     { title: '2. Register user @criterion-7', depth: 0, failed: true, durationMs: 2_000, error: '\nUnexpectedResponse: POST /register expected 201, got 500\nbody …' },
@@ -22,9 +22,11 @@ test("a failed test's steps: indented by depth, the failed ones marked with thei
   ]);
   expect(lines).toEqual([
     '      · 1. Get CSRF token — GET /api/csrf (0.1 s)',
-    '      ✘ 2. Register user (2.0 s)\n          UnexpectedResponse: POST /register expected 201, got 500',
+    '      ✘ 2. Register user (2.0 s)\n          UnexpectedResponse: POST /register expected 201, got 500\n          body …',
     '        ✘ expect.toBe (0.0 s)',
   ]);
+  const long = stepLines([{ title: 'x', depth: 0, failed: true, durationMs: 1, error: Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n') }]);
+  expect(long[0].split('\n')).toHaveLength(1 + ERROR_LINES);
 });
 
 test('the live count and the summary say how many passed, failed and did not run', () => {

@@ -53,13 +53,16 @@ export function testLine(t: TestLine, paint: Paint = plain): string {
   return `  ${paint(tone, `${MARK[t.outcome]} ${outcome.padEnd(11)}`)} [${t.project}] ${untagged(t.title)}${retry} ${paint('dim', `(${duration(t.durationMs)})`)}`;
 }
 
-/** A test's steps, indented by depth, the failed ones marked with the first line of their error. */
+/** How many lines of a failed step's error the console shows: its what, expected, got and where, not a whole body. */
+export const ERROR_LINES = 12;
+
+/** A test's steps, indented by depth, the failed ones marked with their error (its first ERROR_LINES lines, each cut at 300 characters). */
 export function stepLines(steps: readonly StepLine[], paint: Paint = plain): string[] {
   return steps.map((s) => {
     const indent = '      ' + '  '.repeat(s.depth);
     const head = `${indent}${s.failed ? paint('no-go', '✘') : paint('dim', '·')} ${untagged(s.title)} ${paint('dim', `(${duration(s.durationMs)})`)}`;
-    const error = s.error?.split('\n').find((l) => l.trim() !== '')?.trim();
-    return error ? `${head}\n${indent}    ${paint('no-go', error.slice(0, 300))}` : head;
+    const error = (s.error ?? '').split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '').slice(0, ERROR_LINES);
+    return error.length ? [head, ...error.map((l) => `${indent}    ${paint('no-go', l.trim().slice(0, 300))}`)].join('\n') : head;
   });
 }
 
