@@ -65,5 +65,7 @@ test('harden: the embedded data store is declared before the app script, the ana
   expect(out.indexOf('window.allureReportData || {};</script>\n</head>')).toBeLessThan(out.indexOf('data:app'));
   expect(out).not.toContain('googletagmanager');
   expect(harden(out)).toBe(out);
+  // the verdict stays on the first screen: Allure's tree focus must not scroll it away on load
+  expect(out.indexOf('data-flowgate="verdict-on-top"')).toBeGreaterThan(out.indexOf('data:app'));
   expect(harden('<html>not a report</html>')).toBe('<html>not a report</html>');
 });

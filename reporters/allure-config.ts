@@ -156,6 +156,17 @@ export function allureConfig(paths: ReportPaths, verdict: VerdictLike | undefine
 const DATA_FIRST = '<script>window.allureReportDataReady = false; window.allureReportData = window.allureReportData || {};</script>';
 
 /**
+ * The verdict stays the first screen: on load Allure focuses the test tree's first group and scrolls it to the top of
+ * its container, which pushes the verdict's variables off screen on any run with more than a screenful. For its first
+ * five seconds the page keeps every container at the top, until the reader scrolls, clicks or types.
+ */
+const VERDICT_ON_TOP =
+  '<script data-flowgate="verdict-on-top">(function(){var t0=Date.now(),done=false;function stop(){done=true}' +
+  "['wheel','keydown','mousedown','touchstart'].forEach(function(e){addEventListener(e,stop,{capture:true,once:true})});" +
+  'var iv=setInterval(function(){if(done||Date.now()-t0>5000){clearInterval(iv);return}' +
+  "document.querySelectorAll('#app, #app *').forEach(function(el){if(el.scrollTop>0)el.scrollTop=0})},50)})();</script>";
+
+/**
  * Makes the single-file report open from disk every time. Allure's template declares its embedded data store
  * after the app script, so on a busy machine the app may look for it too early and fall back to fetch(),
  * which file:// refuses (an empty report). Declaring the store in <head> makes the app wait for the data.
@@ -165,5 +176,6 @@ export function harden(html: string): string {
   if (!html.includes('window.allureReportData')) return html;
   let out = html.replace(/<script async src="https:\/\/www\.googletagmanager\.com\/[^"]*"><\/script>/g, '');
   if (!out.includes(DATA_FIRST)) out = out.replace('</head>', `${DATA_FIRST}\n</head>`);
+  if (!out.includes(VERDICT_ON_TOP)) out = out.replace('</body>', `${VERDICT_ON_TOP}\n</body>`);
   return out;
 }
