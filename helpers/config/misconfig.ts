@@ -50,17 +50,29 @@ export function redisProblem(url: string, err: any): FlowgateError | undefined {
   return undefined;
 }
 
+/**
+ * The names, codes and messages of an error and what it wraps (its cause, an aggregate's errors), a few levels deep:
+ * the Kafka client reports "listTopics failed 3 times" around the connection's "SASL authentication failed."
+ */
+export function errorChain(err: any, depth = 0): string {
+  if (err === undefined || err === null || depth > 3) return '';
+  if (typeof err !== 'object') return String(err).slice(0, 500);
+  const own = [err.name, err.code, err.type, err.message].filter((x) => typeof x === 'string' && x).join(' ').slice(0, 500);
+  const inner = [err.cause, ...(Array.isArray(err.errors) ? err.errors.slice(0, 5) : [])].map((x) => errorChain(x, depth + 1)).filter(Boolean);
+  return [own, ...inner].join(' | ');
+}
+
 /** A Kafka connection error: SASL authentication names the SASL variables, anything else is the brokers being unreachable. */
 export function kafkaProblem(brokers: string[], err: any): FlowgateError {
+  const chain = errorChain(err);
   const msg = String(err?.message ?? err ?? '');
-  const type = String(err?.type ?? err?.name ?? '');
-  if (/SASL|SaslAuthentication|Authentication failed|SASL_AUTHENTICATION_FAILED/i.test(`${type} ${msg}`))
-    return new ConfigError([`KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD: the brokers at ${brokers.join(',')} refused SASL authentication (${msg.slice(0, 160)}); check them and KAFKA_SASL_MECHANISM`]);
+  if (/SASL|SaslAuthentication|Authentication failed|SASL_AUTHENTICATION_FAILED|PLT_KFK_AUTHENTICATION/i.test(chain))
+    return new ConfigError([`KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD: the brokers at ${brokers.join(',')} refused SASL authentication (${chain.slice(0, 160)}); check them and KAFKA_SASL_MECHANISM`]);
   const cert = certificateProblem(err);
   if (cert) return new ConfigError([`KAFKA_SSL_CA_FILE: the certificate of the brokers at ${brokers.join(',')} does not verify against it: ${cert}`]);
-  if (/certificate|SSL|TLS|wrong version number|EPROTO/i.test(`${err?.code ?? ''} ${msg}`))
-    return new ConfigError([`KAFKA_SSL / KAFKA_SSL_CA_FILE: TLS to the brokers at ${brokers.join(',')} failed (${msg.slice(0, 160)})`]);
-  return new InfrastructureUnreachable('kafka', `KAFKA_BROKERS (${brokers.join(',')})`, msg);
+  if (/certificate|SSL|TLS|wrong version number|EPROTO/i.test(chain))
+    return new ConfigError([`KAFKA_SSL / KAFKA_SSL_CA_FILE: TLS to the brokers at ${brokers.join(',')} failed (${chain.slice(0, 160)})`]);
+  return new InfrastructureUnreachable('kafka', `KAFKA_BROKERS (${brokers.join(',')})`, chain.length > msg.length ? chain.slice(0, 600) : msg);
 }
 
 /** The frozen topics the broker lacks: the target is not the Cert-IX cluster, or its topics were never created. */
