@@ -67,7 +67,8 @@ export function createProducer(c: KafkaConnection, clientId: string, t: ClientTi
   const producer = new Producer({ ...clientOptions(c, clientId, t), autocreateTopics: false });
   return {
     async send(topic, value, o = {}) {
-      const headers = Object.fromEntries(Object.entries(o.headers ?? {}).map(([k, v]) => [k, Buffer.from(v)]));
+      // keys and values as bytes: the client's default serializers take Buffers only
+      const headers = new Map(Object.entries(o.headers ?? {}).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]));
       await producer.send({ messages: [{ topic, value: Buffer.from(value), ...(o.key != null ? { key: Buffer.from(o.key) } : {}), headers }], acks: ProduceAcks.ALL });
     },
     close: () => producer.close(),
