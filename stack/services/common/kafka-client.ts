@@ -63,13 +63,13 @@ const toRecord = (m: Message<Buffer, Buffer, Buffer, Buffer>): KafkaRecord => ({
   headers: headerStrings(m.headers),
 });
 
-export function createProducer(c: KafkaConnection, clientId: string, t: ClientTimeouts = {}): { send(topic: string, value: string, o?: { key?: string | null; headers?: Record<string, string> }): Promise<void>; close(): Promise<void> } {
+export function createProducer(c: KafkaConnection, clientId: string, t: ClientTimeouts = {}): { send(topic: string, value: string | null, o?: { key?: string | null; headers?: Record<string, string> }): Promise<void>; close(): Promise<void> } {
   const producer = new Producer({ ...clientOptions(c, clientId, t), autocreateTopics: false });
   return {
     async send(topic, value, o = {}) {
       // keys and values as bytes: the client's default serializers take Buffers only
       const headers = new Map(Object.entries(o.headers ?? {}).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]));
-      await producer.send({ messages: [{ topic, value: Buffer.from(value), ...(o.key != null ? { key: Buffer.from(o.key) } : {}), headers }], acks: ProduceAcks.ALL });
+      await producer.send({ messages: [{ topic, ...(value !== null ? { value: Buffer.from(value) } : {}), ...(o.key != null ? { key: Buffer.from(o.key) } : {}), headers }], acks: ProduceAcks.ALL });
     },
     close: () => producer.close(),
   };
