@@ -51,15 +51,24 @@ export function redisProblem(url: string, err: any): FlowgateError | undefined {
 }
 
 /**
- * The names, codes and messages of an error and what it wraps (its cause, an aggregate's errors), a few levels deep:
- * the Kafka client reports "listTopics failed 3 times" around the connection's "SASL authentication failed."
+ * The names, codes and messages of an error and what it wraps (its causes, an aggregate's errors), breadth first and
+ * bounded (24 errors, 500 characters each): the Kafka client reports "Listing topics failed" around its retries
+ * around "Cannot connect to any broker" around the connection's NetworkError around "SASL authentication failed."
  */
-export function errorChain(err: any, depth = 0): string {
-  if (err === undefined || err === null || depth > 3) return '';
-  if (typeof err !== 'object') return String(err).slice(0, 500);
-  const own = [err.name, err.code, err.type, err.message].filter((x) => typeof x === 'string' && x).join(' ').slice(0, 500);
-  const inner = [err.cause, ...(Array.isArray(err.errors) ? err.errors.slice(0, 5) : [])].map((x) => errorChain(x, depth + 1)).filter(Boolean);
-  return [own, ...inner].join(' | ');
+export function errorChain(err: unknown): string {
+  const out: string[] = [];
+  const queue: unknown[] = [err];
+  while (queue.length && out.length < 24) {
+    const e: any = queue.shift();
+    if (e === undefined || e === null) continue;
+    if (typeof e !== 'object') {
+      out.push(String(e).slice(0, 500));
+      continue;
+    }
+    out.push([e.name, e.code, e.type, e.message].filter((x) => typeof x === 'string' && x).join(' ').slice(0, 500));
+    queue.push(e.cause, ...(Array.isArray(e.errors) ? e.errors.slice(0, 5) : []));
+  }
+  return out.filter(Boolean).join(' | ');
 }
 
 /** A Kafka connection error: SASL authentication names the SASL variables, anything else is the brokers being unreachable. */
