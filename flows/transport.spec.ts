@@ -1,7 +1,6 @@
 // Criteria 4, 5, 6 and P0-06 by connection tests (compliance matrix §7: "curl -k test against Kong + all public ports", "config audit + connection test").
 import { readFileSync } from 'node:fs';
 import * as allure from 'allure-js-commons';
-import { ConfigResourceTypes } from 'kafkajs';
 import { test, expect } from '../fixtures';
 import { PROBE_PG_TIMEOUTS } from '../clients/probes';
 import { pgClientConfig, defaultEndpoint, DB_VARS, loadConfig, type TargetConfig } from '../helpers/config/config';
@@ -95,7 +94,7 @@ test.describe('transport', () => {
         const { host, port } = splitHostPort(b);
         const a = target.kafka.ssl ? await tlsHandshake(host, port, { ca: caOf(target.kafka.sslCaFile) }) : undefined;
         const ok = !!a?.verified;
-        await record(title, { endpoint: b, tried: `kafkajs admin over ${target.kafka.ssl ? 'TLS' : 'PLAINTEXT'}${target.kafka.sasl ? ` with SASL ${target.kafka.sasl.mechanism}` : ''}: describeCluster`, answered: `${found.brokers.length} broker(s) in the metadata; ${a ? (a.verified ? 'certificate verified' : a.problem) : 'no TLS'}`, ok, tlsVersion: a?.tlsVersion, cipher: a?.cipher });
+        await record(title, { endpoint: b, tried: `Kafka admin over ${target.kafka.ssl ? 'TLS' : 'PLAINTEXT'}${target.kafka.sasl ? ` with SASL ${target.kafka.sasl.mechanism}` : ''}: cluster metadata`, answered: `${found.brokers.length} broker(s) in the metadata; ${a ? (a.verified ? 'certificate verified' : a.problem) : 'no TLS'}`, ok, tlsVersion: a?.tlsVersion, cipher: a?.cipher });
         expect.soft(ok, `the broker ${b} must be reached over verified TLS${a?.problem ? `: ${a.problem}` : ''}`).toBe(true);
       }
       if (found.auditNote) await record(title, { endpoint: brokers, tried: 'config audit: describeConfigs listeners/advertised.listeners of every broker', answered: found.auditNote, ok: true });
@@ -204,13 +203,13 @@ test.describe('transport', () => {
 async function kafkaMetadata(target: TargetConfig, kafkaAdmin: KafkaFixtures['kafkaAdmin']): Promise<{ brokers: string[]; configured: Candidate[]; configRead: boolean; configError?: string; auditNote?: string }> {
   const admin = await kafkaAdmin({ clientId: `flowgate-transport-${target.runId}`, retries: 1 });
   const configured: Candidate[] = [];
-  const cluster = await admin.describeCluster();
+  const cluster = await admin.cluster();
   const brokers = cluster.brokers.map((b) => `${b.host}:${b.port}`);
   try {
-    const conf = await admin.describeConfigs({ includeSynonyms: false, resources: cluster.brokers.map((b) => ({ type: ConfigResourceTypes.BROKER, name: String(b.nodeId), configNames: ['listeners', 'advertised.listeners'] })) });
-    for (const r of conf.resources)
-      for (const e of r.configEntries)
-        for (const l of parseListeners(e.configValue)) if (l.listener !== 'CONTROLLER' && !brokers.includes(l.endpoint)) addCandidate(configured, l.endpoint, `${e.configName} ${l.listener} of broker ${r.resourceName}`);
+    const conf = await admin.brokerConfigs(cluster.brokers.map((b) => b.nodeId), ['listeners', 'advertised.listeners']);
+    for (const r of conf)
+      for (const e of r.entries)
+        for (const l of parseListeners(e.value)) if (l.listener !== 'CONTROLLER' && !brokers.includes(l.endpoint)) addCandidate(configured, l.endpoint, `${e.name} ${l.listener} of broker ${r.nodeId}`);
     return { brokers, configured, configRead: true, auditNote: `listeners found: ${[...new Set([...brokers, ...configured.map((c) => c.endpoint)])].join(', ')}` };
   } catch (e: any) {
     const configError = String(e?.message ?? e).split('\n')[0].slice(0, 200);

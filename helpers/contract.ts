@@ -16,7 +16,7 @@ export interface ObservedMessage {
 
 function headerText(v: Buffer | string | undefined | null | (Buffer | string)[]): string | undefined {
   if (v === undefined || v === null) return undefined;
-  // kafkajs gives an array when a header repeats; the contract wants one value, so the last one counts
+  // a header may repeat (some clients give an array); the contract wants one value, so the last one counts
   // and a repeated header with a different value is reported by validateHeaders as a mismatch of that value.
   if (Array.isArray(v)) return v.length ? headerText(v[v.length - 1]) : undefined;
   return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);

@@ -110,3 +110,10 @@ test("P0-06: PostgreSQL's answer to a made-up plaintext login says whether plain
   // any other server answer cannot be decided (fail closed: the check fails without claiming a finding)
   expect(pgPlaintextOutcome(server('53300', 'sorry, too many clients already'))).toEqual({ accepted: undefined, answered: expect.stringContaining('could not decide') });
 });
+
+test('certificateProblem finds the TLS error under the Kafka client\'s aggregate and NetworkError', () => {
+  const tls = Object.assign(new Error('self-signed certificate in certificate chain'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' });
+  const wrapped = new AggregateError([Object.assign(new Error('Connection to b:9093 failed.', { cause: tls }), { code: 'PLT_KFK_NETWORK' })], 'listTopics failed 2 times.');
+  expect(certificateProblem(wrapped)).toMatch(/SELF_SIGNED_CERT_IN_CHAIN/);
+  expect(certificateProblem(new AggregateError([new Error('Connection to b:9093 failed.', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) })]))).toBeUndefined();
+});

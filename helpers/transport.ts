@@ -16,12 +16,20 @@ const CERT_ERRORS: Record<string, string> = {
   CERT_UNTRUSTED: 'the certificate is not trusted',
 };
 
-/** The reason a TLS connection failed on the server's certificate, or undefined when it failed on something else. */
-export function certificateProblem(err: unknown): string | undefined {
-  for (let e: any = err; e; e = e.cause) {
-    const code = typeof e.code === 'string' ? e.code : undefined;
-    if (code && CERT_ERRORS[code]) return `${CERT_ERRORS[code]} (${code}${e.message && !String(e.message).includes(code) ? `: ${e.message}` : ''})`;
-    if (/Hostname\/IP does not match certificate's altnames/i.test(String(e.message ?? ''))) return `the certificate is for another host (${e.message})`;
+/**
+ * The reason a TLS connection failed on the server's certificate, or undefined when it failed on something else.
+ * The socket's error is looked for under causes and an aggregate's errors (the Kafka client's retries running out
+ * around its NetworkError around the TLS error), a few levels deep.
+ */
+export function certificateProblem(err: unknown, depth = 0): string | undefined {
+  const e: any = err;
+  if (!e || typeof e !== 'object' || depth > 4) return undefined;
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  if (code && CERT_ERRORS[code]) return `${CERT_ERRORS[code]} (${code}${e.message && !String(e.message).includes(code) ? `: ${e.message}` : ''})`;
+  if (/Hostname\/IP does not match certificate's altnames/i.test(String(e.message ?? ''))) return `the certificate is for another host (${e.message})`;
+  for (const inner of [e.cause, ...(Array.isArray(e.errors) ? e.errors.slice(0, 5) : [])]) {
+    const found = certificateProblem(inner, depth + 1);
+    if (found) return found;
   }
   return undefined;
 }

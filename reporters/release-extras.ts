@@ -1,5 +1,5 @@
 // What the verdict reporter adds for the release manager, in one call: history comparison, Allure environment, per-flow timelines linked from go-no-go.md.
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { TestCase } from '@playwright/test/reporter';
 import { checkFlowgateVars } from '../helpers/config/config';
@@ -33,9 +33,10 @@ export interface Extras {
   commit(): void;
 }
 
-const version = (pkg: string): string => {
+/** A dependency's version from its package.json file, read directly: a package whose exports leave it out (@platformatic/kafka) is covered too. */
+export const version = (pkg: string, root = join(__dirname, '..')): string => {
   try {
-    return require(`${pkg}/package.json`).version;
+    return String(JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')).version ?? 'unknown');
   } catch {
     return 'unknown';
   }
@@ -50,7 +51,7 @@ export function allureEnvironment(v: ExtrasInput['verdict']): Record<string, str
     flowgate: require(join(__dirname, '..', 'package.json')).version,
     node: process.version,
     playwright: version('@playwright/test'),
-    kafkajs: version('kafkajs'),
+    kafkaClient: `@platformatic/kafka ${version('@platformatic/kafka')}`,
     contracts: 'openapi 1.0, asyncapi 1.0 (frozen)',
   };
 }

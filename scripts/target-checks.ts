@@ -1,11 +1,11 @@
 // npm run doctor -- --target: each part of a configured target checked without running a flow — reachable, TLS verified, credentials accepted, the contract's topics there — one line each.
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { Agent, request } from 'undici';
 import { DbProbes, PROBE_PG_TIMEOUTS, createRedis, dbUrlFor, loadProfile } from '../clients/probes';
+import { kafkaAdmin } from '../clients/kafka-admin';
 import { contracts } from '../contracts';
-import { kafkaClientConfig, pgClientConfig, redisOptions, type TargetConfig } from '../helpers/config/config';
+import { pgClientConfig, redisOptions, type TargetConfig } from '../helpers/config/config';
 import { kafkaProblem, missingTopicsProblem, postgresProblem, redisProblem } from '../helpers/config/misconfig';
 import { ConfigError, withoutCredentials } from '../helpers/errors';
 import { certificateProblem } from '../helpers/transport';
@@ -53,15 +53,14 @@ export async function kafkaChecks(target: TargetConfig): Promise<Check[]> {
   const brokers = target.kafka.brokers.join(',');
   const out: Check[] = [];
   if (!target.kafka.ssl) out.push(fail('Kafka TLS', `KAFKA_SSL is off: the brokers at ${brokers} are spoken to in plaintext, so criterion 5 fails`));
-  const admin = new Kafka({ ...(kafkaClientConfig(target, `flowgate-doctor-${target.runId}`) as KafkaConfig), logLevel: logLevel.NOTHING, connectionTimeout: target.budgets.stepMs, retry: { retries: 1 } }).admin();
+  const admin = kafkaAdmin(target, { clientId: `flowgate-doctor-${target.runId}`, retries: 1, connectTimeoutMs: target.budgets.stepMs });
   let topics: string[];
   try {
-    await admin.connect();
     topics = await admin.listTopics();
   } catch (err) {
     return [...out, fail('Kafka', said(kafkaProblem(target.kafka.brokers, err)))];
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.close().catch(() => undefined);
   }
   const how = [target.kafka.ssl ? `TLS verified${target.kafka.sslCaFile ? ' against KAFKA_SSL_CA_FILE' : ''}` : 'plaintext', target.kafka.sasl ? `SASL ${target.kafka.sasl.mechanism} accepted` : 'no SASL'].join(', ');
   out.push(pass('Kafka', `${brokers} answer (${how})`));

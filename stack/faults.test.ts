@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import Redis from 'ioredis';
-import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { createAdmin, createProducer, startReader, type KafkaAdmin, type KafkaConnection, type Reader } from './services/common/kafka-client';
 import Stripe from 'stripe';
 import { contracts } from '../contracts';
 import { FAULTS, HUGE_BODY_BYTES, LATENCY_PREFIX, QUOTA_LATE_HOP_MS, SHARED_TENANT_ID } from './faults';
@@ -29,10 +29,10 @@ let stack: StackHandle;
 let env: Record<string, string>;
 const pools: Record<string, Pool> = {};
 let redis: Redis;
-let kafka: Kafka;
-let admin: Admin;
-let observer: Consumer;
-let producer: Producer;
+let conn: KafkaConnection;
+let admin: KafkaAdmin;
+let observer: Reader;
+let producer: ReturnType<typeof createProducer>;
 const seen: Seen[] = [];
 
 const dbOf = (envKey: string) => (pools[envKey] ??= new Pool({ connectionString: env[envKey], max: 2 }));
@@ -44,40 +44,33 @@ test.beforeAll(async () => {
   stack = await startStack({ plaintext: true });
   env = stack.env;
   redis = new Redis(env.REDIS_URL);
-  kafka = new Kafka({ clientId: 'faults-test', brokers: env.KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
-  admin = kafka.admin();
-  await admin.connect();
-  producer = kafka.producer();
-  await producer.connect();
-  // The observer reads every topic of the contract in its own group, keeping what it saw with headers as sent.
-  observer = kafka.consumer({ groupId: `faults-test-${randomUUID()}`, maxWaitTimeInMs: 200 });
-  await observer.connect();
-  await observer.subscribe({ topics: c.concreteTopics(), fromBeginning: false });
-  let joined = false;
-  const ready = new Promise<void>((resolve) => {
-    observer.on(observer.events.GROUP_JOIN, () => (joined = true));
-    observer.on(observer.events.FETCH, () => joined && resolve());
-  });
-  await observer.run({
-    eachMessage: async ({ topic, partition, message }) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+  conn = { brokers: env.KAFKA_BROKERS.split(',') };
+  admin = createAdmin(conn, 'faults-test');
+  producer = createProducer(conn, 'faults-test');
+  // The observer reads every topic of the contract in its own group from each topic's end, keeping what it saw with headers as sent.
+  observer = await startReader(conn, {
+    clientId: 'faults-test',
+    groupId: `faults-test-${randomUUID()}`,
+    topics: c.concreteTopics(),
+    from: 'end',
+    maxWaitMs: 200,
+    onRecord: (r) => {
       let value: any;
       try {
-        value = JSON.parse(message.value?.toString('utf8') ?? '');
+        value = JSON.parse(r.value?.toString('utf8') ?? '');
       } catch {
         value = undefined;
       }
-      seen.push({ topic, partition, offset: Number(message.offset), headers, value });
+      seen.push({ topic: r.topic, partition: r.partition, offset: Number(r.offset), headers: r.headers, value });
     },
+    onError: (e) => console.error(`faults-test observer stopped: ${e.message}`),
   });
-  await ready;
 });
 
 test.afterAll(async () => {
-  await observer?.disconnect().catch(() => undefined);
-  await producer?.disconnect().catch(() => undefined);
-  await admin?.disconnect().catch(() => undefined);
+  await observer?.close().catch(() => undefined);
+  await producer?.close().catch(() => undefined);
+  await admin?.close().catch(() => undefined);
   redis?.disconnect();
   await Promise.all(Object.values(pools).map((p) => p.end()));
   await stack?.stop();
@@ -139,15 +132,14 @@ const waitEvent = (topic: string, pred: (v: any) => boolean) => until(`an event 
 /** True once the service's consumer group has committed past the message: its handler has finished with it. */
 async function processedBy(groupId: string, msg: Seen): Promise<void> {
   await until(`${groupId} to process ${msg.topic}@${msg.offset}`, async () => {
-    const offsets = await admin.fetchOffsets({ groupId, topics: [msg.topic] });
-    const p = offsets[0]?.partitions.find((x) => x.partition === msg.partition);
+    const p = (await admin.committedOffsets(groupId)).find((x) => x.topic === msg.topic && x.partition === msg.partition);
     return !!p && Number(p.offset) > msg.offset;
   });
 }
 
 /** True once the observer has read everything on the topic so far, so an event not seen was never produced. */
 async function observerCaughtUp(topic: string): Promise<void> {
-  const high = await admin.fetchTopicOffsets(topic);
+  const high = (await admin.offsets([topic])).get(topic) ?? [];
   await until(`the observer to catch up on ${topic}`, async () =>
     high.every((h) => Number(h.high) === 0 || seen.some((s) => s.topic === topic && s.partition === h.partition && s.offset >= Number(h.high) - 1)),
   );
@@ -267,8 +259,12 @@ test('healthy: the four flows run end to end on the real services', async () => 
 
 test('junk on the consumed topics (no header, not JSON, wrong shape) stops no consumer', async () => {
   const topics = [...new Set(c.topics.flatMap((t) => (t.consumers.length ? c.concreteTopics().filter((n) => c.topicFor(n) === t) : [])))];
-  for (const topic of topics)
-    await producer.send({ topic, messages: [{ value: 'not json at all' }, { value: JSON.stringify({ unexpected: true }), headers: { 'schema-version': '1.0' } }, { value: null }, { value: '[1,2]' }] });
+  for (const topic of topics) {
+    await producer.send(topic, 'not json at all');
+    await producer.send(topic, JSON.stringify({ unexpected: true }), { headers: { 'schema-version': '1.0' } });
+    await producer.send(topic, null);
+    await producer.send(topic, '[1,2]');
+  }
   const u = await newUser();
   const { scanId } = await startScan(u);
   await waitCompleted(u, scanId);
@@ -808,15 +804,20 @@ test('payment-refunded-no-header: each payment also produces a header-less cert-
   await setFaults([]);
   expect(await admin.listTopics()).toContain('cert-ix.payment.refunded');
   // read from the beginning by a consumer of its own: the test's observer subscribed before the topic existed
-  const reader = kafka.consumer({ groupId: `faults-test-refund-${randomUUID()}`, maxWaitTimeInMs: 200 });
   const got: { headers: Record<string, unknown>; value: any }[] = [];
+  const reader = await startReader(conn, {
+    clientId: 'faults-test-refund',
+    groupId: `faults-test-refund-${randomUUID()}`,
+    topics: ['cert-ix.payment.refunded'],
+    from: 'beginning',
+    maxWaitMs: 200,
+    onRecord: (r) => void got.push({ headers: r.headers, value: JSON.parse(String(r.value)) }),
+    onError: () => undefined,
+  });
   try {
-    await reader.connect();
-    await reader.subscribe({ topics: ['cert-ix.payment.refunded'], fromBeginning: true });
-    await reader.run({ eachMessage: async ({ message }) => void got.push({ headers: message.headers ?? {}, value: JSON.parse(String(message.value)) }) });
     await until('the refund of the payment on cert-ix.payment.refunded', async () => got.some((m) => m.value.paymentId === paid.paymentId));
   } finally {
-    await reader.disconnect();
+    await reader.close();
   }
   const refund = got.find((m) => m.value.paymentId === paid.paymentId)!;
   expect(refund.headers['schema-version']).toBeUndefined();

@@ -8,7 +8,7 @@ import { kafkaPlaintextProbe, plainHttpProbe, redisPlaintextProbe, tlsHandshake 
 import { parseConventionalPorts } from '../helpers/transport';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { createAdmin } from './services/common/kafka-client';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { contracts } from '../contracts';
@@ -65,14 +65,13 @@ test.describe('a running stack', () => {
 
   test('every concrete contract topic exists on the broker', async () => {
     const e = stack.env;
-    const admin = new Kafka({ clientId: 'stack-test', brokers: e.KAFKA_BROKERS.split(','), ssl: { ca: [readFileSync(e.KAFKA_SSL_CA_FILE, 'utf8')] }, sasl: { mechanism: 'scram-sha-512', username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD }, logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
+    const admin = createAdmin({ brokers: e.KAFKA_BROKERS.split(','), ssl: { ca: [readFileSync(e.KAFKA_SSL_CA_FILE, 'utf8')] }, sasl: { mechanism: 'scram-sha-512', username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD } }, 'stack-test');
     try {
       const topics = new Set(await admin.listTopics());
       const missing = contracts().concreteTopics().filter((t) => !topics.has(t));
       expect(missing).toEqual([]);
     } finally {
-      await admin.disconnect();
+      await admin.close();
     }
   });
 

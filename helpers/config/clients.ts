@@ -12,7 +12,7 @@ export interface KafkaClientConfig {
   sasl?: { mechanism: SaslMechanism; username: string; password: string };
 }
 
-/** kafkajs `new Kafka(...)` options: TLS (with the CA when given) and SASL/SCRAM as staging requires. */
+/** The Kafka client's connection: TLS (with the CA when given) and SASL/SCRAM as staging requires. */
 export function kafkaClientConfig(cfg: TargetConfig, clientId = `flowgate-${cfg.runId}`): KafkaClientConfig {
   const ca = readCa(cfg.kafka.sslCaFile);
   return {

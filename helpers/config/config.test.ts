@@ -135,7 +135,7 @@ test('CA files must be PEM certificates; KONG_CA_FILE and FLOWGATE_PUBLIC_ENDPOI
   expect(pemProblem(FAKE_PEM)).toBeUndefined();
 });
 
-test('staging-style TLS and SASL settings produce kafkajs, pg and ioredis options', async ({}, testInfo) => {
+test('staging-style TLS and SASL settings produce the Kafka client, pg and ioredis options', async ({}, testInfo) => {
   const dir = testInfo.outputPath('ca');
   mkdirSync(dir, { recursive: true });
   const ca = join(dir, 'ca.pem');

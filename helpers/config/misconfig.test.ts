@@ -43,6 +43,16 @@ test('Kafka: SASL authentication failure names the SASL variables; anything else
   const sasl = kafkaProblem(['b1:9093'], Object.assign(new Error('SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512'), { name: 'KafkaJSSASLAuthenticationError' }));
   expect(sasl).toBeInstanceOf(ConfigError);
   expect(sasl.message).toContain('KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD');
+  // @platformatic/kafka: the refused login sits under the retries' aggregate and the connection's NetworkError
+  const auth = Object.assign(new Error('SASL authentication failed.'), { code: 'PLT_KFK_AUTHENTICATION' });
+  const network = Object.assign(new Error('Connection to b1:9093 failed.', { cause: auth }), { code: 'PLT_KFK_NETWORK' });
+  const multiple = (m: string, errors: Error[]) => Object.assign(new AggregateError(errors, m), { code: 'PLT_KFK_MULTIPLE' });
+  const wrapped = multiple('Listing topics failed.', [multiple('metadata failed 3 times.', [multiple('Cannot connect to any broker.', [network])])]);
+  expect(kafkaProblem(['b1:9093'], wrapped)).toBeInstanceOf(ConfigError);
+  expect(kafkaProblem(['b1:9093'], wrapped).message).toMatch(/KAFKA_SASL_USERNAME \/ KAFKA_SASL_PASSWORD/);
+  const refused = new AggregateError([Object.assign(new Error('Connection to b1:9093 failed.', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9093'), { code: 'ECONNREFUSED' }) }), { code: 'PLT_KFK_NETWORK' })], 'listTopics failed 3 times.');
+  expect(kafkaProblem(['b1:9093'], refused)).toBeInstanceOf(InfrastructureUnreachable);
+  expect(kafkaProblem(['b1:9093'], refused).message).toContain('ECONNREFUSED');
   const down = kafkaProblem(['b1:9093'], Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9093'), { name: 'KafkaJSConnectionError' }));
   expect(down).toBeInstanceOf(InfrastructureUnreachable);
   expect(down.message).toContain('KAFKA_BROKERS (b1:9093)');

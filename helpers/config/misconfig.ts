@@ -50,17 +50,38 @@ export function redisProblem(url: string, err: any): FlowgateError | undefined {
   return undefined;
 }
 
+/**
+ * The names, codes and messages of an error and what it wraps (its causes, an aggregate's errors), breadth first and
+ * bounded (24 errors, 500 characters each): the Kafka client reports "Listing topics failed" around its retries
+ * around "Cannot connect to any broker" around the connection's NetworkError around "SASL authentication failed."
+ */
+export function errorChain(err: unknown): string {
+  const out: string[] = [];
+  const queue: unknown[] = [err];
+  while (queue.length && out.length < 24) {
+    const e: any = queue.shift();
+    if (e === undefined || e === null) continue;
+    if (typeof e !== 'object') {
+      out.push(String(e).slice(0, 500));
+      continue;
+    }
+    out.push([e.name, e.code, e.type, e.message].filter((x) => typeof x === 'string' && x).join(' ').slice(0, 500));
+    queue.push(e.cause, ...(Array.isArray(e.errors) ? e.errors.slice(0, 5) : []));
+  }
+  return out.filter(Boolean).join(' | ');
+}
+
 /** A Kafka connection error: SASL authentication names the SASL variables, anything else is the brokers being unreachable. */
 export function kafkaProblem(brokers: string[], err: any): FlowgateError {
+  const chain = errorChain(err);
   const msg = String(err?.message ?? err ?? '');
-  const type = String(err?.type ?? err?.name ?? '');
-  if (/SASL|SaslAuthentication|Authentication failed|SASL_AUTHENTICATION_FAILED/i.test(`${type} ${msg}`))
-    return new ConfigError([`KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD: the brokers at ${brokers.join(',')} refused SASL authentication (${msg.slice(0, 160)}); check them and KAFKA_SASL_MECHANISM`]);
+  if (/SASL|SaslAuthentication|Authentication failed|SASL_AUTHENTICATION_FAILED|PLT_KFK_AUTHENTICATION/i.test(chain))
+    return new ConfigError([`KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD: the brokers at ${brokers.join(',')} refused SASL authentication (${chain.slice(0, 160)}); check them and KAFKA_SASL_MECHANISM`]);
   const cert = certificateProblem(err);
   if (cert) return new ConfigError([`KAFKA_SSL_CA_FILE: the certificate of the brokers at ${brokers.join(',')} does not verify against it: ${cert}`]);
-  if (/certificate|SSL|TLS|wrong version number|EPROTO/i.test(`${err?.code ?? ''} ${msg}`))
-    return new ConfigError([`KAFKA_SSL / KAFKA_SSL_CA_FILE: TLS to the brokers at ${brokers.join(',')} failed (${msg.slice(0, 160)})`]);
-  return new InfrastructureUnreachable('kafka', `KAFKA_BROKERS (${brokers.join(',')})`, msg);
+  if (/certificate|SSL|TLS|wrong version number|EPROTO/i.test(chain))
+    return new ConfigError([`KAFKA_SSL / KAFKA_SSL_CA_FILE: TLS to the brokers at ${brokers.join(',')} failed (${chain.slice(0, 160)})`]);
+  return new InfrastructureUnreachable('kafka', `KAFKA_BROKERS (${brokers.join(',')})`, chain.length > msg.length ? chain.slice(0, 600) : msg);
 }
 
 /** The frozen topics the broker lacks: the target is not the Cert-IX cluster, or its topics were never created. */

@@ -13,12 +13,17 @@ test('typed errors answer by their class flag, whatever their text', () => {
   expect(isUnreachable({ unreachable: false, message: 'ECONNREFUSED' })).toBe(false);
 });
 
-test('Node, PostgreSQL and kafkajs errors by code or name, and by their cause', () => {
+test('Node, PostgreSQL and Kafka client errors by code or name, and by their cause', () => {
   for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003']) expect(isUnreachable(coded(code, 'x')), code).toBe(true);
   expect(isUnreachable(coded('28P01', 'password authentication failed'))).toBe(false);
   expect(isUnreachable(coded('42P01', 'relation "users" does not exist'))).toBe(false);
   expect(isUnreachable(Object.assign(new Error('Connection error'), { name: 'KafkaJSConnectionError' }))).toBe(true);
   expect(isUnreachable(new Error('query failed', { cause: coded('ECONNRESET') }))).toBe(true);
+  // @platformatic/kafka: retries running out around a NetworkError around the socket's error; a refused SASL login is not unreachable
+  const network = (cause: Error) => Object.assign(new Error('Connection to b:9093 failed.', { cause }), { code: 'PLT_KFK_NETWORK' });
+  expect(isUnreachable(new AggregateError([network(coded('ECONNREFUSED'))], 'listTopics failed 3 times.'))).toBe(true);
+  expect(isUnreachable(new AggregateError([network(Object.assign(new Error('SASL authentication failed.'), { code: 'PLT_KFK_AUTHENTICATION' }))], 'listTopics failed 3 times.'))).toBe(false);
+  expect(isUnreachable(Object.assign(new Error('Connection to b:9093 timed out.'), { code: 'PLT_KFK_TIMEOUT' }), { neverConnected: true })).toBe(true);
   expect(isUnreachable(new AggregateError([new Error('a'), coded('ECONNREFUSED')]))).toBe(true);
 });
 

@@ -10,16 +10,21 @@ const NEVER_CONNECTED_CODES = ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'E
  */
 const LOST_CODES = ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', '57P01', '57P03', '08006', '08001', '08003'];
 
-/** Driver error names that mean the same: kafkajs' connection error and its retries running out on one. */
+/**
+ * Driver error names that mean the same: kafkajs' connection error and its retries running out on one (a failure
+ * serialized by a run on that client). @platformatic/kafka names none: its NetworkError wraps every connection
+ * failure, a refused SASL login or TLS handshake too, so it answers by its cause (the socket's code) or its text.
+ */
 const DRIVER_NAMES = ['KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded'];
 
 /**
  * The fallback for an error that lost its code (serialized by Playwright, quoted by a poll): the codes above as
- * words, and the connection messages of the drivers the harness uses (our own `connect timeout`, pg's
+ * words, and the connection messages of the drivers the harness uses (our own `connect timeout`, the Kafka client's
+ * "Connection to host:port timed out.", pg's
  * "Connection terminated", "timeout expired" (its connect timeout) and "timeout exceeded when trying to connect", ioredis' "Connection is closed" and
  * "Stream isn't writeable" with the offline queue off). A plain "timeout" is not one: that is a budget.
  */
-const NEVER_CONNECTED_TEXT = new RegExp(`\\b(${NEVER_CONNECTED_CODES.join('|')})\\b|\\bgetaddrinfo\\b|\\bconnect timeout\\b`, 'i');
+const NEVER_CONNECTED_TEXT = new RegExp(`\\b(${NEVER_CONNECTED_CODES.join('|')})\\b|\\bgetaddrinfo\\b|\\bconnect timeout\\b|\\bConnection to \\S+ timed out\\b`, 'i');
 const LOST_TEXT = new RegExp(`\\b(${[...LOST_CODES.filter((c) => c.startsWith('E')), ...DRIVER_NAMES].join('|')})\\b|Connection terminated|timeout expired|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable`, 'i');
 
 /** Both fallbacks as one pattern, for matchers that take a regex (the Allure categories). */

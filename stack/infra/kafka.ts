@@ -2,11 +2,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { StartupError, errText } from './errors';
 import { freePort } from './ports';
 import { jarsProblem, kafkaJarsVersion, renderLogConfig, resolveKafkaJars } from './kafka-release';
 import { runToCompletion, startProcess, waitUntil, type ManagedProcess } from './process';
+import { createAdmin, type KafkaAdmin } from '../services/common/kafka-client';
 
 export interface KafkaOptions {
   /** the run's temp dir; Kafka gets <dir>/kafka */
@@ -33,7 +33,7 @@ export interface KafkaSecurity {
   plaintextListener?: boolean;
 }
 
-/** What a client needs to reach the broker the way the stack serves it; a kafkajs config fragment. */
+/** What a client needs to reach the broker the way the stack serves it; the TLS and SASL part of a client's connection. */
 export interface KafkaClientSecurity {
   ssl?: { ca: string[]; rejectUnauthorized: true };
   sasl?: { mechanism: 'scram-sha-512'; username: string; password: string };
@@ -136,9 +136,9 @@ export function kafkaClusterId(random: () => Buffer = () => randomBytes(16)): st
   }
 }
 
-function adminClient(brokers: string[], security: KafkaClientSecurity): Admin {
-  // kafkajs' own retries would hide the deadline; readiness polling does the retrying
-  return new Kafka({ clientId: 'flowgate-stack-admin', brokers, ...security, logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 5000, retry: { retries: 0 } }).admin();
+function adminClient(brokers: string[], security: KafkaClientSecurity, requestTimeoutMs = 5000): KafkaAdmin {
+  // the client's own retries would hide the deadline; readiness polling does the retrying
+  return createAdmin({ brokers, ...security }, 'flowgate-stack-admin', { connectTimeoutMs: 3000, requestTimeoutMs, retries: 0 });
 }
 
 /** The broker's files under <dir>/kafka: server.properties (mode 0600: the admin's SCRAM password), the PEM key store, the log config. */
@@ -219,11 +219,10 @@ async function runBroker(opts: KafkaOptions, plan: KafkaPlan, files: KafkaFiles,
       check: async () => {
         const admin = adminClient(brokers, clientSecurity());
         try {
-          await admin.connect();
-          const c = await admin.describeCluster();
-          return c.brokers.length > 0 && c.controller !== null ? c : undefined;
+          const c = await admin.cluster();
+          return c.brokers.length > 0 && c.controllerId >= 0 ? c : undefined;
         } finally {
-          await admin.disconnect().catch(() => {});
+          await admin.close().catch(() => {});
         }
       },
     });
@@ -238,14 +237,13 @@ async function runBroker(opts: KafkaOptions, plan: KafkaPlan, files: KafkaFiles,
 async function createTopics(o: { brokers: string[]; security: KafkaClientSecurity; proc: ManagedProcess; logFile: string; log: (m: string) => void }, topics: string[], timeoutMs: number): Promise<void> {
   const t1 = Date.now();
   const wanted = [...new Set(topics)];
-  const admin = adminClient(o.brokers, o.security);
+  const admin = adminClient(o.brokers, o.security, timeoutMs);
   try {
-    await admin.connect();
-    await admin.createTopics({ topics: wanted.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1 })), waitForLeaders: true, timeout: timeoutMs });
+    await admin.createTopics(wanted, 1);
   } catch (e) {
     throw new StartupError({ component: 'kafka', reason: `creating ${wanted.length} topics failed: ${errText(e)}`, elapsedMs: Date.now() - t1, logFile: o.logFile });
   } finally {
-    await admin.disconnect().catch(() => {});
+    await admin.close().catch(() => {});
   }
   await waitUntil({
     what: `the broker to list every contract topic (${wanted.length})`,
@@ -266,10 +264,9 @@ async function createTopics(o: { brokers: string[]; security: KafkaClientSecurit
 async function listTopics(brokers: string[], security: KafkaClientSecurity): Promise<string[]> {
   const admin = adminClient(brokers, security);
   try {
-    await admin.connect();
     return await admin.listTopics();
   } finally {
-    await admin.disconnect().catch(() => {});
+    await admin.close().catch(() => {});
   }
 }
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { createAdmin } from '../../stack/services/common/kafka-client';
 import { Pool } from 'pg';
 import { kafkaClientConfig, parseTargetConfig, pgClientConfig } from '../../helpers/config/config';
 import { SHARED_TENANT_ID } from '../../stack/faults';
@@ -79,21 +79,20 @@ async function tenantRows(q: Query, tenants: string[]): Promise<Record<string, n
  * would not be the sweep's fault.
  */
 async function servicesSettled(env: Record<string, string>, budgetMs = 60_000): Promise<void> {
-  const admin = new Kafka({ ...(kafkaClientConfig(parseTargetConfig(env)) as KafkaConfig), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const conn = kafkaClientConfig(parseTargetConfig(env));
+  const admin = createAdmin(conn, conn.clientId);
   try {
     const snapshot = async (): Promise<{ behind: string[]; ends: string }> => {
-      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => !g.startsWith('flowgate'));
+      const groups = (await admin.listGroups()).filter((g) => !g.startsWith('flowgate'));
       const behind: string[] = [];
       const ends: string[] = [];
       for (const groupId of groups) {
-        for (const t of await admin.fetchOffsets({ groupId })) {
-          const high = await admin.fetchTopicOffsets(t.topic);
-          for (const p of t.partitions) {
-            const end = high.find((h) => h.partition === p.partition)?.high ?? '0';
-            ends.push(`${t.topic}/${p.partition}=${end}`);
-            if (Number(p.offset) >= 0 && Number(p.offset) < Number(end)) behind.push(`${groupId} ${t.topic}/${p.partition} at ${p.offset} of ${end}`);
-          }
+        const committed = await admin.committedOffsets(groupId);
+        const highs = await admin.offsets([...new Set(committed.map((c) => c.topic))]);
+        for (const p of committed) {
+          const end = highs.get(p.topic)?.find((h) => h.partition === p.partition)?.high ?? 0n;
+          ends.push(`${p.topic}/${p.partition}=${end}`);
+          if (p.offset >= 0n && p.offset < end) behind.push(`${groupId} ${p.topic}/${p.partition} at ${p.offset} of ${end}`);
         }
       }
       return { behind, ends: ends.sort().join(',') };
@@ -108,7 +107,7 @@ async function servicesSettled(env: Record<string, string>, budgetMs = 60_000): 
       }, { timeout: budgetMs, intervals: [250], message: 'the stack\'s consumers to catch up with their topics' })
       .toEqual([]);
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }
 

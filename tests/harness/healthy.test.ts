@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, CompressionTypes } from 'kafkajs';
+import { createProducer } from '../../stack/services/common/kafka-client';
 import { contracts } from '../../contracts';
 import { test, runSmoke, targetEnv, cleanup, ROOT } from './harness';
 
@@ -81,9 +81,7 @@ test('noise on the frozen topics â€” other tenants, malformed JSON, no headers â
   const c = contracts();
   const e = stack.env;
   // the broker speaks SASL_SSL only: the noise maker logs in as the harness user, trusting the run's CA
-  const kafka = new Kafka({ clientId: 'flowgate-noise', brokers: e.KAFKA_BROKERS.split(','), ssl: { ca: [readFileSync(e.KAFKA_SSL_CA_FILE, 'utf8')] }, sasl: { mechanism: 'scram-sha-512', username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD }, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
-  await producer.connect();
+  const producer = createProducer({ brokers: e.KAFKA_BROKERS.split(','), ssl: { ca: [readFileSync(e.KAFKA_SSL_CA_FILE, 'utf8')] }, sasl: { mechanism: 'scram-sha-512', username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD } }, 'flowgate-noise');
   const topics = c.concreteTopics();
   let sent = 0;
   let flooding = true;
@@ -92,11 +90,11 @@ test('noise on the frozen topics â€” other tenants, malformed JSON, no headers â
     const deadline = Date.now() + 60_000;
     for (let i = 0; flooding && Date.now() < deadline; i++) {
       const messages = topics.flatMap((topic) => [
-        { topic, messages: [{ key: `noise-${i}`, value: JSON.stringify({ userId: `usr_foreign_${i}`, tenantId: `ten_foreign_${i}`, assetId: `ast_foreign_${i}`, scanId: `scn_foreign_${i}`, sessionId: `cs_foreign_${i}` }), headers: { 'schema-version': '1.0' } }] },
-        { topic, messages: [{ key: `noise-bad-${i}`, value: '{"not": json at all' }] },
-        { topic, messages: [{ key: `noise-nohdr-${i}`, value: JSON.stringify({ tenantId: `ten_other_${i}`, unexpected: true }) }] },
+        { topic, key: `noise-${i}`, value: JSON.stringify({ userId: `usr_foreign_${i}`, tenantId: `ten_foreign_${i}`, assetId: `ast_foreign_${i}`, scanId: `scn_foreign_${i}`, sessionId: `cs_foreign_${i}` }), headers: { 'schema-version': '1.0' } },
+        { topic, key: `noise-bad-${i}`, value: '{"not": json at all' },
+        { topic, key: `noise-nohdr-${i}`, value: JSON.stringify({ tenantId: `ten_other_${i}`, unexpected: true }) },
       ]);
-      await producer.sendBatch({ topicMessages: messages, compression: CompressionTypes.None });
+      await Promise.all(messages.map((m) => producer.send(m.topic, m.value, { key: m.key, ...(m.headers ? { headers: m.headers } : {}) })));
       sent += messages.length;
       // Paced, so the flood is noise and not a load test of a 2-core machine.
       await new Promise((r) => setTimeout(r, 100));
@@ -105,7 +103,7 @@ test('noise on the frozen topics â€” other tenants, malformed JSON, no headers â
   const run = await runSmoke(targetEnv(stack), []);
   flooding = false;
   await flood;
-  await producer.disconnect();
+  await producer.close();
   try {
     expect(sent, 'noise was produced while the flows ran').toBeGreaterThan(topics.length * 3);
     expect(run.verdict?.verdict, run.output.slice(-3000)).toBe('GO');

@@ -1,7 +1,7 @@
 // A misconfigured target (wrong password, missing database, SASL refused, frozen topics missing) is "could not evaluate" (exit 2) naming the variable, never a platform NO-GO.
 import { expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { Kafka, logLevel } from 'kafkajs';
+import { createAdmin } from '../../stack/services/common/kafka-client';
 import { startStack } from '../../stack';
 import { test, runSmoke, setFaults, targetEnv, cleanup } from './harness';
 
@@ -86,17 +86,14 @@ test.describe('misconfigured target', () => {
     try {
       const target = targetEnv(own);
       // the stack's broker speaks SASL_SSL only: the admin logs in as the harness user, trusting the run's CA
-      const admin = new Kafka({
-        brokers: target.KAFKA_BROKERS.split(','),
-        ssl: { ca: [readFileSync(target.KAFKA_SSL_CA_FILE, 'utf8')] },
-        sasl: { mechanism: 'scram-sha-512', username: target.KAFKA_SASL_USERNAME, password: target.KAFKA_SASL_PASSWORD },
-        logLevel: logLevel.NOTHING,
-      }).admin();
-      await admin.connect();
+      const admin = createAdmin(
+        { brokers: target.KAFKA_BROKERS.split(','), ssl: { ca: [readFileSync(target.KAFKA_SSL_CA_FILE, 'utf8')] }, sasl: { mechanism: 'scram-sha-512', username: target.KAFKA_SASL_USERNAME, password: target.KAFKA_SASL_PASSWORD } },
+        'flowgate-misconfigured',
+      );
       const gone = (await admin.listTopics()).filter((t) => t.endsWith('asset.deleted'));
       expect(gone, 'the topic to delete exists').toHaveLength(1);
-      await admin.deleteTopics({ topics: gone });
-      await admin.disconnect();
+      await admin.deleteTopics(gone);
+      await admin.close();
       const run = await runSmoke(target, ['--project=preflight']);
       try {
         expect(run.exitCode, run.output.slice(-2500)).toBe(2);

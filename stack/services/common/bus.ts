@@ -1,7 +1,7 @@
 // The services' Kafka client: produces frozen-contract events with the schema-version header and consumes in the service's own group.
-import { Kafka, logLevel, Partitioners, type Consumer, type LogEntry } from 'kafkajs';
 import type { Contracts } from '../../../contracts';
 import type { ConsumedEvent, EventBus, ProduceOptions } from '../../types';
+import { createAdmin, createProducer, startReader, type KafkaConnection, type KafkaRecord, type Reader } from './kafka-client';
 
 export interface BusOptions {
   brokers: string[];
@@ -9,111 +9,105 @@ export interface BusOptions {
   groupId: string;
   contracts: Contracts;
   log: (m: string) => void;
-  /** TLS and SASL/SCRAM as the broker demands (kafkajs options); absent for a plaintext broker */
+  /** TLS (with the CA to verify the broker by) as the broker demands; absent for a plaintext broker */
   ssl?: { ca: string[]; rejectUnauthorized: true } | boolean;
   sasl?: { mechanism: 'scram-sha-512' | 'scram-sha-256' | 'plain'; username: string; password: string };
-  /** how long consume() waits for the group to be joined and the first fetch to return (default 30 s) */
+  /** how long consume() waits for the group to be joined and positioned (default 30 s) */
   joinTimeoutMs?: number;
 }
 
-const RETRIED_AT_START = /group coordinator is not available|coordinator is loading/i;
-const LEVEL_NAMES: Record<number, string> = { [logLevel.ERROR]: 'ERROR', [logLevel.WARN]: 'WARN', [logLevel.INFO]: 'INFO', [logLevel.DEBUG]: 'DEBUG' };
+// a fresh broker answers "coordinator not available/loading" while __consumer_offsets is created: retried, not failed
+const TIMEOUTS = { connectTimeoutMs: 5_000, requestTimeoutMs: 10_000, retries: 8 };
+
+/** A consumed record as a service's handler takes it: the value parsed as JSON when it is JSON (junk never stops the consumer). */
+export function consumedEvent(r: KafkaRecord): ConsumedEvent {
+  const raw = r.value ? r.value.toString('utf8') : '';
+  let value: any;
+  try {
+    value = raw ? JSON.parse(raw) : undefined;
+  } catch {
+    value = undefined;
+  }
+  return { topic: r.topic, key: r.key ? r.key.toString('utf8') : null, headers: r.headers, value, raw };
+}
+
+/** Rejects when `p` has not settled within `ms`, saying what was awaited. */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} not ready after ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function createBus(opts: BusOptions): Promise<EventBus & { close(): Promise<void> }> {
-  const kafka = new Kafka({
-    clientId: opts.clientId,
-    brokers: opts.brokers,
-    ...(opts.ssl ? { ssl: opts.ssl } : {}),
-    ...(opts.sasl ? { sasl: opts.sasl as any } : {}),
-    logLevel: logLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log }: LogEntry) => {
-        // a fresh broker answers "coordinator not available/loading" while __consumer_offsets is created; kafkajs retries it
-        if (RETRIED_AT_START.test(String(log.error ?? ''))) return;
-        opts.log(`kafka ${LEVEL_NAMES[level] ?? level}: ${log.message}${log.error ? ` (${log.error})` : ''}`);
-      },
-    retry: { initialRetryTime: 100, retries: 8 },
-  });
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const consumers: Consumer[] = [];
+  const conn: KafkaConnection = { brokers: opts.brokers, ...(opts.ssl ? { ssl: opts.ssl } : {}), ...(opts.sasl ? { sasl: opts.sasl } : {}) };
+  const producer = createProducer(conn, opts.clientId, TIMEOUTS);
+  const readers: Reader[] = [];
   const versionHeader = opts.contracts.schemaVersionHeader;
   const version = opts.contracts.schemaVersion;
+  const withAdmin = async <T>(f: (a: ReturnType<typeof createAdmin>) => Promise<T>): Promise<T> => {
+    const admin = createAdmin(conn, `${opts.clientId}-admin`, TIMEOUTS);
+    try {
+      return await f(admin);
+    } finally {
+      await admin.close().catch(() => undefined);
+    }
+  };
 
   return {
     async produce(topic: string, payload: unknown, po: ProduceOptions = {}) {
       const headers: Record<string, string> = { ...(po.headers ?? {}) };
       if (po.omitSchemaVersion) delete headers[versionHeader];
       else headers[versionHeader] = version;
-      await producer.send({ topic, acks: -1, messages: [{ key: po.key ?? null, value: JSON.stringify(payload), headers }] });
+      await producer.send(topic, JSON.stringify(payload), { key: po.key ?? null, headers });
     },
 
     async createTopic(topic: string) {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
-      } finally {
-        await admin.disconnect();
-      }
+      await withAdmin(async (a) => {
+        if (!(await a.listTopics()).includes(topic)) await a.createTopics([topic], 1);
+      });
     },
 
     async consume(topics, handler) {
       // A second consume() on the same bus gets its own group, so two subscriptions never share one group's assignment.
-      const groupId = consumers.length === 0 ? opts.groupId : `${opts.groupId}.${consumers.length}`;
-      const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
-      consumers.push(consumer);
-      await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning: false });
-
-      // Ready only after the group is joined AND a first fetch resolved the "latest" offsets: a message produced
-      // after consume() resolves is then always seen (services start before anyone produces).
-      let joined = false;
-      const ready = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`${opts.clientId}: consumer group ${groupId} not ready after ${opts.joinTimeoutMs ?? 30_000} ms (topics ${topics.join(', ')})`)),
-          opts.joinTimeoutMs ?? 30_000,
-        );
-        consumer.on(consumer.events.GROUP_JOIN, () => {
-          joined = true;
-        });
-        consumer.on(consumer.events.FETCH, () => {
-          if (!joined) return;
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-
-      await consumer.run({
-        eachMessage: async ({ topic, message }) => {
-          const headers: Record<string, string> = {};
-          for (const [k, v] of Object.entries(message.headers ?? {})) {
-            if (v === undefined) continue;
-            headers[k] = Array.isArray(v) ? v.map(String).join(',') : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
-          }
-          const raw = message.value ? message.value.toString('utf8') : '';
-          let value: any;
-          try {
-            value = raw ? JSON.parse(raw) : undefined;
-          } catch {
-            value = undefined; // junk on a topic must never stop the consumer
-          }
-          const ev: ConsumedEvent = { topic, key: message.key ? message.key.toString('utf8') : null, headers, value, raw };
-          try {
-            await handler(ev);
-          } catch (e: any) {
-            // skipped, not retried: a poison message must not turn into a crash loop
-            opts.log(`${opts.clientId}: handler failed on ${topic}@${message.offset}, message skipped: ${e?.stack ?? e}`);
-          }
-        },
-      });
-      await ready;
+      const groupId = readers.length === 0 ? opts.groupId : `${opts.groupId}.${readers.length}`;
+      // a pattern covers the topics that exist when the service subscribes (the stack creates every contract topic first)
+      const patterns = topics.filter((t): t is RegExp => t instanceof RegExp);
+      const existing = patterns.length ? await withAdmin((a) => a.listTopics()) : [];
+      const names = [...new Set([...topics.filter((t): t is string => typeof t === 'string'), ...existing.filter((n) => patterns.some((re) => re.test(n)))])];
+      const timeoutMs = opts.joinTimeoutMs ?? 30_000;
+      // Ready once the group is joined and every partition positioned (where the group committed, else the end):
+      // a message produced after consume() resolves is always seen, and a restarted service resumes after its last one.
+      const reader = await within(
+        startReader(conn, {
+          clientId: opts.clientId,
+          groupId,
+          topics: names,
+          from: 'committed',
+          commit: true,
+          maxWaitMs: 250,
+          ...TIMEOUTS,
+          async onRecord(r) {
+            try {
+              await handler(consumedEvent(r));
+            } catch (e: any) {
+              // skipped, not retried: a poison message must not turn into a crash loop
+              opts.log(`${opts.clientId}: handler failed on ${r.topic}@${r.offset}, message skipped: ${e?.stack ?? e}`);
+            }
+          },
+          onError: (e) => opts.log(`${opts.clientId}: consumer of ${groupId} stopped: ${e.message}`),
+        }),
+        timeoutMs,
+        `${opts.clientId}: consumer group ${groupId} (topics ${names.join(', ')})`,
+      );
+      readers.push(reader);
     },
 
     async close() {
-      await Promise.allSettled(consumers.map((c) => c.disconnect()));
-      await producer.disconnect().catch(() => undefined);
+      await Promise.allSettled(readers.map((r) => r.close()));
+      await producer.close().catch(() => undefined);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { PoolConfig } from 'pg';
 import { envValue, kafkaSecurity, pgClientConfig, redisOptions, type Env } from '../../../contracts/connection';
 import type { BusOptions } from './bus';
 
-/** kafkajs ssl/sasl for createBus: TLS by the rules the harness applies (contracts/connection.ts); a bad setting throws naming the variable. */
+/** TLS and SASL settings for createBus: TLS by the rules the harness applies (contracts/connection.ts); a bad setting throws naming the variable. */
 export function kafkaSecurityFromEnv(env: Env, read = (f: string) => readFileSync(f, 'utf8')): Pick<BusOptions, 'ssl' | 'sasl'> {
   const caFile = envValue(env, 'KAFKA_SSL_CA_FILE');
   const { ssl, sasl, problems } = kafkaSecurity(env, { hasCaFile: caFile !== undefined });

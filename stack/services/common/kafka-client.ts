@@ -1,5 +1,5 @@
 // The one module that names the Kafka client library (@platformatic/kafka): connection settings to its options, a producer, and a reader positioned at each topic's end.
-import { Admin, Consumer, ListOffsetTimestamps, Producer, ProduceAcks, type BaseOptions, type Message } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes, Consumer, ListOffsetTimestamps, Producer, ProduceAcks, type BaseOptions, type Message } from '@platformatic/kafka';
 
 /** How a client reaches a broker: the shape the harness's configuration and the stack's clientSecurity() give. */
 export interface KafkaConnection {
@@ -63,12 +63,13 @@ const toRecord = (m: Message<Buffer, Buffer, Buffer, Buffer>): KafkaRecord => ({
   headers: headerStrings(m.headers),
 });
 
-export function createProducer(c: KafkaConnection, clientId: string, t: ClientTimeouts = {}): { send(topic: string, value: string, o?: { key?: string | null; headers?: Record<string, string> }): Promise<void>; close(): Promise<void> } {
+export function createProducer(c: KafkaConnection, clientId: string, t: ClientTimeouts = {}): { send(topic: string, value: string | null, o?: { key?: string | null; headers?: Record<string, string> }): Promise<void>; close(): Promise<void> } {
   const producer = new Producer({ ...clientOptions(c, clientId, t), autocreateTopics: false });
   return {
     async send(topic, value, o = {}) {
-      const headers = Object.fromEntries(Object.entries(o.headers ?? {}).map(([k, v]) => [k, Buffer.from(v)]));
-      await producer.send({ messages: [{ topic, value: Buffer.from(value), ...(o.key != null ? { key: Buffer.from(o.key) } : {}), headers }], acks: ProduceAcks.ALL });
+      // keys and values as bytes: the client's default serializers take Buffers only
+      const headers = new Map(Object.entries(o.headers ?? {}).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]));
+      await producer.send({ messages: [{ topic, ...(value !== null ? { value: Buffer.from(value) } : {}), ...(o.key != null ? { key: Buffer.from(o.key) } : {}), headers }], acks: ProduceAcks.ALL });
     },
     close: () => producer.close(),
   };
@@ -171,9 +172,24 @@ export interface KafkaAdmin {
   offsets(topics: string[]): Promise<Map<string, PartitionRange[]>>;
   /** how many brokers the cluster's metadata names (a request that needs a live, authenticated connection) */
   brokerCount(): Promise<number>;
+  /** the brokers of the cluster's metadata (fresh, not cached) and the controller's node id (-1 when none) */
+  cluster(): Promise<{ brokers: ClusterBroker[]; controllerId: number }>;
+  /** the named configuration entries of each broker (by node id): names the broker does not report are left out */
+  brokerConfigs(nodeIds: number[], names: string[]): Promise<{ nodeId: string; entries: { name: string; value: string }[] }[]>;
   createTopics(topics: string[], partitions?: number): Promise<void>;
+  deleteTopics(topics: string[]): Promise<void>;
+  /** the consumer groups the cluster knows */
+  listGroups(): Promise<string[]>;
+  /** a group's committed offsets, per topic and partition (-1: nothing committed there) */
+  committedOffsets(groupId: string): Promise<{ topic: string; partition: number; offset: bigint }[]>;
   deleteGroups(groups: string[]): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ClusterBroker {
+  nodeId: number;
+  host: string;
+  port: number;
 }
 
 export function createAdmin(c: KafkaConnection, clientId: string, t: ClientTimeouts = {}): KafkaAdmin {
@@ -197,8 +213,24 @@ export function createAdmin(c: KafkaConnection, clientId: string, t: ClientTimeo
     async brokerCount() {
       return (await admin.metadata({ topics: [], forceUpdate: true })).brokers.size;
     },
+    async cluster() {
+      const m = await admin.metadata({ topics: [], forceUpdate: true });
+      return { brokers: [...m.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port })), controllerId: m.controllerId };
+    },
+    async brokerConfigs(nodeIds, names) {
+      const conf = await admin.describeConfigs({ includeSynonyms: false, resources: nodeIds.map((id) => ({ resourceType: ConfigResourceTypes.BROKER, resourceName: String(id), configurationKeys: names })) });
+      return conf.map((r) => ({ nodeId: r.resourceName, entries: r.configs.filter((e) => e.value != null).map((e) => ({ name: e.name, value: String(e.value) })) }));
+    },
     async createTopics(topics, partitions = 1) {
       await admin.createTopics({ topics, partitions, replicas: 1 });
+    },
+    deleteTopics: (topics) => admin.deleteTopics({ topics }),
+    async listGroups() {
+      return [...(await admin.listGroups()).keys()];
+    },
+    async committedOffsets(groupId) {
+      const [g] = await admin.listConsumerGroupOffsets({ groups: [groupId] });
+      return (g?.topics ?? []).flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: p.committedOffset })));
     },
     deleteGroups: (groups) => admin.deleteGroups({ groups }),
     close: () => admin.close(),
