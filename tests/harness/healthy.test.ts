@@ -27,7 +27,8 @@ function secretsOf(env: Record<string, string>): string[] {
 }
 
 test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence; npm run report writes the HTML; no secret in any artifact', async ({ stack }) => {
-  const run = await runSmoke(targetEnv(stack), []);
+  // --verbose: the console then shows every test's steps and what each observed (a healthy run's default console is a line per test)
+  const run = await runSmoke(targetEnv(stack), ['--verbose']);
   try {
     expect(run.verdict, run.output.slice(-3000)).toBeTruthy();
     expect(run.verdict.verdict, run.output.slice(-3000)).toBe('GO');
@@ -50,7 +51,7 @@ test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence; npm run r
     expect(run.verdict.release).toBe(run.verdict.awaitingSignOff.length ? 'awaiting-sign-off' : 'ready');
     expect(run.verdict.triggers.filter((t: any) => t.fired)).toEqual([]);
     expect(run.verdict.flows.map((f: any) => `${f.name}:${f.status}`).sort()).toEqual(['asset:passed', 'auth-bypass:passed', 'auth:passed', 'payment:passed', 'scan:passed']);
-    // The console shows, per flow, its steps and the events and rows it observed.
+    // With --verbose the console shows, per flow, its steps and the events and rows it observed.
     expect(run.output).toContain('3. Register user — POST /api/v1/register/individual');
     expect(run.output).toContain('[auth] 3. Register user ↳ event: cert-ix.auth.user.registered.success');
     expect(run.output).toContain('[auth] 3. Register user ↳ row: audit.register');
