@@ -8,11 +8,10 @@ import { polling } from '../helpers/poll';
 import { expect } from '@playwright/test';
 import type { Contracts } from '../contracts';
 import type { TargetConfig } from '../helpers/config/config';
-import { pgClientConfig } from '../helpers/config/config';
 import { ConfigError, ContractViolation, DbStateMismatch, firstLine } from '../helpers/errors';
 import { algOf, hs256, reclaim } from '../helpers/tokens';
 import { ApiClient, gatewayOptions, type CallOptions, type Exchange } from './api';
-import { DbProbes, loadProfile, dbUrlFor } from './probes';
+import { probesFor } from './probes';
 import { cleanupAccounts, login, registerAndVerify, type Db, type Identity } from './account';
 
 export interface ControlResult {
@@ -38,10 +37,7 @@ export interface ControlResult {
 export async function jwtPositiveControl(target: TargetConfig, contract: Contracts): Promise<ControlResult> {
   const exchanges: string[] = [];
   const api = new ApiClient(gatewayOptions(target, contract, (ex: Exchange) => void exchanges.push(`${ex.method} ${ex.path} → ${ex.status}`)));
-  const probes = new DbProbes(await loadProfile(target.profile), (envKey) => {
-    const url = dbUrlFor(target, envKey);
-    return url ? pgClientConfig(url, target) : undefined;
-  });
+  const probes = await probesFor(target);
   const db: Db = {
     async expectRows(probe, vars, accept = (rows) => rows.length > 0, what = 'at least one row', budgetMs = target.budgets.stepMs) {
       let last: Record<string, any>[] = [];

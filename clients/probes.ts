@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import Redis, { type RedisOptions } from 'ioredis';
 import { InfrastructureUnreachable, ConfigError, BudgetExceeded, isUnreachable } from '../helpers/errors';
-import { DB_VARS, type DbName, type TargetConfig } from '../helpers/config/config';
+import { DB_VARS, pgClientConfig, type DbName, type TargetConfig } from '../helpers/config/config';
 import { validateProfile, type CleanupSpec } from '../helpers/config/profile';
 
 /**
@@ -190,6 +190,14 @@ export class DbProbes {
 export function createRedis(options: RedisOptions): Redis {
   // Fail fast instead of queueing forever: an unreachable Redis must turn into a clear NO-GO, not a hang.
   return new Redis({ lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 5_000, commandTimeout: PROBE_REDIS_COMMAND_TIMEOUT_MS, retryStrategy: () => null, ...options });
+}
+
+/** The target's probes: its profile's statements on pools of the databases the target gives (TLS as it asks). */
+export async function probesFor(target: TargetConfig): Promise<DbProbes> {
+  return new DbProbes(await loadProfile(target.profile), (envKey) => {
+    const url = dbUrlFor(target, envKey);
+    return url ? pgClientConfig(url, target) : undefined;
+  });
 }
 
 /** pg settings for a profile's database env key (AUTH_DB_URL …), or undefined when the target has none. */

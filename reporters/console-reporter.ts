@@ -3,7 +3,7 @@ import { readVar } from '../helpers/config/read';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
 import { stripAnsi } from '../helpers/errors';
 import { painter, type Paint } from '../helpers/render/colour';
-import { countLine, type Counts, ERROR_LINES, type StepLine, stepLines, summaryLine, testLine, type TestOutcome } from '../helpers/render/run-lines';
+import { countLine, type Counts, errorLines, type StepLine, stepLines, summaryLine, testLine, type TestOutcome } from '../helpers/render/run-lines';
 
 export interface ConsoleReporterOptions {
   /** every step of every test (npm run smoke -- --verbose sets FLOWGATE_VERBOSE=1) */
@@ -84,7 +84,7 @@ export default class ConsoleReporter implements Reporter {
       const steps = visibleSteps(result.steps);
       lines.push(...stepLines(steps, this.paint));
       // an error outside every step (a fixture, a timeout) is said too
-      if (failed && !steps.some((s) => s.failed)) for (const e of result.errors) lines.push(...(e.message ?? '').split('\n').filter((l) => l.trim()).slice(0, ERROR_LINES).map((l) => `      ${this.paint('no-go', l.trimEnd().slice(0, 300))}`));
+      if (failed && !steps.some((s) => s.failed)) for (const e of result.errors) lines.push(...errorLines(e.message).map((l) => `      ${this.paint('no-go', l)}`));
       lines.push(...this.takeOutput(test));
     }
     this.output.delete(test.id);
@@ -146,8 +146,4 @@ export default class ConsoleReporter implements Reporter {
     this.out.write('\r\x1b[2K');
     this.statusShown = false;
   }
-}
-
-function firstLine(text: string | undefined): string {
-  return stripAnsi(text ?? '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 300) ?? '';
 }

@@ -4,12 +4,14 @@
 // records; each reader starts as the observer does and counts how long each record took from the producer's send to
 // the reader's callback. kafkajs, when installed (`npm i --no-save kafkajs`), is measured beside the client flowgate
 // uses, as the yardstick. Usage: npm run bench:kafka [-- --messages 200 --starts 5 --json]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateRunCertificates } from '../stack/infra/tls';
 import { startKafka } from '../stack/infra/kafka';
 import { createProducer, startReader, type KafkaConnection } from '../stack/services/common/kafka-client';
+import { percentile } from '../helpers/render/bench';
+import { version } from '../reporters/release-extras';
 
 const TOPIC = 'flowgate.bench.lag';
 const WAIT_MS = 10_000;
@@ -45,13 +47,6 @@ function kafkajsStarter(): Starter | undefined {
   };
 }
 
-// read from the file: a package's exports may not include its package.json
-const versionOf = (name: string): string => JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', name, 'package.json'), 'utf8')).version;
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
-};
 
 /** Start-up: the reader started `starts` times, each in a fresh group; ms from the call to positioned. */
 async function startUp(start: Starter, conn: KafkaConnection, name: string, starts: number): Promise<number[]> {
@@ -137,7 +132,7 @@ async function main() {
     for (const [name] of present) {
       const u = up.get(name)!;
       const l = lags.get(name)!;
-      rows.push({ client: name, version: versionOf(name), startP50: pct(u, 50), startMax: Math.max(...u), lagP50: pct(l, 50), lagP95: pct(l, 95), lagMax: Math.max(...l), n: l.length });
+      rows.push({ client: name, version: version(name), startP50: percentile(u, 50), startMax: Math.max(...u), lagP50: percentile(l, 50), lagP95: percentile(l, 95), lagMax: Math.max(...l), n: l.length });
     }
     await producer.close();
   } finally {

@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'undici';
-import { Client } from 'pg';
 import { contracts, type Contracts } from '../contracts';
-import { pgClientConfig, type TargetConfig } from '../helpers/config/config';
+import type { TargetConfig } from '../helpers/config/config';
+import { probesFor } from '../clients/probes';
+import { POLL_INTERVALS } from '../helpers/poll';
 import { checkoutCompletedEvent, signStripeWebhook } from '../helpers/stripe';
 import { EMAIL_DOMAIN } from '../helpers/ownership';
 
@@ -51,14 +52,14 @@ function caller(target: TargetConfig, c: Contracts): Caller {
   };
 }
 
-/** Asks again until `done` holds or the budget runs out (then says what it waited for). */
+/** Asks again, at the gate's own intervals (so both meet the target at the same pace), until `done` holds or the budget runs out. */
 async function until<T>(what: string, budgetMs: number, ask: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
   const end = Date.now() + budgetMs;
-  for (let wait = 25; ; wait = Math.min(wait * 2, 250)) {
+  for (let i = 0; ; i++) {
     const v = await ask();
     if (done(v)) return v;
     if (Date.now() > end) throw new Error(`naive baseline: no ${what} within ${budgetMs} ms`);
-    await new Promise((r) => setTimeout(r, wait));
+    await new Promise((r) => setTimeout(r, POLL_INTERVALS[Math.min(i, POLL_INTERVALS.length - 1)]));
   }
 }
 
@@ -127,17 +128,12 @@ async function paymentFlow(api: Caller, target: TargetConfig, c: Contracts, toke
 export async function naiveRun(target: TargetConfig): Promise<NaiveRun> {
   const c = contracts();
   const api = caller(target, c);
-  const mail = new Client({ ...pgClientConfig(target.db.email, target), statement_timeout: 5_000, query_timeout: 5_000 });
-  await mail.connect();
+  // The verification mail is read with the profile's own probe, as the harness reads it.
+  const probes = await probesFor(target);
   const tag = `${target.runId}-naive-${randomBytes(4).toString('hex')}`;
   const email = `flowgate+${tag}${EMAIL_DOMAIN}`;
   const password = `Nv-${randomBytes(12).toString('base64url')}1!`;
-  // The verification mail is read with the profile's own statement, as the harness reads it.
-  const sql = JSON.parse(readFileSync(target.profile, 'utf8')).probes['email.verificationToken'].sql as string;
-  const verificationToken = async (to: string) => {
-    const r = await mail.query(sql, [to]);
-    return r.rows[0]?.token as string | undefined;
-  };
+  const verificationToken = async (to: string) => (await probes.run('email.verificationToken', { email: to }))[0]?.token as string | undefined;
   const flows = { auth: 0, scan: 0, asset: 0, payment: 0 };
   const timed = async (name: keyof typeof flows, fn: () => Promise<void>) => {
     const t0 = performance.now();
@@ -153,7 +149,7 @@ export async function naiveRun(target: TargetConfig): Promise<NaiveRun> {
     await timed('payment', () => paymentFlow(api, target, c, token, { userId: me.id, tenantId: me.tenantId }));
     return { ms: performance.now() - start, flows, requests: api.count() };
   } finally {
-    await Promise.allSettled([mail.end(), api.close()]);
+    await Promise.allSettled([probes.close(), api.close()]);
   }
 }
 

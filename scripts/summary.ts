@@ -1,6 +1,6 @@
 // The nightly's verdict step: reads the shards' exit codes and the merged verdict, records a shard that could not evaluate in it, writes the job summary, exits with the night's code.
 import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { outputPaths } from '../helpers/config/paths';
 import { parseScriptArgs } from './args';
 import { readVerdict } from '../reporters/allure-config';
@@ -41,7 +41,6 @@ function main(argv: string[]): number {
   if (parsed.kind === 'error') return console.error(parsed.text), 2;
   const o = parsed.values as Record<string, string | undefined> & { record?: boolean; exit?: boolean };
   const paths = outputPaths(process.env);
-  const reports = paths.reportsDir;
   const mergeExit = /^\d{1,3}$/.test(o['merge-exit'] ?? '') ? Number(o['merge-exit']) : undefined;
   const shards = readShardExits(o['shard-exits']);
   const expected = /^\d{1,2}$/.test(o.expected ?? '') ? Number(o.expected) : shards.length;

@@ -5,7 +5,7 @@ import { withoutCredentials } from '../errors';
 import { redactPatterns } from '../redact';
 import { parseConventionalPorts, type ConventionalPorts } from '../transport';
 
-import { BOOL_FALSE, BOOL_TRUE, BOOL_WORDS, SASL_MECHANISMS, parseBool, type SaslMechanism } from '../../contracts/connection';
+import { BOOL_WORDS, SASL_MECHANISMS, parseBool, type SaslMechanism } from '../../contracts/connection';
 
 // What the harness and the embedded services both parse lives in contracts/connection.ts.
 export { BOOL_FALSE, BOOL_TRUE, BOOL_WORDS, SASL_MECHANISMS, parseBool, type Env, type SaslMechanism } from '../../contracts/connection';

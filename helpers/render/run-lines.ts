@@ -56,13 +56,18 @@ export function testLine(t: TestLine, paint: Paint = plain): string {
 /** How many lines of a failed step's error the console shows: its what, expected, got and where, not a whole body. */
 export const ERROR_LINES = 12;
 
-/** A test's steps, indented by depth, the failed ones marked with their error (its first ERROR_LINES lines, each cut at 300 characters). */
+/** An error's non-blank lines as the console shows them: the first `max`, each cut at 300 characters. */
+export function errorLines(message: string | undefined, max = ERROR_LINES): string[] {
+  return (message ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(0, max).map((l) => l.slice(0, 300));
+}
+
+/** A test's steps, indented by depth, the failed ones marked with their error (errorLines). */
 export function stepLines(steps: readonly StepLine[], paint: Paint = plain): string[] {
   return steps.map((s) => {
     const indent = '      ' + '  '.repeat(s.depth);
     const head = `${indent}${s.failed ? paint('no-go', '✘') : paint('dim', '·')} ${untagged(s.title)} ${paint('dim', `(${duration(s.durationMs)})`)}`;
-    const error = (s.error ?? '').split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '').slice(0, ERROR_LINES);
-    return error.length ? [head, ...error.map((l) => `${indent}    ${paint('no-go', l.trim().slice(0, 300))}`)].join('\n') : head;
+    const error = errorLines(s.error);
+    return error.length ? [head, ...error.map((l) => `${indent}    ${paint('no-go', l)}`)].join('\n') : head;
   });
 }
 
