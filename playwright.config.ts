@@ -3,8 +3,7 @@ import { defineConfig } from '@playwright/test';
 import { checkFlowgateVars, chromiumExecutable, generateRunId, loadConfig } from './helpers/config/config';
 import { OUTPUT_NAMES, outputPaths } from './helpers/config/paths';
 import { readVar } from './helpers/config/read';
-import { PROJECTS } from './helpers/verdict/catalogue';
-import { PREFLIGHT } from './helpers/verdict/projects';
+import { PREFLIGHT, RUNNER_PROJECTS } from './helpers/verdict/projects';
 
 // The dotenv file (variables already in the environment win) and the run settings, once: bad FLOWGATE_* run settings stop
 // here with a ConfigError naming each one (npm run smoke checks them before it starts Playwright).
@@ -73,13 +72,14 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'off',
   },
-  // Preflight first; source needs no target (criteria 3 and 11). Transport (criteria 4, 5, 6, P0-06), then the auth-bypass probes, are listed before the
-  // flows so it is scheduled first, but no flow depends on it: a gateway serving plain HTTP fails criterion 4 and the
-  // flows still run, so the rest is known.
-  projects: PROJECTS.map((p) => ({
+  // Two Playwright projects, not one per catalogue project: each Playwright project starts worker processes of its own
+  // (helpers/verdict/projects.ts says why). The preflight runs alone and its failure skips the rest (could not
+  // evaluate); then the other spec files share the workers. A gateway serving plain HTTP fails criterion 4 and the
+  // flows still run, so the rest is known. npm run smoke turns --project <catalogue project> into a file filter.
+  projects: RUNNER_PROJECTS.map((p) => ({
     name: p.name,
-    testMatch: specFile(p.spec),
+    testMatch: p.specs.map(specFile),
     ...(p.afterPreflight ? { dependencies: [PREFLIGHT] } : {}),
-    timeout: p.kind === 'flow' || p.kind === 'probes' ? flowTimeout : 60_000,
+    timeout: p.afterPreflight ? flowTimeout : 60_000,
   })),
 });

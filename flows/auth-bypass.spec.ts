@@ -24,6 +24,8 @@ const FORGED_KINDS: ReadonlySet<TokenKind> = new Set(['malformed', 'wrong-key', 
 /** The P0 gaps whose JWT middleware these probes check. */
 const GAPS: Record<string, string> = { 'asset-management-service': gapTag('P0-01'), 'checkout-orchestration-service': gapTag('P0-03') };
 const TAGS = [flowTag(BYPASS), triggerTag('auth-bypass')];
+// Each probe test has its own account and resources: they spread over the gate's workers instead of queueing in one.
+test.describe.configure({ mode: 'parallel' });
 
 /** A body each route accepts, so that a bypass is not hidden behind a 400 for a bad body. */
 function sampleBody(operationId: string, ids: Record<string, string>): unknown {

@@ -12,6 +12,8 @@ import { composeEnvSecretsRule, csrfKeyRule, dbSslRule, formatHit, type GapDecis
 
 // The source is read from disk: the target is never sent anything, so no wire check and no observer.
 test.use({ wireCheck: false });
+// A check, not a flow: a minute, whatever FLOWGATE_FLOW_BUDGET_MS gives the flows it shares the gate's workers with.
+test.describe.configure({ timeout: 60_000 });
 
 async function record(e: Evidence) {
   const a = evidenceAttachment(e);

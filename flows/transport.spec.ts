@@ -35,6 +35,9 @@ async function labels(testInfo: ReturnType<typeof test.info>) {
 
 const caOf = (f?: string) => (f ? readFileSync(f, 'utf8') : undefined);
 
+// Checks, not flows: a minute each, whatever FLOWGATE_FLOW_BUDGET_MS gives the flows they share the gate's workers with.
+test.describe.configure({ timeout: 60_000 });
+
 test.describe('transport', () => {
   test('4. TLS enforced on the gateway and every public endpoint', { tag: [criterionTag(4)] }, async ({ target, redact }, testInfo) => {
     await labels(testInfo);

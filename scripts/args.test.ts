@@ -1,7 +1,7 @@
 // Unit tests of the scripts' argument parsing: --help wins, unknown flags and stray arguments are named, pass-through is checked and keeps order.
 import { test, expect } from '@playwright/test';
 import { helpText, parseScriptArgs } from './args';
-import { fileFilterProblem, playwrightPassThrough, playwrightValueProblem } from './playwright-args';
+import { fileFilterProblem, playwrightPassThrough, playwrightValueProblem, projectsAsFileFilters } from './playwright-args';
 
 const soakLike = { usage: 'usage: npm run soak -- [--runs N]', options: { runs: { type: 'string' as const } } };
 const PROJECTS = ['preflight', 'auth', 'auth-bypass', 'scan'];
@@ -73,4 +73,17 @@ test('Playwright option values: wildcards and case in project names, workers as 
   expect(fileFilterProblem('flows/auth.spec.ts:12', FILES)).toBeUndefined();
   expect(fileFilterProblem('scan', FILES)).toBeUndefined();
   expect(fileFilterProblem('payment', FILES)).toContain("'payment' is neither an option");
+});
+
+test('--project names catalogue projects: each becomes a filter on its spec file, the other words kept in order; beside a file filter it is refused', () => {
+  const specs = [{ name: 'preflight', spec: 'preflight.setup.ts' }, { name: 'auth', spec: 'auth.spec.ts' }, { name: 'auth-bypass', spec: 'auth-bypass.spec.ts' }, { name: 'scan', spec: 'scan.spec.ts' }];
+  expect(projectsAsFileFilters(['--workers', '2', '--grep', 'x'], specs)).toEqual({ words: ['--workers', '2', '--grep', 'x'] });
+  expect(projectsAsFileFilters(['--project=auth', '--workers', '2', '--project', 'SCAN'], specs)).toEqual({ words: ['--workers', '2', 'flows/auth\\.spec\\.ts$', 'flows/scan\\.spec\\.ts$'] });
+  // a wildcard takes every project it matches, once
+  expect(projectsAsFileFilters(['--project', 'auth*', '--project', 'auth'], specs)).toEqual({ words: ['flows/auth\\.spec\\.ts$', 'flows/auth-bypass\\.spec\\.ts$'] });
+  // the filter matches its own file only (auth must not take auth-bypass)
+  const re = new RegExp((projectsAsFileFilters(['--project', 'auth'], specs) as { words: string[] }).words[0]);
+  expect(['/c/flows/auth.spec.ts', '/c/flows/auth-bypass.spec.ts', '/c/flows/xauth.spec.ts'].map((f) => re.test(f))).toEqual([true, false, false]);
+  expect(projectsAsFileFilters(['--project', 'nope'], specs)).toEqual({ problem: expect.stringContaining('--project "nope" names no project; the projects are preflight, auth, auth-bypass, scan') });
+  expect(projectsAsFileFilters(['--project', 'auth', 'scan'], specs)).toEqual({ problem: expect.stringContaining('use one of them') });
 });

@@ -1,4 +1,5 @@
 // The Playwright Test options npm run smoke and npm test hand on, each known by name and checked here, so a typo is a usage error before anything is deleted.
+import { parseArgs } from 'node:util';
 import type { PassThrough } from './args';
 
 /**
@@ -56,8 +57,7 @@ export function playwrightValueProblem(name: string, value: string, projects: re
     case 'trace':
       return TRACE_MODES.includes(value) ? undefined : `--trace must be one of ${TRACE_MODES.join(', ')}, got "${value}"`;
     case 'project': {
-      // Playwright matches project names case-insensitively, with * as a wildcard
-      const re = new RegExp(`^${value.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+      const re = projectMatcher(value);
       return projects.some((p) => re.test(p)) ? undefined : `--project "${value}" names no project; the projects are ${projects.join(', ')}`;
     }
     case 'grep':
@@ -67,6 +67,9 @@ export function playwrightValueProblem(name: string, value: string, projects: re
       return undefined;
   }
 }
+
+/** A --project value as Playwright reads one: the whole name, case-insensitively, with * as a wildcard. */
+const projectMatcher = (value: string) => new RegExp(`^${value.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
 
 function regexProblem(what: string, value: string): string | undefined {
   try {
@@ -97,4 +100,38 @@ export function playwrightPassThrough(projects: readonly string[], files: readon
     value: (name, value) => playwrightValueProblem(name, value, projects),
     positional: (arg) => fileFilterProblem(arg, files),
   };
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The Playwright words of a run with each `--project X` turned into a filter on the spec files of the catalogue
+ * projects X names. Playwright knows two projects (the preflight, and the gate behind it: helpers/verdict/projects.ts);
+ * users name catalogue projects (auth, scan, transport…). A file filter narrows the gate's files while the preflight,
+ * a dependency, still runs whole, as it did under --project. Beside a file filter of the user's it would widen the
+ * selection instead (Playwright ORs file filters), so the two together are refused.
+ */
+export function projectsAsFileFilters(words: readonly string[], projects: readonly { name: string; spec: string }[]): { words: string[] } | { problem: string } {
+  const { tokens } = parseArgs({ args: [...words], options: PLAYWRIGHT_OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const named: string[] = [];
+  const kept: string[] = [];
+  let userFilters = false;
+  for (const t of tokens) {
+    const width = t.kind === 'option' && t.value !== undefined && !t.inlineValue ? 2 : 1;
+    if (t.kind === 'option' && t.name === 'project' && t.value !== undefined) named.push(t.value);
+    else {
+      if (t.kind === 'positional') userFilters = true;
+      kept.push(...words.slice(t.index, t.index + width));
+    }
+  }
+  if (named.length === 0) return { words: kept };
+  if (userFilters) return { problem: '--project and a test-file filter select files each; use one of them (a file filter beside --project would run both selections)' };
+  const specs = new Set<string>();
+  for (const value of named) {
+    const re = projectMatcher(value);
+    const hit = projects.filter((p) => re.test(p.name));
+    if (hit.length === 0) return { problem: `--project "${value}" names no project; the projects are ${projects.map((p) => p.name).join(', ')}` };
+    for (const p of hit) specs.add(p.spec);
+  }
+  return { words: [...kept, ...[...specs].map((s) => `flows/${escapeRegex(s)}$`)] };
 }

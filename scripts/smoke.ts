@@ -16,7 +16,7 @@ import { ConfigError } from '../helpers/errors';
 import { FLOW_NAMES } from '../contracts/flows';
 import { EXIT, signalExit } from './exit-codes';
 import { PLAYWRIGHT_OPTIONS_HELP } from './playwright-args';
-import { SMOKE_OPTIONS, smokePassThrough } from './smoke-args';
+import { playwrightWords, SMOKE_OPTIONS, smokePassThrough } from './smoke-args';
 import { configSecrets, createLedger, LEDGER_VAR, readLedger, removeLedger } from '../helpers/scan/run-secrets';
 import { scanRunArtifacts } from './artifact-verdict';
 
@@ -42,6 +42,8 @@ const { rest, values } = scriptArgs({
   options: SMOKE_OPTIONS,
   passThrough: smokePassThrough(),
 });
+// Checked with the rest, before anything is deleted: --project names a catalogue project, run as a filter on its spec file.
+const words = playwrightWords(rest);
 
 const root = join(__dirname, '..');
 let settings: ReturnType<typeof loadConfig>['settings'];
@@ -73,7 +75,7 @@ if (kind === 'embedded') {
 const reports = reportsDir();
 // `--reporter=x` replaces every configured reporter; the verdict reporter must stay, or there is no verdict.
 const VERDICT_REPORTER = './reporters/verdict-reporter.ts';
-const args = rest.flatMap((a, i, all) => {
+const args = words.flatMap((a, i, all) => {
   if (a.startsWith('--reporter=')) return [`${a},${VERDICT_REPORTER}`];
   if (a === '--reporter' && all[i + 1]) return [];
   if (all[i - 1] === '--reporter') return [`--reporter=${a},${VERDICT_REPORTER}`];

@@ -3,6 +3,7 @@ import { test, expect } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bypassProbes, catalogueInventory, CHECKS, CRITERION_CHECKS, PROJECTS } from './catalogue';
+import { PREFLIGHT, projectOfFile, projectOfTest, RUNNER_PROJECTS } from './projects';
 import { CRITERIA, criterionTag } from './criteria';
 import { triggerTag } from './triggers';
 import { gapTag } from '../../contracts/p0-gaps';
@@ -37,6 +38,17 @@ test('the projects are the spec files under flows/, each once', () => {
   expect(PROJECTS.map((p) => p.spec).sort()).toEqual(specs);
   expect(new Set(PROJECTS.map((p) => p.name)).size).toBe(PROJECTS.length);
   expect(PROJECTS.filter((p) => p.kind === 'flow').map((p) => p.name)).toEqual([...FLOW_NAMES]);
+});
+
+test('Playwright runs every spec file in exactly one of its two projects, the preflight first; a test\'s project is its file\'s', () => {
+  expect(RUNNER_PROJECTS.flatMap((r) => r.specs).sort()).toEqual(PROJECTS.map((p) => p.spec).sort());
+  expect(RUNNER_PROJECTS.map((r) => [r.name, r.afterPreflight])).toEqual([[PREFLIGHT, false], ['gate', true]]);
+  expect(RUNNER_PROJECTS[0].specs).toEqual(['preflight.setup.ts']);
+  for (const p of PROJECTS) expect(projectOfFile(`/clone/flows/${p.spec}`)).toBe(p.name);
+  expect(projectOfTest('/clone/flows/auth-bypass.spec.ts', 'gate')).toBe('auth-bypass');
+  // a file outside the catalogue (the self tests' own specs) keeps its Playwright project's name
+  expect(projectOfTest('/tmp/x/auth.flow.ts', 'auth')).toBe('auth');
+  expect(projectOfFile('/clone/flows/auth.spec.ts.bak')).toBeUndefined();
 });
 
 test('bypass probes: one per protected route of every P0 service, plus each P0 internal route (P0-05)', () => {

@@ -8,32 +8,11 @@ import { BYPASS, FLOW_NAMES, stepsOf } from '../../contracts/flows';
 import { CRITERIA } from './criteria';
 import { GAP_PROJECT_CHECKS } from './gaps';
 import type { CatalogueCheck, CatalogueProbe, CheckRef, Inventory } from './inventory';
-import { PREFLIGHT, type ProjectName, SOURCE, TRANSPORT } from './projects';
+import { PREFLIGHT, PROJECTS } from './projects';
 
 export type { CatalogueCheck, CatalogueProbe, CheckRef, Inventory } from './inventory';
-export type { ProjectName } from './projects';
-
-export interface CatalogueProject {
-  name: ProjectName;
-  /** the spec file under flows/ */
-  spec: string;
-  kind: 'setup' | 'check' | 'flow' | 'probes';
-  /** runs after preflight (the flows, probes and transport checks need a reachable target) */
-  afterPreflight: boolean;
-}
-
-/**
- * Every project of a run, in the order Playwright schedules them: transport first (short; no flow depends on it), then
- * the auth-bypass probes, whose nine tests run one after another in one worker, the longest chain of a run: started
- * last, it decided the wall time (npm run bench: median 18.5 s with it last, 15.4 s with it here).
- */
-export const PROJECTS: readonly CatalogueProject[] = [
-  { name: PREFLIGHT, spec: 'preflight.setup.ts', kind: 'setup', afterPreflight: false },
-  { name: SOURCE, spec: 'source.spec.ts', kind: 'check', afterPreflight: false },
-  { name: TRANSPORT, spec: 'transport.spec.ts', kind: 'check', afterPreflight: true },
-  { name: BYPASS, spec: 'auth-bypass.spec.ts', kind: 'probes', afterPreflight: true },
-  ...FLOW_NAMES.map((name) => ({ name, spec: `${name}.spec.ts`, kind: 'flow' as const, afterPreflight: true })),
-];
+export type { CatalogueProject, ProjectName } from './projects';
+export { PROJECTS } from './projects';
 
 /** The cross-tenant probe: a check of the probes project that feeds the auth-bypass trigger (BOLA). */
 export const BOLA_TAG = '@bola';

@@ -1,5 +1,11 @@
 // The one module that names the Kafka client library (@platformatic/kafka): connection settings to its options, a producer, and a reader positioned at each topic's end.
-import { Admin, ConfigResourceTypes, Consumer, ListOffsetTimestamps, Producer, ProduceAcks, type BaseOptions, type Message } from '@platformatic/kafka';
+import type { BaseOptions, Consumer, Message } from '@platformatic/kafka';
+import { withDeferredCompiles } from './deferred-ajv';
+
+// Its option schemas compile when first used, not all 38 at import (deferred-ajv.ts says what it saves).
+const { Admin, ConfigResourceTypes, Consumer: ConsumerClient, ListOffsetTimestamps, Producer, ProduceAcks } = withDeferredCompiles(
+  () => require('@platformatic/kafka') as typeof import('@platformatic/kafka'),
+);
 
 /** How a client reaches a broker: the shape the harness's configuration and the stack's clientSecurity() give. */
 export interface KafkaConnection {
@@ -119,7 +125,7 @@ export interface Reader {
  * and the stream starts exactly there (manual offsets), after the group is joined; it never commits.
  */
 export async function startReader(c: KafkaConnection, o: ReaderOptions): Promise<Reader> {
-  const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
+  const consumer = new ConsumerClient<Buffer, Buffer, Buffer, Buffer>({
     ...clientOptions(c, o.clientId, o),
     groupId: o.groupId,
     autocommit: false,
