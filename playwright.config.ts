@@ -1,4 +1,5 @@
 // flowgate's Playwright config: preflight, the transport checks, the four flows and the auth-bypass probes, and the reporters that make the verdict.
+import { availableParallelism } from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { checkFlowgateVars, chromiumExecutable, generateRunId, loadConfig } from './helpers/config/config';
 import { OUTPUT_NAMES, outputPaths } from './helpers/config/paths';
@@ -33,7 +34,8 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   // A pass that needed a retry is reported as flaky and counts as NO-GO unless FLOWGATE_ALLOW_FLAKY=1.
   retries: run.FLOWGATE_RETRIES ?? 0,
-  workers: run.FLOWGATE_WORKERS ?? 3,
+  // One worker per core: on 2 cores a third worker cost 2.6 CPU-s more per run and no wall time (npm run bench, issue 31).
+  workers: run.FLOWGATE_WORKERS ?? Math.max(2, availableParallelism()),
   timeout: flowTimeout,
   expect: { timeout: stepBudgetMs },
   reporter: [
