@@ -13,7 +13,7 @@ function fakeOut(isTTY = false) {
 const step = (title: string, category: string, over: Partial<TestStep> = {}): TestStep => ({ title, category, duration: 50, steps: [], ...over }) as unknown as TestStep;
 
 function fakeTest(id: string, title: string): TestCase {
-  return { id, retries: 0, titlePath: () => ['', 'auth', 'flows/auth.spec.ts', title], parent: { project: () => ({ name: 'auth' }) } } as unknown as TestCase;
+  return { id, retries: 0, location: { file: '/clone/flows/auth.spec.ts', line: 1, column: 1 }, titlePath: () => ['', 'gate', 'auth.spec.ts', title], parent: { project: () => ({ name: 'gate' }) } } as unknown as TestCase;
 }
 
 const passing = { status: 'passed', retry: 0, duration: 35_600, errors: [], steps: [step('1. Get CSRF token — GET /api/csrf', 'test.step'), step('Fixture "api"', 'fixture')] } as unknown as TestResult;

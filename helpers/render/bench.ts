@@ -2,6 +2,7 @@
 import { withoutCredentials } from '../errors';
 import { redactDeep } from '../redact';
 import { redactorFromEnv } from '../config/secrets';
+import { PREFLIGHT } from '../verdict/projects';
 export interface RawStep {
   title: string;
   /** Playwright's step category: 'hook' (Before/After Hooks), 'fixture', 'test.step', 'expect', 'pw:api' … */
@@ -121,9 +122,9 @@ function criticalPath(run: RawRun, tests: RawTest[], t0: number, lastEnd: number
   let cursor = run.beginAt;
   if (chain.length) {
     // Its first test waited for the tests that had ended when it started on other slots only if it depends on them
-    // (the flows on preflight): shown as the chain's head when preflight ran elsewhere.
-    const pre = tests.find((t) => t.project === 'preflight');
-    if (pre && pre.parallelIndex !== lastSlot && endOf(pre) <= chain[0].startAt && chain[0].project !== 'preflight' && chain[0].project !== 'source') {
+    // (everything after the preflight: playwright.config.ts): shown as the chain's head when preflight ran elsewhere.
+    const pre = tests.find((t) => t.project === PREFLIGHT);
+    if (pre && pre.parallelIndex !== lastSlot && endOf(pre) <= chain[0].startAt && chain[0].project !== PREFLIGHT) {
       seg(`wait for ${label(pre)} (slot ${pre.parallelIndex})`, cursor, endOf(pre));
       cursor = endOf(pre);
     }
