@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 import { checkFlowgateVars, chromiumExecutable, generateRunId, loadConfig } from './helpers/config/config';
 import { OUTPUT_NAMES, outputPaths } from './helpers/config/paths';
 import { readVar } from './helpers/config/read';
+import { defaultWorkers, targetOnThisMachine } from './helpers/config/workers';
 import { PREFLIGHT, RUNNER_PROJECTS } from './helpers/verdict/projects';
 
 // The dotenv file (variables already in the environment win) and the run settings, once: bad FLOWGATE_* run settings stop
@@ -34,8 +35,8 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   // A pass that needed a retry is reported as flaky and counts as NO-GO unless FLOWGATE_ALLOW_FLAKY=1.
   retries: run.FLOWGATE_RETRIES ?? 0,
-  // One worker per core: on 2 cores a third worker cost 2.6 CPU-s more per run and no wall time (npm run bench, issue 31).
-  workers: run.FLOWGATE_WORKERS ?? Math.max(2, availableParallelism()),
+  // A core left to a target on this machine (the embedded stack), one per core for a remote one (helpers/config/workers.ts).
+  workers: run.FLOWGATE_WORKERS ?? defaultWorkers(availableParallelism(), targetOnThisMachine(process.env)),
   timeout: flowTimeout,
   expect: { timeout: stepBudgetMs },
   reporter: [

@@ -90,7 +90,7 @@ export const CONFIG_VARS = {
   FLOWGATE_SIGNOFFS: { scope: 'harness', group: 'verdict', parse: p.path, doc: 'YAML file of sign-offs for what no run can see' },
   FLOWGATE_SIGNOFF_MAX_AGE_DAYS: { scope: 'harness', group: 'verdict', parse: p.positiveInt, doc: 'how many days a sign-off stands; default 30' },
 
-  FLOWGATE_WORKERS: { scope: 'harness', group: 'run', parse: p.positiveInt, doc: 'parallel Playwright workers; default the machine\'s cores, 2 at least' },
+  FLOWGATE_WORKERS: { scope: 'harness', group: 'run', parse: p.positiveInt, doc: 'parallel Playwright workers; default one per core, one core left to a target on this machine (the embedded stack, a loopback KONG_URL)' },
   FLOWGATE_RETRIES: { scope: 'harness', group: 'run', parse: p.countFrom0, doc: 'retries of a failed flow; a pass on retry is flaky, NO-GO unless FLOWGATE_ALLOW_FLAKY; default 0' },
   FLOWGATE_ENV_FILE: { scope: 'harness', group: 'run', parse: p.path, doc: "dotenv file with the target's variables; default .env (variables already in the environment win)" },
   FLOWGATE_REPORTS_DIR: { scope: 'harness', group: 'run', parse: p.path, doc: "folder of the run's output (go-no-go.json/md, junit.xml, allure-results, history); default reports/" },
