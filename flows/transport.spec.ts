@@ -1,9 +1,8 @@
 // Criteria 4, 5, 6 and P0-06 by connection tests (compliance matrix §7: "curl -k test against Kong + all public ports", "config audit + connection test").
 import { readFileSync } from 'node:fs';
-import * as allure from 'allure-js-commons';
 import { test, expect } from '../fixtures';
 import { PROBE_PG_TIMEOUTS } from '../clients/probes';
-import { pgClientConfig, defaultEndpoint, DB_VARS, loadConfig, type TargetConfig } from '../helpers/config/config';
+import { pgClientConfig, defaultEndpoint, DB_VARS, type TargetConfig } from '../helpers/config/config';
 import type { KafkaFixtures } from '../fixtures/kafka';
 import type { DatabaseFixtures } from '../fixtures/databases';
 import { evidenceAttachment, type TransportEvidence } from '../helpers/verdict/evidence';
@@ -24,14 +23,6 @@ function recorder(testInfo: ReturnType<typeof test.info>, redact: (s: string) =>
   };
 }
 
-async function labels(testInfo: ReturnType<typeof test.info>) {
-  await allure.epic('transport');
-  await allure.severity('blocker');
-  await allure.story(testInfo.title);
-  for (const t of testInfo.tags) if (t.startsWith('@criterion-')) await allure.label('criterion', t.slice('@criterion-'.length));
-  const gapUrl = loadConfig().settings.FLOWGATE_GAP_URL ?? 'compliance-baseline-matrix.txt#%s';
-  for (const t of testInfo.tags) if (t.startsWith('@gap-')) await allure.issue(gapUrl.replace('%s', t.slice('@gap-'.length)), t.slice('@gap-'.length));
-}
 
 const caOf = (f?: string) => (f ? readFileSync(f, 'utf8') : undefined);
 
@@ -40,7 +31,6 @@ test.describe.configure({ timeout: 60_000 });
 
 test.describe('transport', () => {
   test('4. TLS enforced on the gateway and every public endpoint', { tag: [criterionTag(4)] }, async ({ target, redact }, testInfo) => {
-    await labels(testInfo);
     const record = recorder(testInfo, redact);
     const kong = new URL(target.kong.url);
     const where = defaultEndpoint(target.kong.url);
@@ -83,7 +73,6 @@ test.describe('transport', () => {
   });
 
   test('5. Kafka SSL for every producer and consumer', { tag: [criterionTag(5)] }, async ({ target, redact, kafkaAdmin }, testInfo) => {
-    await labels(testInfo);
     const record = recorder(testInfo, redact);
     const brokers = target.kafka.brokers.join(',');
     const advertised = await test.step(`5.1. The observer's connection is TLS${target.kafka.sasl ? ' and SASL' : ''} — ${brokers}`, async () => {
@@ -121,7 +110,6 @@ test.describe('transport', () => {
   });
 
   test('6. Redis TLS for every service', { tag: [criterionTag(6)] }, async ({ target, redact, redisConnection }, testInfo) => {
-    await labels(testInfo);
     const record = recorder(testInfo, redact);
     const u = new URL(target.redis.url);
     const ep = `${u.hostname}:${u.port || 6379}`;
@@ -177,7 +165,6 @@ test.describe('transport', () => {
   });
 
   test('P0-06. PostgreSQL connections are TLS and plaintext is refused', { tag: [gapTag('P0-06')] }, async ({ target, redact, postgres }, testInfo) => {
-    await labels(testInfo);
     const record = recorder(testInfo, redact);
     // one check per server: the databases of one server share its pg_hba.conf
     const servers = new Map<string, { envKey: string; url: string }>();
