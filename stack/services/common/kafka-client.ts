@@ -2,10 +2,14 @@
 import type { BaseOptions, Consumer, Message } from '@platformatic/kafka';
 import { withDeferredCompiles } from './deferred-ajv';
 
-// Its option schemas compile when first used, not all 38 at import (deferred-ajv.ts says what it saves).
-const { Admin, ConfigResourceTypes, Consumer: ConsumerClient, ListOffsetTimestamps, Producer, ProduceAcks } = withDeferredCompiles(
-  () => require('@platformatic/kafka') as typeof import('@platformatic/kafka'),
-);
+type Library = typeof import('@platformatic/kafka');
+let library: Library | undefined;
+/**
+ * The library when the first client is made, not when this module is: the Playwright runner loads every spec file (and
+ * so this module) to list the tests and never makes a client (~0.45 CPU-s). Its option schemas compile when first used,
+ * not all 38 at import (deferred-ajv.ts says what that saves).
+ */
+const kafka = (): Library => (library ??= withDeferredCompiles(() => require('@platformatic/kafka') as Library));
 
 /** How a client reaches a broker: the shape the harness's configuration and the stack's clientSecurity() give. */
 export interface KafkaConnection {
@@ -70,12 +74,12 @@ const toRecord = (m: Message<Buffer, Buffer, Buffer, Buffer>): KafkaRecord => ({
 });
 
 export function createProducer(c: KafkaConnection, clientId: string, t: ClientTimeouts = {}): { send(topic: string, value: string | null, o?: { key?: string | null; headers?: Record<string, string> }): Promise<void>; close(): Promise<void> } {
-  const producer = new Producer({ ...clientOptions(c, clientId, t), autocreateTopics: false });
+  const producer = new (kafka().Producer)({ ...clientOptions(c, clientId, t), autocreateTopics: false });
   return {
     async send(topic, value, o = {}) {
       // keys and values as bytes: the client's default serializers take Buffers only
       const headers = new Map(Object.entries(o.headers ?? {}).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]));
-      await producer.send({ messages: [{ topic, ...(value !== null ? { value: Buffer.from(value) } : {}), ...(o.key != null ? { key: Buffer.from(o.key) } : {}), headers }], acks: ProduceAcks.ALL });
+      await producer.send({ messages: [{ topic, ...(value !== null ? { value: Buffer.from(value) } : {}), ...(o.key != null ? { key: Buffer.from(o.key) } : {}), headers }], acks: kafka().ProduceAcks.ALL });
     },
     close: () => producer.close(),
   };
@@ -125,7 +129,7 @@ export interface Reader {
  * and the stream starts exactly there (manual offsets), after the group is joined; it never commits.
  */
 export async function startReader(c: KafkaConnection, o: ReaderOptions): Promise<Reader> {
-  const consumer = new ConsumerClient<Buffer, Buffer, Buffer, Buffer>({
+  const consumer = new (kafka().Consumer)<Buffer, Buffer, Buffer, Buffer>({
     ...clientOptions(c, o.clientId, o),
     groupId: o.groupId,
     autocommit: false,
@@ -199,7 +203,7 @@ export interface ClusterBroker {
 }
 
 export function createAdmin(c: KafkaConnection, clientId: string, t: ClientTimeouts = {}): KafkaAdmin {
-  const admin = new Admin(clientOptions(c, clientId, t));
+  const admin = new (kafka().Admin)(clientOptions(c, clientId, t));
   const listAt = async (topics: string[], partitions: Map<string, number>, timestamp: bigint) =>
     admin.listOffsets({ topics: topics.map((name) => ({ name, partitions: Array.from({ length: partitions.get(name) ?? 0 }, (_, partitionIndex) => ({ partitionIndex, timestamp })) })) });
   return {
@@ -209,7 +213,7 @@ export function createAdmin(c: KafkaConnection, clientId: string, t: ClientTimeo
       if (!topics.length) return out;
       const meta = await admin.metadata({ topics });
       const counts = new Map(topics.map((name) => [name, meta.topics.get(name)?.partitionsCount ?? 0]));
-      const [lows, highs] = await Promise.all([listAt(topics, counts, ListOffsetTimestamps.EARLIEST), listAt(topics, counts, ListOffsetTimestamps.LATEST)]);
+      const [lows, highs] = await Promise.all([listAt(topics, counts, kafka().ListOffsetTimestamps.EARLIEST), listAt(topics, counts, kafka().ListOffsetTimestamps.LATEST)]);
       for (const t of highs) {
         const low = new Map(lows.find((l) => l.name === t.name)?.partitions.map((p) => [p.partitionIndex, p.offset]) ?? []);
         out.set(t.name, t.partitions.map((p) => ({ partition: p.partitionIndex, low: low.get(p.partitionIndex) ?? 0n, high: p.offset })).sort((a, b) => a.partition - b.partition));
@@ -224,7 +228,7 @@ export function createAdmin(c: KafkaConnection, clientId: string, t: ClientTimeo
       return { brokers: [...m.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port })), controllerId: m.controllerId };
     },
     async brokerConfigs(nodeIds, names) {
-      const conf = await admin.describeConfigs({ includeSynonyms: false, resources: nodeIds.map((id) => ({ resourceType: ConfigResourceTypes.BROKER, resourceName: String(id), configurationKeys: names })) });
+      const conf = await admin.describeConfigs({ includeSynonyms: false, resources: nodeIds.map((id) => ({ resourceType: kafka().ConfigResourceTypes.BROKER, resourceName: String(id), configurationKeys: names })) });
       return conf.map((r) => ({ nodeId: r.resourceName, entries: r.configs.filter((e) => e.value != null).map((e) => ({ name: e.name, value: String(e.value) })) }));
     },
     async createTopics(topics, partitions = 1) {
