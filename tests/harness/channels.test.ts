@@ -11,7 +11,7 @@ import { DB_VARS } from '../../helpers/config/config';
 import { stripAnsi } from '../../helpers/errors';
 import { pgPlaintextProbe } from '../../clients/transport';
 import { generateRunCertificates } from '../../stack/infra/tls';
-import { test, runSmoke, targetEnv, cleanup, setFaults, ROOT, FAST_BUDGETS } from './harness';
+import { test, runSmoke, targetEnv, cleanup, setFaults, ROOT, HARNESS_RUN_SETTINGS } from './harness';
 
 const SECRETS = { KAFKA_SASL_PASSWORD: 'kafka-pw-never-printed', DB: 'db-pw-never-printed', REDIS: 'redis-pw-never-printed' };
 
@@ -130,7 +130,7 @@ test.describe('never production, nothing secret in clear', () => {
     const rec = await recorders();
     const reports = mkdtempSync(join(tmpdir(), 'flowgate-channels-'));
     try {
-      const env: Record<string, string> = { ...(process.env as Record<string, string>), ...FAST_BUDGETS, ...secureTarget(rec.ports), FLOWGATE_TARGET_NAME: 'live', FLOWGATE_REPORTS_DIR: reports, FORCE_COLOR: '0' };
+      const env: Record<string, string> = { ...(process.env as Record<string, string>), ...HARNESS_RUN_SETTINGS, ...secureTarget(rec.ports), FLOWGATE_TARGET_NAME: 'live', FLOWGATE_REPORTS_DIR: reports, FORCE_COLOR: '0' };
       delete env.STACK_FAULTS;
       const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '--project=preflight'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';

@@ -13,8 +13,13 @@ import { verdictOrUndefined, type VerdictFile } from '../../helpers/config/verdi
 
 export const ROOT = REPO_ROOT;
 
-/** Tight budgets: a broken step must fail in seconds, a healthy one still passes well inside them. */
-export const FAST_BUDGETS = {
+/**
+ * Tight budgets: a broken step must fail in seconds, a healthy one still passes well inside them. Two workers: a fault
+ * run waits out budgets more than it computes, and a second worker overlaps the waits (the gate's default against a
+ * target on this machine is one worker per core it leaves free: one on 2 cores).
+ */
+export const HARNESS_RUN_SETTINGS = {
+  FLOWGATE_WORKERS: '2',
   FLOWGATE_STEP_BUDGET_MS: '6000',
   FLOWGATE_EVENT_BUDGET_MS: '5000',
   FLOWGATE_QUOTA_BUDGET_MS: '6000',
@@ -40,7 +45,7 @@ export async function runSmoke(
 ): Promise<SmokeRun> {
   const reportsDir = mkdtempSync(join(tmpdir(), 'flowgate-run-'));
   const started = Date.now();
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...FAST_BUDGETS, ...targetEnv, ...opts.env, FLOWGATE_REPORTS_DIR: reportsDir };
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...HARNESS_RUN_SETTINGS, ...targetEnv, ...opts.env, FLOWGATE_REPORTS_DIR: reportsDir };
   delete env.STACK_FAULTS;
   // Plain text: the output is matched and quoted in assertions (Playwright's workers set FORCE_COLOR for their children).
   env.FORCE_COLOR = '0';

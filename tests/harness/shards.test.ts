@@ -4,14 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { test, runSmoke, targetEnv, FAST_BUDGETS, ROOT } from './harness';
+import { test, runSmoke, targetEnv, HARNESS_RUN_SETTINGS, ROOT } from './harness';
 import { outputsIn } from '../../helpers/config/paths';
 import { verdictOrUndefined } from '../../helpers/config/verdict-file';
 
 function merge(reportsDir: string, env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, ['--require', './scripts/code-cache.cjs', '--require', 'tsx/cjs', 'scripts/merge-reports.ts'], {
     cwd: ROOT,
-    env: { ...(process.env as Record<string, string>), ...FAST_BUDGETS, ...env, FLOWGATE_REPORTS_DIR: reportsDir },
+    env: { ...(process.env as Record<string, string>), ...HARNESS_RUN_SETTINGS, ...env, FLOWGATE_REPORTS_DIR: reportsDir },
     encoding: 'utf8',
     timeout: 120_000,
   });
