@@ -27,8 +27,9 @@ function secretsOf(env: Record<string, string>): string[] {
 }
 
 test('a healthy run is GO: criteria 2, 7, 8, 9, 12 pass with evidence; npm run report writes the HTML; no secret in any artifact', async ({ stack }) => {
-  // --verbose: the console then shows every test's steps and what each observed (a healthy run's default console is a line per test)
-  const run = await runSmoke(targetEnv(stack), ['--verbose']);
+  // --verbose: the console then shows every test's steps and what each observed (a healthy run's default console is a line per test).
+  // The default worker count (FLOWGATE_WORKERS unset: one worker per core a local target leaves free), as npm run smoke runs.
+  const run = await runSmoke(targetEnv(stack), ['--verbose'], { env: { FLOWGATE_WORKERS: '' } });
   try {
     expect(run.verdict, run.output.slice(-3000)).toBeTruthy();
     expect(run.verdict.verdict, run.output.slice(-3000)).toBe('GO');
