@@ -24,8 +24,8 @@ export interface CatalogueProject {
 }
 
 /**
- * Every project of a run. The order is the order a worker picks their files up in only within a Playwright project
- * (Playwright orders files by path there), so it is the order of listing, not of running.
+ * Every project of a run, in the order the verdict and the docs list them. Not the order they run in: inside the
+ * gate's Playwright project a worker takes the spec files in path order (Playwright's), after the preflight.
  */
 export const PROJECTS: readonly CatalogueProject[] = [
   { name: PREFLIGHT, spec: 'preflight.setup.ts', kind: 'setup' },
