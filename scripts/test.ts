@@ -14,7 +14,7 @@ const testFiles = TEST_DIRS.flatMap((d) => (readdirSync(join(root, d), { recursi
 // Arguments first: --help or a typo must not delete the last results nor start a run.
 const { rest } = scriptArgs({
   usage: `usage: npm test [-- <Playwright Test options>] [<test-file filter> …]
-  Runs flowgate's own tests (tests/selftest.config.ts: projects unit, stack, harness; about 15 minutes in full) and
+  Runs flowgate's own tests (tests/selftest.config.ts: projects unit, stack, harness; about 22 minutes in full on a 2-core machine) and
   closes with the line "N passed, N failed" and the fault matrix the harness tests recorded.
   Exit 0 when every test passed, 1 when one failed or the run wrote no results.
   ${PLAYWRIGHT_OPTIONS_HELP}`,
