@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test';
 import { checkFlowgateVars, chromiumExecutable, generateRunId, loadConfig } from './helpers/config/config';
 import { OUTPUT_NAMES, outputPaths } from './helpers/config/paths';
 import { readVar } from './helpers/config/read';
+import { escapeRegExp } from './helpers/regex';
 import { defaultWorkers, targetOnThisMachine } from './helpers/config/workers';
 import { PREFLIGHT, RUNNER_PROJECTS } from './helpers/verdict/projects';
 
@@ -22,7 +23,7 @@ const flowTimeout = run.FLOWGATE_FLOW_BUDGET_MS ?? 180_000;
 // Self tests run many verdicts side by side; each gets its own reports folder.
 const out = outputPaths();
 // Projects come from the catalogue (helpers/catalogue.ts), which the verdict also reads to know what a complete run contains.
-const specFile = (spec: string) => new RegExp(`(^|/)${spec.replace(/[.]/g, '\\.')}$`);
+const specFile = (spec: string) => new RegExp(`(^|/)${escapeRegExp(spec)}$`);
 
 export default defineConfig({
   testDir: './flows',

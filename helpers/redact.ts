@@ -1,4 +1,5 @@
 // Redaction: every known secret and every secret-shaped string (JWTs, bearer tokens, connection-string passwords, signatures) becomes [REDACTED] before anything is written or printed; linear time on any input.
+import { escapeRegExp } from './regex';
 type Env = Record<string, string | undefined>;
 /** The fields of the target's configuration (helpers/config/target-config.ts TargetConfig) that hold secrets; structural, so the configuration (which redacts its own messages) and this module do not import each other. */
 export interface SecretBearingConfig {
@@ -39,9 +40,8 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(k) || /pass(?:word|wd|phrase)|secret/.test(k);
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const HEADER_ALT = SECRET_HEADERS.map(escapeRe).join('|');
+const HEADER_ALT = SECRET_HEADERS.map(escapeRegExp).join('|');
 
 /*
  * Every rule below is linear in its input: each one can only start where a run of its leading characters starts (a
@@ -216,7 +216,7 @@ export function createRedactor(secrets: Iterable<string | undefined | null> = []
   let literal: RegExp | undefined;
   const rebuild = () => {
     list = [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
-    literal = list.length ? new RegExp(list.map(escapeRe).join('|'), 'g') : undefined;
+    literal = list.length ? new RegExp(list.map(escapeRegExp).join('|'), 'g') : undefined;
   };
   const addAll = (more: Iterable<string | undefined | null>) => {
     for (const s of more) {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import type { Reporter, FullResult, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import type { RawRun, RawStep, RawTest } from '../helpers/render/bench';
 import { parseEvidence } from '../helpers/verdict/evidence';
-import { projectOfTest } from '../helpers/verdict/projects';
+import { projectOfCase } from '../helpers/verdict/projects';
 import { redactDeep } from '../helpers/redact';
 import { readVar } from '../helpers/config/read';
 
@@ -35,7 +35,7 @@ export default class BenchReporter implements Reporter {
       if (e?.kind === 'event' && typeof d?.brokerAt === 'number' && typeof e.at === 'number') events.push({ topic: String(e.name), brokerAt: d.brokerAt, seenAt: e.at });
     }
     this.run.tests.push({
-      project: projectOfTest(test.location.file, test.parent.project()?.name),
+      project: projectOfCase(test),
       title: test.title,
       workerIndex: result.workerIndex,
       parallelIndex: result.parallelIndex,

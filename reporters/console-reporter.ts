@@ -4,7 +4,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, Test
 import { stripAnsi } from '../helpers/errors';
 import { painter, type Paint } from '../helpers/render/colour';
 import { countLine, type Counts, errorLines, type StepLine, stepLines, summaryLine, testLine, type TestOutcome } from '../helpers/render/run-lines';
-import { projectOfTest } from '../helpers/verdict/projects';
+import { projectOfCase } from '../helpers/verdict/projects';
 
 export interface ConsoleReporterOptions {
   /** every step of every test (npm run smoke -- --verbose sets FLOWGATE_VERBOSE=1) */
@@ -63,7 +63,7 @@ export default class ConsoleReporter implements Reporter {
   /** --verbose: each numbered step as it begins, so a watcher sees where a run is (a flow's own steps, not their inner calls) */
   onStepBegin(test: TestCase, _result: TestResult, step: TestStep): void {
     if (!this.verbose || step.category !== 'test.step' || step.parent) return;
-    this.write(this.paint('dim', `  ▸ [${projectOfTest(test.location.file, test.parent.project()?.name)}] ${step.title}`));
+    this.write(this.paint('dim', `  ▸ [${projectOfCase(test)}] ${step.title}`));
   }
 
   onStdOut(chunk: string | Buffer, test?: TestCase): void {
@@ -80,7 +80,7 @@ export default class ConsoleReporter implements Reporter {
     const outcome: TestOutcome = result.status === 'passed' && result.retry > 0 ? 'flaky' : result.status;
     if (!willRetry) this.count(outcome);
     const failed = result.status !== 'passed' && result.status !== 'skipped';
-    const lines = [testLine({ outcome, project: projectOfTest(test.location.file, test.parent.project()?.name), title: test.titlePath().slice(3).join(' › '), durationMs: result.duration, retry: result.retry }, this.paint)];
+    const lines = [testLine({ outcome, project: projectOfCase(test), title: test.titlePath().slice(3).join(' › '), durationMs: result.duration, retry: result.retry }, this.paint)];
     if (failed || this.verbose) {
       const steps = visibleSteps(result.steps);
       lines.push(...stepLines(steps, this.paint));

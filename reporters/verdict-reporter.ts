@@ -11,7 +11,7 @@ import { CLEANUP_ATTACHMENT, parseCleanupNotes } from '../helpers/ownership';
 import { renderConsoleTable, renderMarkdown } from './render';
 import { painter } from '../helpers/render/colour';
 import { loadSignoffs } from '../helpers/verdict/signoffs';
-import { projectOfTest } from '../helpers/verdict/projects';
+import { projectOfCase } from '../helpers/verdict/projects';
 import { GAP_IDS } from '../contracts/p0-gaps';
 import { targetName, type TargetKind } from '../helpers/config/target';
 import type { Inventory } from '../helpers/verdict/catalogue';
@@ -164,14 +164,6 @@ function errorModel(e: TestError): ErrorModel {
   return { message, category: categoryOf({ message, stack: stripAnsi(e.stack ?? '') }) };
 }
 
-/** The test's catalogue project (its spec file's), not the Playwright project it ran in (helpers/verdict/projects.ts). */
-function projectName(t: TestCase): string {
-  // titlePath: ['', project, file, ...describes, title]
-  let s: Suite | undefined = t.parent;
-  while (s && s.type !== 'project') s = s.parent;
-  return projectOfTest(t.location.file, s?.project()?.name ?? s?.title);
-}
-
 /** The top-most test.step steps of an attempt (nested test.steps belong to their parent step). */
 function flowSteps(steps: TestStep[]): StepModel[] {
   const out: StepModel[] = [];
@@ -257,7 +249,8 @@ function testModel(t: TestCase): TestModel {
   });
   return {
     title: t.titlePath().slice(3).join(' › ') || t.title,
-    project: projectName(t),
+    // the catalogue project (its spec file's), not the Playwright project it ran in (helpers/verdict/projects.ts)
+    project: projectOfCase(t),
     tags: t.tags,
     status: last?.status ?? 'skipped',
     retries: Math.max(0, results.length - 1),

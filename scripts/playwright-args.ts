@@ -1,6 +1,7 @@
 // The Playwright Test options npm run smoke and npm test hand on, each known by name and checked here, so a typo is a usage error before anything is deleted.
 import { parseArgs } from 'node:util';
 import type { PassThrough } from './args';
+import { escapeRegExp } from '../helpers/regex';
 
 /**
  * The Playwright Test options flowgate passes on (a chosen list, not Playwright's whole CLI: options that would
@@ -69,7 +70,7 @@ export function playwrightValueProblem(name: string, value: string, projects: re
 }
 
 /** A --project value as Playwright reads one: the whole name, case-insensitively, with * as a wildcard. */
-const projectMatcher = (value: string) => new RegExp(`^${value.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+const projectMatcher = (value: string) => new RegExp(`^${value.split('*').map(escapeRegExp).join('.*')}$`, 'i');
 
 function regexProblem(what: string, value: string): string | undefined {
   try {
@@ -102,8 +103,6 @@ export function playwrightPassThrough(projects: readonly string[], files: readon
   };
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * The Playwright words of a run with each `--project X` turned into a filter on the spec files of the catalogue
  * projects X names. Playwright knows two projects (the preflight, and the gate behind it: helpers/verdict/projects.ts);
@@ -133,5 +132,5 @@ export function projectsAsFileFilters(words: readonly string[], projects: readon
     if (hit.length === 0) return { problem: `--project "${value}" names no project; the projects are ${projects.map((p) => p.name).join(', ')}` };
     for (const p of hit) specs.add(p.spec);
   }
-  return { words: [...kept, ...[...specs].map((s) => `flows/${escapeRegex(s)}$`)] };
+  return { words: [...kept, ...[...specs].map((s) => `flows/${escapeRegExp(s)}$`)] };
 }

@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { MIN_SECRET_LENGTH } from '../redact';
+import { escapeRegExp } from '../regex';
 import { fileChunks, filesUnder } from './folder-files';
 import { PatternBatch } from './pattern-batch';
 import { bufferSource, fileSource, readEntry, streamEntry, ZipError, zipEntries, type ZipSource } from './zip-entries';
@@ -72,7 +73,6 @@ export function secretForms(value: string): { form: SecretForm; text: string }[]
   return out;
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Enough to hold any pattern secretlint looks for (a private key block) across a window's edge. */
 const OVERLAP = 64 * 1024;
 const SNIFF = 8000;
@@ -127,7 +127,7 @@ class Scanner {
       this.byPrefix.set(p, [...(this.byPrefix.get(p) ?? []), k]);
     }
     if (keys.length) {
-      this.prefixes = new RegExp([...this.byPrefix.keys()].map(escapeRe).join('|'), 'g');
+      this.prefixes = new RegExp([...this.byPrefix.keys()].map(escapeRegExp).join('|'), 'g');
       this.inNames = new RegExp(this.prefixes.source, 'g');
     }
   }

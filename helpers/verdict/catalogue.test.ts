@@ -3,7 +3,7 @@ import { test, expect } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { bypassProbes, catalogueInventory, CHECKS, CRITERION_CHECKS, PROJECTS } from './catalogue';
-import { PREFLIGHT, projectOfFile, projectOfTest, RUNNER_PROJECTS } from './projects';
+import { PREFLIGHT, projectOfCase, projectOfFile, projectOfTest, RUNNER_PROJECTS } from './projects';
 import { CRITERIA, criterionTag } from './criteria';
 import { triggerTag } from './triggers';
 import { gapTag } from '../../contracts/p0-gaps';
@@ -49,6 +49,7 @@ test('Playwright runs every spec file in exactly one of its two projects, the pr
   // a file outside the catalogue (the self tests' own specs) keeps its Playwright project's name
   expect(projectOfTest('/tmp/x/auth.flow.ts', 'auth')).toBe('auth');
   expect(projectOfFile('/clone/flows/auth.spec.ts.bak')).toBeUndefined();
+  expect(projectOfCase({ location: { file: '/clone/flows/scan.spec.ts' }, parent: { project: () => ({ name: 'gate' }) } })).toBe('scan');
 });
 
 test('bypass probes: one per protected route of every P0 service, plus each P0 internal route (P0-05)', () => {

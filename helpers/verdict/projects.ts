@@ -59,3 +59,7 @@ export const projectOfFile = (file: string): ProjectName | undefined => BY_SPEC.
 export function projectOfTest(file: string, playwrightProject: string | undefined): string {
   return projectOfFile(file) ?? playwrightProject ?? '';
 }
+
+/** The catalogue project of a reporter's TestCase (structural: no reporter types here). */
+export const projectOfCase = (t: { location: { file: string }; parent: { project(): { name: string } | undefined } }): string =>
+  projectOfTest(t.location.file, t.parent.project()?.name);
